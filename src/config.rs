@@ -1,0 +1,122 @@
+//! site.toml: the site's configuration, read strictly.
+//!
+//! Unknown keys are errors with a suggestion, so a typo never silently does nothing.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Diagnostic;
+use crate::tomlfile;
+
+/// The file name of the configuration, at the site root.
+pub const FILE: &str = "site.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The site's name, shown in the header and the feed.
+    pub title: String,
+    /// The absolute URL the site is served from, e.g. `https://example.org/guide`.
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Header navigation: each item links to a content file (`@/...`) or a URL.
+    #[serde(default)]
+    pub nav: Vec<NavItem>,
+    /// Free-form values for templates.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NavItem {
+    pub name: String,
+    /// `@/path.md` for a content file, or any URL.
+    pub url: String,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+impl Config {
+    /// Reads site.toml at the site root.
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let file = Path::new(FILE);
+        let mut config: Config = tomlfile::parse(file, text, 0, text)?;
+        config.base_url = config.base_url.trim_end_matches('/').to_string();
+        config.check(text)?;
+        Ok(config)
+    }
+
+    fn check(&self, text: &str) -> Result<(), Diagnostic> {
+        let base = &self.base_url;
+        let absolute = base.starts_with("http://") || base.starts_with("https://");
+        if !absolute && !base.is_empty() {
+            let line = text.lines().position(|l| l.trim_start().starts_with("base_url")).unwrap_or(0);
+            return Err(Diagnostic::at_line(FILE, text, line + 1, 0, 8, format!(
+                "`base_url` must be an absolute http(s) URL, found \"{base}\""
+            ))
+            .with_help("write it like `base_url = \"https://example.org\"`"));
+        }
+        Ok(())
+    }
+
+    /// The path part of `base_url` ("" or "/guide"): every site URL starts with it.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    }
+
+    /// The scheme and host part of `base_url`.
+    pub fn origin(&self) -> &str {
+        &self.base_url[..self.base_url.len() - self.base_path().len()]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = Config::parse("title = \"T\"\nbase_url = \"https://x.org/\"\n").unwrap();
+        assert_eq!(c.base_url, "https://x.org");
+        assert_eq!(c.language, "en");
+        assert!(c.nav.is_empty());
+    }
+
+    #[test]
+    fn base_path_and_origin_split_the_url() {
+        let c = Config::parse("title = \"T\"\nbase_url = \"https://x.org/guide/\"\n").unwrap();
+        assert_eq!(c.base_path(), "/guide");
+        assert_eq!(c.origin(), "https://x.org");
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_a_suggestion() {
+        let d = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\ndescripton = \"d\"\n").unwrap_err();
+        assert_eq!(d.message, "unknown key `descripton`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `description`?"));
+        assert_eq!(d.location.unwrap().line, 3);
+    }
+
+    #[test]
+    fn relative_base_url_is_refused() {
+        let d = Config::parse("title = \"T\"\nbase_url = \"example.org\"\n").unwrap_err();
+        assert!(d.message.contains("absolute"));
+        assert_eq!(d.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn nav_items_are_strict() {
+        let d = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n[[nav]]\nname = \"A\"\nlink = \"/\"\n").unwrap_err();
+        assert_eq!(d.message, "unknown key `link`");
+    }
+}

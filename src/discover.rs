@@ -1,0 +1,193 @@
+//! Finds the site's source files: Markdown and data under content/, templates, and the files
+//! copied as they are (static/ and assets beside content).
+//!
+//! Text files are read here, in parallel, so later stages work on memory only.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::error::{Diagnostic, Diagnostics, collect};
+use crate::fs;
+
+/// A text source: its path as shown to the author (`content/careers/x.md`), its path relative
+/// to its folder with forward slashes (`careers/x.md`), and its text.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub shown: PathBuf,
+    pub rel: String,
+    pub text: String,
+}
+
+/// A file copied into the output as it is.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Path in the output, relative, with forward slashes.
+    pub rel: String,
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Default)]
+pub struct Sources {
+    pub markdown: Vec<SourceFile>,
+    pub data: Vec<SourceFile>,
+    pub templates: Vec<SourceFile>,
+    pub assets: Vec<Asset>,
+}
+
+/// Whether a file name belongs to an editor or the OS rather than to the author:
+/// swap files, backups, lock files and hidden files.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name == "4913"
+}
+
+pub fn discover(root: &Path) -> Result<Result<Sources, Diagnostics>> {
+    let content = root.join("content");
+    let mut markdown = Vec::new();
+    let mut data = Vec::new();
+    let mut assets = Vec::new();
+    for (path, rel) in walk(&content)? {
+        if rel.starts_with("data/") && rel.ends_with(".toml") {
+            data.push((path, rel["data/".len()..].to_string()));
+        } else if rel.ends_with(".md") {
+            markdown.push((path, rel));
+        } else if !rel.starts_with("data/") {
+            assets.push(Asset { rel, path });
+        }
+    }
+    let templates: Vec<_> = walk(&root.join("templates"))?
+        .into_iter()
+        .filter(|(_, rel)| !rel.starts_with("schemas/"))
+        .collect();
+    for (path, rel) in walk(&root.join("static"))? {
+        assets.push(Asset { rel, path });
+    }
+
+    let read = |files: Vec<(PathBuf, String)>| -> Result<Result<Vec<SourceFile>, Diagnostics>> {
+        let results: Vec<Result<Result<SourceFile, Diagnostics>>> = files
+            .into_par_iter()
+            .map(|(path, rel)| {
+                let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+                Ok(fs::read_text(&path, &shown)?
+                    .map(|text| SourceFile { shown, rel, text })
+                    .map_err(Diagnostics::from))
+            })
+            .collect();
+        Ok(collect(results.into_iter().collect::<Result<Vec<_>>>()?))
+    };
+    let (markdown, data, templates) = (read(markdown)?, read(data)?, read(templates)?);
+    let mut errors = Vec::new();
+    let mut take = |r: Result<Vec<SourceFile>, Diagnostics>| match r {
+        Ok(files) => files,
+        Err(Diagnostics(mut ds)) => {
+            errors.append(&mut ds);
+            Vec::new()
+        }
+    };
+    let sources = Sources {
+        markdown: take(markdown),
+        data: take(data),
+        templates: take(templates),
+        assets,
+    };
+    if !errors.is_empty() {
+        return Ok(Err(Diagnostics(errors)));
+    }
+    if sources.markdown.is_empty() {
+        let why = if content.is_dir() { "has no Markdown files" } else { "does not exist" };
+        return Ok(Err(Diagnostic::in_file("content", format!("the content folder {why}"))
+            .with_help("add content/_index.md for the home page")
+            .into()));
+    }
+    Ok(Ok(sources))
+}
+
+/// Every file under `dir`, sorted, with its path relative to `dir`. Symlinks are followed only
+/// when they stay inside `dir`, so a link can never pull a file from elsewhere into the site.
+fn walk(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let real_dir = dir.canonicalize()?;
+    let mut files = Vec::new();
+    let entries = WalkDir::new(dir)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in entries {
+        let entry = entry.map_err(|e| anyhow::anyhow!("could not read {}: {e}", dir.display()))?;
+        let path = entry.path();
+        let is_file = if entry.path_is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&real_dir) => target.is_file(),
+                _ => {
+                    eprintln!("warning: skipping {}: it links outside {}", path.display(), dir.display());
+                    false
+                }
+            }
+        } else {
+            entry.file_type().is_file()
+        };
+        if is_file {
+            let rel = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+            files.push((path.to_path_buf(), rel));
+        }
+    }
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editor_files_are_ignored() {
+        for name in [".x.md.swp", "x.md~", "4913", "#x.md#", ".#x.md", "x.md___jb_tmp___", ".DS_Store"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        for name in ["x.md", "site.css", "_index.md"] {
+            assert!(!is_ignored_name(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn missing_content_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = discover(dir.path()).unwrap().unwrap_err();
+        assert!(err.0[0].message.contains("does not exist"));
+    }
+
+    #[test]
+    fn sorts_files_into_kinds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for (path, text) in [
+            ("content/_index.md", "+++\n+++\n"),
+            ("content/data/faq.toml", "a = 1\n"),
+            ("content/blog/pic.png", "png"),
+            ("templates/page.html", "x"),
+            ("templates/schemas/faq.schema.json", "{}"),
+            ("static/site.css", "body{}"),
+        ] {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        }
+        let s = discover(root).unwrap().unwrap();
+        assert_eq!(s.markdown[0].rel, "_index.md");
+        assert_eq!(s.data[0].rel, "faq.toml");
+        assert_eq!(s.templates.len(), 1);
+        let assets: Vec<_> = s.assets.iter().map(|a| a.rel.as_str()).collect();
+        assert_eq!(assets, ["blog/pic.png", "site.css"]);
+    }
+}

@@ -1,0 +1,253 @@
+//! Diagnostics: located, rustc-style error reports for bad input.
+//!
+//! Every stage that reads author input reports problems as [`Diagnostic`]s. A diagnostic names
+//! the file and, where known, the line and column, with the offending line and a caret under it.
+//! A stage that finds several problems returns them all at once as [`Diagnostics`].
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// One problem in one input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: PathBuf,
+    pub message: String,
+    pub location: Option<Location>,
+    pub help: Option<String>,
+}
+
+/// Where in a file a problem is: 1-based line and column, the line's text and the caret width.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub text: String,
+    pub width: usize,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file, with no position inside it.
+    pub fn in_file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: file.into(),
+            message: message.into(),
+            location: None,
+            help: None,
+        }
+    }
+
+    /// A problem at a byte range of `source`, the full text of `file`.
+    pub fn at(
+        file: impl Into<PathBuf>,
+        source: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            location: Some(Location::of(source, span)),
+            ..Diagnostic::in_file(file, message)
+        }
+    }
+
+    /// A problem at a known 1-based line and 0-based column of `source`.
+    pub fn at_line(
+        file: impl Into<PathBuf>,
+        source: &str,
+        line: usize,
+        column: usize,
+        width: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("");
+        Diagnostic {
+            location: Some(Location {
+                line,
+                column: column + 1,
+                text: text.to_string(),
+                width: width.max(1),
+            }),
+            ..Diagnostic::in_file(file, message)
+        }
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `file:line:col`, or just the file when the position is unknown.
+    pub fn locus(&self) -> String {
+        match &self.location {
+            Some(loc) => format!("{}:{}:{}", display_path(&self.file), loc.line, loc.column),
+            None => display_path(&self.file),
+        }
+    }
+}
+
+impl Location {
+    /// Computes line, column and line text for a byte range. Out-of-range spans are clamped,
+    /// so a diagnostic can never panic on a bad offset.
+    pub fn of(source: &str, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(source, span.start.min(source.len()));
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let text = source[line_start..line_end].trim_end_matches('\r');
+        let line = source[..start].matches('\n').count() + 1;
+        let column = source[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(source, span.end.clamp(start, line_end));
+        let width = source[start..end].chars().count().max(1);
+        Location {
+            line,
+            column,
+            text: text.to_string(),
+            width,
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Paths print with forward slashes on every platform, so snapshots are stable.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}", self.message)?;
+        match &self.location {
+            Some(loc) => {
+                let gutter = " ".repeat(loc.line.to_string().len());
+                writeln!(f, "{gutter}--> {}", self.locus())?;
+                writeln!(f, "{gutter} |")?;
+                writeln!(f, "{} | {}", loc.line, loc.text)?;
+                let pad: String = loc
+                    .text
+                    .chars()
+                    .take(loc.column - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "{gutter} | {pad}{}", "^".repeat(loc.width))?;
+                if let Some(help) = &self.help {
+                    write!(f, "\n{gutter} = help: {help}")?;
+                }
+            }
+            None => {
+                write!(f, "  --> {}", self.locus())?;
+                if let Some(help) = &self.help {
+                    write!(f, "\n   = help: {help}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+/// Every problem a stage found. This is the error type that reaches `main` for bad input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+/// Collects the results of a stage: all the values if every item succeeded, otherwise every
+/// diagnostic from every item, sorted by file and position so the report is stable.
+pub fn collect<T>(results: impl IntoIterator<Item = Result<T, Diagnostics>>) -> Result<Vec<T>, Diagnostics> {
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(v) => values.push(v),
+            Err(Diagnostics(mut ds)) => errors.append(&mut ds),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        errors.sort_by(|a, b| {
+            let pos = |d: &Diagnostic| d.location.as_ref().map(|l| (l.line, l.column));
+            (&a.file, pos(a)).cmp(&(&b.file, pos(b)))
+        });
+        errors.dedup();
+        Err(Diagnostics(errors))
+    }
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo: a few
+/// edits away (a swap counts as one), or sharing a long prefix.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let allowed = (word.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .map(|c| (strsim::damerau_levenshtein(word, c), strsim::jaro_winkler(word, c), c))
+        .filter(|(edits, similarity, _)| *edits <= allowed || *similarity > 0.9)
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)))
+        .map(|(.., c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_chars() {
+        let src = "a = 1\nbé = \"x\"\n";
+        let loc = Location::of(src, 11..14);
+        assert_eq!((loc.line, loc.column, loc.width), (2, 5, 3));
+        assert_eq!(loc.text, "bé = \"x\"");
+    }
+
+    #[test]
+    fn location_clamps_bad_offsets() {
+        let loc = Location::of("abc", 10..20);
+        assert_eq!(loc.line, 1);
+        assert_eq!(loc.column, 4);
+    }
+
+    #[test]
+    fn renders_like_rustc() {
+        let d = Diagnostic::at("site.toml", "title = 3\n", 8..9, "`title` must be a string")
+            .with_help("quote it");
+        insta::assert_snapshot!(d.to_string(), @r"
+        error: `title` must be a string
+         --> site.toml:1:9
+          |
+        1 | title = 3
+          |         ^
+          = help: quote it
+        ");
+    }
+
+    #[test]
+    fn suggests_near_misses_only() {
+        assert_eq!(did_you_mean("titel", ["title", "date"]), Some("title"));
+        assert_eq!(did_you_mean("zzz", ["title", "date"]), None);
+    }
+}

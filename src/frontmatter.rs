@@ -1,0 +1,210 @@
+//! Splits `+++` TOML front matter from a Markdown body and reads it into the raw front-matter
+//! types. These are what serde read; `content` turns them into resolved pages and sections.
+
+use serde::Deserialize;
+
+use crate::discover::SourceFile;
+use crate::error::Diagnostic;
+use crate::tomlfile;
+
+const FENCE: &str = "+++";
+
+/// A Markdown file cut in two. Offsets are bytes into the whole file, so errors in either part
+/// report true file lines.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    pub front: &'a str,
+    pub front_offset: usize,
+    pub body_offset: usize,
+}
+
+pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
+    let text = file.text.as_str();
+    let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = line_spans(text, start);
+    let first = lines.next().map(|(s, e)| (s, &text[s..e]));
+    match first {
+        Some((_, line)) if line.trim_end() == FENCE => {}
+        Some((s, line)) if line.trim_end() == "---" => {
+            return Err(Diagnostic::at(&file.shown, text, s..s + 3, "YAML front matter is not supported")
+                .with_help("docent reads TOML front matter between `+++` lines"));
+        }
+        _ => {
+            return Err(Diagnostic::at(&file.shown, text, start..start, "missing front matter")
+                .with_help("start the file with a `+++` line, then `title = \"...\"`, then another `+++` line"));
+        }
+    }
+    let front_offset = lines.clone().next().map_or(text.len(), |(s, _)| s);
+    for (s, e) in lines {
+        if text[s..e].trim_end() == FENCE {
+            let body_offset = (e + 1).min(text.len());
+            return Ok(Split {
+                front: &text[front_offset..s],
+                front_offset,
+                body_offset,
+            });
+        }
+    }
+    Err(Diagnostic::at(&file.shown, text, start..start + 3, "unterminated front matter")
+        .with_help("close the front matter with a `+++` line before the body"))
+}
+
+/// (start, end) byte spans of each line from `from`, without the newline.
+fn line_spans(text: &str, from: usize) -> impl Iterator<Item = (usize, usize)> + Clone + '_ {
+    let mut pos = from;
+    std::iter::from_fn(move || {
+        if pos >= text.len() {
+            return None;
+        }
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let span = (pos, end);
+        pos = end + 1;
+        Some(span)
+    })
+}
+
+/// A date as written: a TOML date or datetime, or a string holding one.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RawDate {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    #[default]
+    Weight,
+    Date,
+    Title,
+    None,
+}
+
+/// A page's front matter, as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFront {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub date: Option<RawDate>,
+    #[serde(default)]
+    pub updated: Option<RawDate>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// A section's front matter (`_index.md`), as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFront {
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub date: Option<RawDate>,
+    #[serde(default)]
+    pub updated: Option<RawDate>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub sort_by: SortBy,
+    #[serde(default)]
+    pub page_template: Option<String>,
+    #[serde(default)]
+    pub schema: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// Parses the front matter of `file` as a `T`, reporting errors at true file lines.
+pub fn parse<T: for<'de> Deserialize<'de>>(file: &SourceFile, split: &Split) -> Result<T, Diagnostic> {
+    tomlfile::parse(&file.shown, &file.text, split.front_offset, split.front)
+}
+
+/// The 1-based line of `key = ...` in the front matter, for errors about a key's value.
+pub fn key_line(file: &SourceFile, split: &Split, key: &str) -> Option<usize> {
+    let before = file.text[..split.front_offset].matches('\n').count();
+    split.front.lines().position(|line| {
+        let line = line.trim_start();
+        line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+    })
+    .map(|i| before + i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile { shown: "content/x.md".into(), rel: "x.md".into(), text: text.into() }
+    }
+
+    #[test]
+    fn splits_front_and_body() {
+        let f = file("+++\ntitle = \"A\"\n+++\nBody\n");
+        let s = split(&f).unwrap();
+        assert_eq!(s.front, "title = \"A\"\n");
+        assert_eq!(&f.text[s.body_offset..], "Body\n");
+    }
+
+    #[test]
+    fn handles_crlf_and_bom() {
+        let f = file("\u{feff}+++\r\ntitle = \"A\"\r\n+++\r\nBody");
+        let s = split(&f).unwrap();
+        assert_eq!(&f.text[s.body_offset..], "Body");
+    }
+
+    #[test]
+    fn file_without_fence_is_an_error() {
+        let d = split(&file("# Hello\n")).unwrap_err();
+        assert_eq!(d.message, "missing front matter");
+        let d = split(&file("---\ntitle: A\n---\n")).unwrap_err();
+        assert_eq!(d.message, "YAML front matter is not supported");
+    }
+
+    #[test]
+    fn unterminated_fence_points_at_the_opening() {
+        let d = split(&file("+++\ntitle = \"A\"\nBody\n")).unwrap_err();
+        assert_eq!(d.message, "unterminated front matter");
+        assert_eq!(d.location.unwrap().line, 1);
+    }
+
+    #[test]
+    fn errors_report_file_lines() {
+        let f = file("+++\ntitle = \"A\"\nweight = \"x\"\n+++\n");
+        let s = split(&f).unwrap();
+        let d = parse::<PageFront>(&f, &s).unwrap_err();
+        assert_eq!(d.location.unwrap().line, 3);
+        assert_eq!(key_line(&f, &s, "weight"), Some(3));
+    }
+
+    #[test]
+    fn section_keys_are_not_page_keys() {
+        let f = file("+++\ntitle = \"A\"\nsort_by = \"date\"\n+++\n");
+        let s = split(&f).unwrap();
+        assert_eq!(parse::<SectionFront>(&f, &s).unwrap().sort_by, SortBy::Date);
+        let d = parse::<PageFront>(&f, &s).unwrap_err();
+        assert_eq!(d.message, "unknown key `sort_by`");
+    }
+}

@@ -1,0 +1,161 @@
+//! Checks and resolves what Markdown points at: `@/` links to other content files, their
+//! anchors, and `[@key]` citations against `content/data/sources.toml`.
+
+use std::borrow::Cow;
+
+use crate::content::{Meta, Site, Target};
+use crate::error::{Diagnostic, Diagnostics, collect, did_you_mean};
+use crate::markdown::Rendered;
+
+/// The data file that citations are checked against, and its name in the data tree.
+pub const SOURCES: &str = "sources";
+
+/// Every rendered body, beside the page or section it belongs to.
+pub struct Renders {
+    pub pages: Vec<Rendered>,
+    pub sections: Vec<Rendered>,
+}
+
+impl Renders {
+    pub fn get(&self, target: Target) -> &Rendered {
+        match target {
+            Target::Page(i) => &self.pages[i],
+            Target::Section(i) => &self.sections[i],
+        }
+    }
+}
+
+/// Checks every link, anchor and citation in the site, reporting all broken ones.
+pub fn check(site: &Site, renders: &Renders, sources: Option<&toml::Table>) -> Result<(), Diagnostics> {
+    let docs = site.sections.iter().map(|s| &s.meta).zip(&renders.sections)
+        .chain(site.pages.iter().map(|p| &p.meta).zip(&renders.pages));
+    let results = docs.flat_map(|(meta, rendered)| {
+        let links = rendered.links.iter().map(move |link| {
+            let at = |message: String| Diagnostic::at(&meta.file.shown, &meta.file.text, shift(meta, &link.span), message);
+            let Some(&target) = site.by_file.get(link.target.as_str()) else {
+                let d = at(format!("broken link: no content file `{}`", link.target));
+                let files = site.by_file.keys().map(String::as_str);
+                return Err(match did_you_mean(&link.target, files) {
+                    Some(close) => d.with_help(format!("did you mean `@/{close}`?")),
+                    None => d.with_help("`@/` paths are relative to content/, like `@/careers/_index.md`"),
+                });
+            };
+            match &link.anchor {
+                Some(anchor) if !anchor.is_empty() && !renders.get(target).anchors.contains(anchor) => {
+                    let d = at(format!("broken anchor: `{}` has no heading with id `{anchor}`", link.target));
+                    let ids = renders.get(target).anchors.iter().map(String::as_str);
+                    Err(match did_you_mean(anchor, ids) {
+                        Some(close) => d.with_help(format!("did you mean `#{close}`?")),
+                        None => d,
+                    })
+                }
+                _ => Ok(()),
+            }
+        });
+        let citations = rendered.citation_uses.iter().map(move |cite| {
+            let known = sources.is_some_and(|s| s.contains_key(&cite.key));
+            if known {
+                return Ok(());
+            }
+            let d = Diagnostic::at(&meta.file.shown, &meta.file.text, shift(meta, &cite.span), format!("unknown citation key `{}`", cite.key));
+            Err(match sources {
+                None => d.with_help("citations need content/data/sources.toml with a table per source"),
+                Some(s) => match did_you_mean(&cite.key, s.keys().map(String::as_str)) {
+                    Some(close) => d.with_help(format!("did you mean `[@{close}]`?")),
+                    None => d.with_help("add it to content/data/sources.toml, or write `\\[@...]` for literal text"),
+                },
+            })
+        });
+        links.chain(citations).collect::<Vec<_>>()
+    });
+    collect(results.map(|r| r.map_err(Diagnostics::from))).map(|_| ())
+}
+
+fn shift(meta: &Meta, span: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+    span.start + meta.body_offset..span.end + meta.body_offset
+}
+
+/// Replaces each `href="@/path#anchor"` with the target's URL. Links were checked already, so
+/// an unknown target (possible only in raw HTML written by hand) is left as written.
+pub fn resolve_hrefs<'a>(html: &'a str, site: &Site, base_path: &str) -> Cow<'a, str> {
+    const NEEDLE: &str = "href=\"@/";
+    if !html.contains(NEEDLE) {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find(NEEDLE) {
+        out.push_str(&rest[..i + "href=\"".len()]);
+        rest = &rest[i + "href=\"".len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        let (path, anchor) = match rest[2..end].split_once('#') {
+            Some((p, a)) => (p, Some(a)),
+            None => (&rest[2..end], None),
+        };
+        match site.by_file.get(path) {
+            Some(&target) => {
+                out.push_str(base_path);
+                out.push_str(&site.meta(target).path);
+                if let Some(anchor) = anchor {
+                    out.push('#');
+                    out.push_str(anchor);
+                }
+            }
+            None => out.push_str(&rest[..end]),
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content;
+    use crate::discover::SourceFile;
+    use crate::markdown;
+
+    fn build(files: &[(&str, &str)]) -> (Site, Renders) {
+        let files = files.iter().map(|(rel, body)| SourceFile {
+            shown: format!("content/{rel}").into(),
+            rel: rel.to_string(),
+            text: format!("+++\ntitle = \"T\"\n+++\n{body}"),
+        });
+        let site = content::index(files.collect(), false, "S").unwrap();
+        let renders = Renders {
+            pages: site.pages.iter().map(|p| markdown::render(p.meta.body())).collect(),
+            sections: site.sections.iter().map(|s| markdown::render(s.meta.body())).collect(),
+        };
+        (site, renders)
+    }
+
+    #[test]
+    fn good_links_resolve_with_the_base_path() {
+        let (site, renders) = build(&[("a.md", "## Pay\n"), ("b.md", "[x](@/a.md#pay) [y](@/_index.md)")]);
+        check(&site, &renders, None).unwrap();
+        let html = &renders.get(site.by_file["b.md"]).html;
+        let resolved = resolve_hrefs(html, &site, "/guide");
+        assert!(resolved.contains("href=\"/guide/a/#pay\""), "{resolved}");
+        assert!(resolved.contains("href=\"/guide/\""));
+    }
+
+    #[test]
+    fn broken_links_and_anchors_are_located() {
+        let (site, renders) = build(&[("a.md", "## Pay\n"), ("b.md", "\n[x](@/a.md#pya)\n[y](@/c.md)\n")]);
+        let err = check(&site, &renders, None).unwrap_err();
+        assert_eq!(err.0.len(), 2);
+        assert_eq!(err.0[0].location.as_ref().unwrap().line, 5);
+        assert_eq!(err.0[0].help.as_deref(), Some("did you mean `#pay`?"));
+        assert!(err.0[1].message.contains("no content file `c.md`"));
+    }
+
+    #[test]
+    fn unknown_citations_get_a_suggestion() {
+        let (site, renders) = build(&[("a.md", "Fact [@bls-2024].")]);
+        let sources: toml::Table = toml::from_str("[bls-2023]\ntitle = \"B\"").unwrap();
+        let err = check(&site, &renders, Some(&sources)).unwrap_err();
+        assert_eq!(err.0[0].message, "unknown citation key `bls-2024`");
+        assert_eq!(err.0[0].help.as_deref(), Some("did you mean `[@bls-2023]`?"));
+    }
+}

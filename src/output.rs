@@ -1,0 +1,202 @@
+//! Writes a rendered site: only files whose bytes changed, stale files removed, never anything
+//! outside the output folder, and never into a folder docent did not create.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Result, bail};
+use walkdir::WalkDir;
+
+use crate::fs;
+
+/// Marks a folder as docent's output, so docent may remove stale files in it.
+pub const MARKER: &str = ".docent-output";
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Written {
+    pub written: usize,
+    pub removed: usize,
+}
+
+/// Refuses an output folder that would overwrite sources or someone else's files.
+pub fn check_dir(root: &Path, out: &Path) -> Result<()> {
+    let out_real = real_path(out);
+    let root_real = real_path(root);
+    for source in ["content", "static", "templates"] {
+        if out_real.starts_with(root_real.join(source)) {
+            bail!("the output folder {} is inside {source}/; choose a folder outside it, like `public`", out.display());
+        }
+    }
+    if root_real.starts_with(&out_real) {
+        bail!("the output folder {} contains the site itself; choose a folder inside it, like `public`", out.display());
+    }
+    if out.is_file() {
+        bail!("the output path {} is a file, not a folder", out.display());
+    }
+    let has_entries = out.is_dir() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(false);
+    if has_entries && !out.join(MARKER).is_file() {
+        bail!(
+            "the output folder {} is not empty and docent did not create it; empty it or choose another with --output-dir",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
+/// The canonical form of a path that may not exist yet: its nearest existing ancestor,
+/// canonicalized, with the rest appended.
+fn real_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut existing = absolute.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut real = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    real.extend(rest.iter().rev());
+    real
+}
+
+/// Writes `files` (relative path -> bytes) into `out`. Call [`check_dir`] first.
+pub fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Written> {
+    fs::create_dir_all(out)?;
+    fs::write(&out.join(MARKER), b"This folder is written by docent. Files in it are replaced on every build.\n")?;
+    let mut written = 0;
+    for (rel, bytes) in files {
+        let path = safe_join(out, rel)?;
+        if std::fs::read(&path).is_ok_and(|old| old == *bytes) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            make_real_dirs(out, parent)?;
+        }
+        if path.symlink_metadata().is_ok_and(|m| m.is_symlink() || m.is_dir()) {
+            remove_entry(&path)?;
+        }
+        fs::write(&path, bytes)?;
+        written += 1;
+    }
+    let removed = remove_stale(out, files)?;
+    Ok(Written { written, removed })
+}
+
+/// Joins a relative output path to `out`, refusing anything that could climb out of it.
+fn safe_join(out: &Path, rel: &str) -> Result<PathBuf> {
+    let rel_path = Path::new(rel);
+    let plain = rel_path.components().all(|c| matches!(c, Component::Normal(_)));
+    if !plain || rel.is_empty() || rel.contains('\\') {
+        bail!("refusing to write {rel:?}: not a plain path inside the output folder");
+    }
+    Ok(out.join(rel_path))
+}
+
+/// Creates the folders from `out` down to `dir`, replacing any symlink on the way, so a write
+/// can never follow a link out of the output folder.
+fn make_real_dirs(out: &Path, dir: &Path) -> Result<()> {
+    let mut current = out.to_path_buf();
+    for part in dir.strip_prefix(out)?.components() {
+        current.push(part);
+        match current.symlink_metadata() {
+            Ok(meta) if meta.is_dir() => continue,
+            Ok(_) => remove_entry(&current)?,
+            Err(_) => {}
+        }
+        std::fs::create_dir(&current).or_else(|e| if current.is_dir() { Ok(()) } else { Err(e) })
+            .map_err(|e| anyhow::anyhow!("could not create folder {}: {e}", current.display()))?;
+    }
+    Ok(())
+}
+
+fn remove_entry(path: &Path) -> Result<()> {
+    let meta = path.symlink_metadata()?;
+    if meta.is_dir() {
+        std::fs::remove_dir_all(path).map_err(|e| anyhow::anyhow!("could not remove {}: {e}", path.display()))
+    } else {
+        fs::remove_file(path)
+    }
+}
+
+/// Removes files under `out` that this build did not produce, then folders left empty.
+fn remove_stale(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<usize> {
+    let keep: HashSet<&str> = files.keys().map(String::as_str).chain([MARKER]).collect();
+    let mut removed = 0;
+    let mut dirs = Vec::new();
+    for entry in WalkDir::new(out).min_depth(1).follow_links(false) {
+        let entry = entry?;
+        let rel = entry.path().strip_prefix(out)?.to_string_lossy().replace('\\', "/");
+        if entry.file_type().is_dir() {
+            dirs.push(entry.path().to_path_buf());
+        } else if !keep.contains(rel.as_str()) {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    for dir in dirs.iter().rev() {
+        if std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_none()) {
+            std::fs::remove_dir(dir).ok();
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(list: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+        list.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect()
+    }
+
+    #[test]
+    fn writes_only_changes_and_removes_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = write(&out, &files(&[("index.html", "a"), ("x/index.html", "b")])).unwrap();
+        assert_eq!(first, Written { written: 2, removed: 0 });
+        let second = write(&out, &files(&[("index.html", "a"), ("y/index.html", "c")])).unwrap();
+        assert_eq!(second, Written { written: 1, removed: 1 });
+        assert!(!out.join("x").exists(), "empty stale folder is removed");
+    }
+
+    #[test]
+    fn refuses_paths_that_climb_out() {
+        let dir = tempfile::tempdir().unwrap();
+        for bad in ["../x", "/etc/x", "a/../../x", ""] {
+            assert!(write(dir.path(), &files(&[(bad, "z")])).is_err(), "{bad}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replaces_symlinks_instead_of_following_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir(&out).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join("x")).unwrap();
+        write(&out, &files(&[("x/index.html", "b")])).unwrap();
+        assert!(!outside.join("index.html").exists());
+        assert!(out.join("x/index.html").is_file());
+    }
+
+    #[test]
+    fn refuses_foreign_and_source_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::create_dir_all(root.join("mine")).unwrap();
+        std::fs::write(root.join("mine/notes.txt"), "keep").unwrap();
+        assert!(check_dir(root, &root.join("content/out")).is_err());
+        assert!(check_dir(root, &root.join("static")).is_err());
+        assert!(check_dir(root, root).is_err());
+        assert!(check_dir(root, &root.join("mine")).is_err());
+        assert!(check_dir(root, &root.join("public")).is_ok());
+    }
+}

@@ -1,0 +1,125 @@
+//! TOML parsing with located diagnostics.
+//!
+//! site.toml, front matter and data files are all TOML. This module turns a `toml` error into a
+//! [`Diagnostic`] that points at the true line of the file (front matter starts a few bytes into
+//! its file) and offers a "did you mean" for unknown keys.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Diagnostic, did_you_mean};
+
+/// Parses `text`, which starts at byte `offset` of `source` (the whole file), as a `T`.
+pub fn parse<T: DeserializeOwned>(file: &Path, source: &str, offset: usize, text: &str) -> Result<T, Diagnostic> {
+    toml::from_str(text).map_err(|err| diagnose(file, source, offset, &err))
+}
+
+fn diagnose(file: &Path, source: &str, offset: usize, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim().to_string();
+    let span = err.span().map_or(offset..offset, |s| s.start + offset..s.end + offset);
+    let (message, help) = explain(&message);
+    let diagnostic = Diagnostic::at(file, source, span, message);
+    match help {
+        Some(help) => diagnostic.with_help(help),
+        None => diagnostic,
+    }
+}
+
+/// Rewrites serde's messages into ours, with a suggestion where one is possible.
+fn explain(message: &str) -> (String, Option<String>) {
+    if let Some((field, expected)) = unknown_field(message) {
+        let help = match did_you_mean(&field, expected.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None if expected.is_empty() => "this table takes no keys".to_string(),
+            None => format!("the allowed keys are {}", quoted_list(&expected)),
+        };
+        return (format!("unknown key `{field}`"), Some(help));
+    }
+    if let Some(field) = message.strip_prefix("missing field ") {
+        let field = field.trim_matches('`');
+        return (
+            format!("missing required key `{field}`"),
+            Some(format!("add `{field} = ...`")),
+        );
+    }
+    if let Some((variant, expected)) = unknown_variant(message) {
+        let help = match did_you_mean(&variant, expected.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean \"{close}\"?"),
+            None => format!("use one of {}", quoted_list(&expected)),
+        };
+        return (format!("unknown value \"{variant}\""), Some(help));
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return (format!("expected {expected}, found {found}"), None);
+        }
+    }
+    (message.to_string(), None)
+}
+
+fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (field, rest) = rest.split_once('`')?;
+    Some((field.to_string(), backticked(rest)))
+}
+
+fn unknown_variant(message: &str) -> Option<(String, Vec<String>)> {
+    let rest = message.strip_prefix("unknown variant `")?;
+    let (variant, rest) = rest.split_once('`')?;
+    Some((variant.to_string(), backticked(rest)))
+}
+
+fn backticked(text: &str) -> Vec<String> {
+    text.split('`').skip(1).step_by(2).map(str::to_string).collect()
+}
+
+fn quoted_list(items: &[String]) -> String {
+    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Conf {
+        title: String,
+        weight: Option<i64>,
+    }
+
+    fn err(text: &str) -> Diagnostic {
+        parse::<Conf>(Path::new("x.toml"), text, 0, text).unwrap_err()
+    }
+
+    #[test]
+    fn unknown_key_suggests_the_closest() {
+        let d = err("title = \"a\"\ntitel = \"b\"\n");
+        assert_eq!(d.message, "unknown key `titel`");
+        assert_eq!(d.help.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(d.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn wrong_type_names_both_types() {
+        let d = err("title = \"a\"\nweight = \"heavy\"\n");
+        assert!(d.message.contains("expected i64"), "{}", d.message);
+        assert_eq!(d.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn offset_moves_the_line() {
+        let source = "+++\ntitle = \n+++\n";
+        let d = parse::<Conf>(Path::new("x.md"), source, 4, "title = \n").unwrap_err();
+        assert_eq!(d.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn missing_key_is_named() {
+        let d = err("weight = 1\n");
+        assert_eq!(d.message, "missing required key `title`");
+    }
+}

@@ -1,0 +1,177 @@
+//! What templates see: `page` and `section` values, built once per build from borrowed data.
+//!
+//! Each page becomes one `tera::Value` (Arc-backed, so handing it to many contexts copies
+//! pointers, not content). A section's `pages` holds those same values.
+
+use indexmap::IndexMap;
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Value;
+
+use crate::config::Config;
+use crate::content::{Meta, Site};
+use crate::data;
+use crate::links::{self, Renders};
+use crate::markdown::{Heading, Rendered};
+
+/// Words read per minute, for `reading_time`.
+const READING_SPEED: usize = 200;
+
+pub struct Views {
+    pub pages: Vec<Value>,
+    pub sections: Vec<Value>,
+}
+
+/// The fields pages and sections share, borrowed from the index and the rendered Markdown.
+#[derive(Serialize)]
+struct Common<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    permalink: String,
+    path: String,
+    relative_path: &'a str,
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    weight: Option<i64>,
+    word_count: usize,
+    reading_time: usize,
+    toc: Vec<TocEntry<'a>>,
+    ancestors: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct TocEntry<'a> {
+    level: u32,
+    id: &'a str,
+    title: &'a str,
+    permalink: String,
+    children: Vec<TocEntry<'a>>,
+}
+
+/// A neighbour in section order: enough to link to it.
+#[derive(Serialize)]
+struct Neighbour<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    path: String,
+    permalink: String,
+}
+
+pub struct Urls<'a> {
+    pub origin: &'a str,
+    pub base_path: &'a str,
+}
+
+impl Urls<'_> {
+    pub fn path(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
+    }
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}{path}", self.origin, self.base_path)
+    }
+}
+
+pub fn build(site: &Site, renders: &Renders, config: &Config, sources: Option<&toml::Table>) -> Views {
+    let urls = Urls { origin: config.origin(), base_path: config.base_path() };
+    let pages: Vec<Value> = (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let page = &site.pages[i];
+            let mut map = common(site, &page.meta, &renders.pages[i], &urls, site.ancestors(page.section), sources);
+            map.insert("slug".into(), Value::from(page.slug.as_str()));
+            map.insert("authors".into(), Value::from(page.authors.clone()));
+            map.insert("section".into(), Value::from(site.sections[page.section].meta.file.rel.as_str()));
+            let order = &site.sections[page.section].pages;
+            let position = order.iter().position(|&p| p == i);
+            let neighbour = |j: Option<usize>| {
+                j.and_then(|j| order.get(j)).map_or(Value::none(), |&n| {
+                    let m = &site.pages[n].meta;
+                    let n = Neighbour { title: &m.title, description: m.description.as_deref(), path: urls.path(&m.path), permalink: urls.permalink(&m.path) };
+                    Value::from_serializable(&n)
+                })
+            };
+            map.insert("lower".into(), neighbour(position.and_then(|p| p.checked_sub(1))));
+            map.insert("higher".into(), neighbour(position.map(|p| p + 1)));
+            Value::from(map)
+        })
+        .collect();
+    let sections = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(i, section)| {
+            let ancestors = section.parent.map(|p| { let mut a = site.ancestors(p); a.push(p); a }).unwrap_or_default();
+            let mut map = common(site, &section.meta, &renders.sections[i], &urls, ancestors, sources);
+            map.insert("pages".into(), Value::from(section.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()));
+            let subsections: Vec<&str> = section.subsections.iter().map(|&s| site.sections[s].meta.file.rel.as_str()).collect();
+            map.insert("subsections".into(), Value::from_serializable(&subsections));
+            map.insert("schema".into(), Value::from(section.schema.clone()));
+            Value::from(map)
+        })
+        .collect();
+    Views { pages, sections }
+}
+
+fn common(
+    site: &Site,
+    meta: &Meta,
+    rendered: &Rendered,
+    urls: &Urls,
+    ancestors: Vec<usize>,
+    sources: Option<&toml::Table>,
+) -> IndexMap<String, Value> {
+    let permalink = urls.permalink(&meta.path);
+    let common = Common {
+        title: &meta.title,
+        description: meta.description.as_deref(),
+        path: urls.path(&meta.path),
+        relative_path: &meta.file.rel,
+        date: meta.date.as_deref(),
+        updated: meta.updated.as_deref(),
+        weight: meta.weight,
+        word_count: rendered.word_count,
+        reading_time: rendered.word_count.div_ceil(READING_SPEED),
+        toc: toc(&rendered.toc, &permalink),
+        ancestors: ancestors.iter().map(|&a| site.sections[a].meta.file.rel.as_str()).collect(),
+        permalink,
+    };
+    let mut map = Value::from_serializable(&common).into_map().unwrap_or_default();
+    let content = links::resolve_hrefs(&rendered.html, site, urls.base_path);
+    map.insert("content".into(), Value::safe_string(&content));
+    let summary = rendered.summary.as_deref().map(|s| Value::safe_string(&links::resolve_hrefs(s, site, urls.base_path)));
+    map.insert("summary".into(), summary.unwrap_or_else(Value::none));
+    map.insert("extra".into(), data::table_to_value(&meta.extra));
+    map.insert("citations".into(), citations(&rendered.citations, sources));
+    map.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+fn toc<'a>(headings: &'a [Heading], permalink: &str) -> Vec<TocEntry<'a>> {
+    headings
+        .iter()
+        .map(|h| TocEntry {
+            level: h.level,
+            id: &h.id,
+            title: &h.title,
+            permalink: format!("{permalink}#{}", h.id),
+            children: toc(&h.children, permalink),
+        })
+        .collect()
+}
+
+/// The page's sources in citation order: each source's own fields plus `key` and `number`.
+fn citations(keys: &[String], sources: Option<&toml::Table>) -> Value {
+    let list: Vec<Value> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, key)| {
+            let mut entry = match sources.and_then(|s| s.get(key)) {
+                Some(toml::Value::Table(t)) => t.clone(),
+                _ => toml::Table::new(),
+            };
+            entry.insert("key".into(), toml::Value::String(key.clone()));
+            entry.insert("number".into(), toml::Value::Integer(i as i64 + 1));
+            data::table_to_value(&entry)
+        })
+        .collect();
+    Value::from(list)
+}
