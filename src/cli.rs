@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "docent", version, about = "A static site generator for educational websites")]
+#[command(
+    name = "docent",
+    version,
+    about = "A static site generator for educational websites"
+)]
 pub struct Cli {
     /// The site's folder: the one holding site.toml.
     #[arg(long, global = true, default_value = ".")]
@@ -18,7 +22,7 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder.
     Build {
-        /// Where to write the site, relative to the current folder.
+        /// Where to write the site; a relative path is taken from the site root.
         #[arg(long, short = 'o', default_value = "public")]
         output_dir: PathBuf,
         /// Override site.toml's base_url, e.g. for a preview deployment.

@@ -59,10 +59,18 @@ impl Config {
         let base = &self.base_url;
         let absolute = base.starts_with("http://") || base.starts_with("https://");
         if !absolute && !base.is_empty() {
-            let line = text.lines().position(|l| l.trim_start().starts_with("base_url")).unwrap_or(0);
-            return Err(Diagnostic::at_line(FILE, text, line + 1, 0, 8, format!(
-                "`base_url` must be an absolute http(s) URL, found \"{base}\""
-            ))
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("base_url"))
+                .unwrap_or(0);
+            return Err(Diagnostic::at_line(
+                FILE,
+                text,
+                line + 1,
+                0,
+                8,
+                format!("`base_url` must be an absolute http(s) URL, found \"{base}\""),
+            )
             .with_help("write it like `base_url = \"https://example.org\"`"));
         }
         Ok(())
@@ -101,7 +109,8 @@ mod tests {
 
     #[test]
     fn unknown_key_is_an_error_with_a_suggestion() {
-        let d = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\ndescripton = \"d\"\n").unwrap_err();
+        let d = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\ndescripton = \"d\"\n")
+            .unwrap_err();
         assert_eq!(d.message, "unknown key `descripton`");
         assert_eq!(d.help.as_deref(), Some("did you mean `description`?"));
         assert_eq!(d.location.unwrap().line, 3);
@@ -116,7 +125,10 @@ mod tests {
 
     #[test]
     fn nav_items_are_strict() {
-        let d = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n[[nav]]\nname = \"A\"\nlink = \"/\"\n").unwrap_err();
+        let d = Config::parse(
+            "title = \"T\"\nbase_url = \"https://x.org\"\n[[nav]]\nname = \"A\"\nlink = \"/\"\n",
+        )
+        .unwrap_err();
         assert_eq!(d.message, "unknown key `link`");
     }
 }

@@ -95,7 +95,12 @@ enum Parsed {
 
 /// Builds the index from every Markdown file. Drafts are left out unless `drafts` is set.
 pub fn index(files: Vec<SourceFile>, drafts: bool, site_title: &str) -> Result<Site, Diagnostics> {
-    let parsed = collect(files.into_iter().map(parse).map(|r| r.map_err(Diagnostics::from)))?;
+    let parsed = collect(
+        files
+            .into_iter()
+            .map(parse)
+            .map(|r| r.map_err(Diagnostics::from)),
+    )?;
     let mut site = Site::default();
     let mut section_front = Vec::new();
     let mut page_front = Vec::new();
@@ -111,7 +116,11 @@ pub fn index(files: Vec<SourceFile>, drafts: bool, site_title: &str) -> Result<S
         }
     }
     // A draft section hides everything under it.
-    let in_draft = |meta: &Meta| draft_dirs.iter().any(|d| meta.file.rel.starts_with(d.as_str()));
+    let in_draft = |meta: &Meta| {
+        draft_dirs
+            .iter()
+            .any(|d| meta.file.rel.starts_with(d.as_str()))
+    };
     section_front.retain(|(_, meta)| !in_draft(meta));
     page_front.retain(|(_, meta)| !in_draft(meta));
     let dirs = add_sections(&mut site, section_front, site_title);
@@ -134,20 +143,48 @@ fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
     if is_section {
         let front: SectionFront = frontmatter::parse(&file, &split)?;
-        let dates = (dated(&file, &split, "date", &front.date)?, dated(&file, &split, "updated", &front.updated)?);
+        let dates = (
+            dated(&file, &split, "date", &front.date)?,
+            dated(&file, &split, "updated", &front.updated)?,
+        );
         let path = section_path(&file.rel);
         let aliases = alias_outputs(&file, &split, &front.aliases)?;
         let body_offset = split.body_offset;
-        let meta = meta(file, body_offset, &front.title, &front.description, dates, front.weight, &front.template, &front.extra, path, aliases);
+        let meta = meta(
+            file,
+            body_offset,
+            &front.title,
+            &front.description,
+            dates,
+            front.weight,
+            &front.template,
+            &front.extra,
+            path,
+            aliases,
+        );
         Ok(Parsed::Section(front, meta))
     } else {
         let front: PageFront = frontmatter::parse(&file, &split)?;
-        let dates = (dated(&file, &split, "date", &front.date)?, dated(&file, &split, "updated", &front.updated)?);
+        let dates = (
+            dated(&file, &split, "date", &front.date)?,
+            dated(&file, &split, "updated", &front.updated)?,
+        );
         let slug = page_slug(&file, &split, front.slug.as_deref())?;
         let path = format!("{}{slug}/", dir_path(page_dir(&file.rel)));
         let aliases = alias_outputs(&file, &split, &front.aliases)?;
         let body_offset = split.body_offset;
-        let meta = meta(file, body_offset, &front.title, &front.description, dates, front.weight, &front.template, &front.extra, path, aliases);
+        let meta = meta(
+            file,
+            body_offset,
+            &front.title,
+            &front.description,
+            dates,
+            front.weight,
+            &front.template,
+            &front.extra,
+            path,
+            aliases,
+        );
         Ok(Parsed::Page(front, meta))
     }
 }
@@ -181,7 +218,12 @@ fn meta(
 }
 
 /// Checks a date and returns it as ISO text (`2024-05-01` or `2024-05-01T10:00:00Z`).
-fn dated(file: &SourceFile, split: &Split, key: &str, raw: &Option<RawDate>) -> Result<Option<String>, Diagnostic> {
+fn dated(
+    file: &SourceFile,
+    split: &Split,
+    key: &str,
+    raw: &Option<RawDate>,
+) -> Result<Option<String>, Diagnostic> {
     let text = match raw {
         None => return Ok(None),
         Some(RawDate::Toml(d)) => d.to_string(),
@@ -192,25 +234,49 @@ fn dated(file: &SourceFile, split: &Split, key: &str, raw: &Option<RawDate>) -> 
         return Ok(Some(text));
     }
     let line = frontmatter::key_line(file, split, key).unwrap_or(1);
-    Err(Diagnostic::at_line(&file.shown, &file.text, line, 0, key.len(), format!("`{key}` is not a date: \"{text}\""))
-        .with_help(format!("write it as `{key} = 2024-05-01`")))
+    Err(Diagnostic::at_line(
+        &file.shown,
+        &file.text,
+        line,
+        0,
+        key.len(),
+        format!("`{key}` is not a date: \"{text}\""),
+    )
+    .with_help(format!("write it as `{key} = 2024-05-01`")))
 }
 
 /// Output paths for a file's aliases: `/old/url/` is written as `old/url/index.html`.
-fn alias_outputs(file: &SourceFile, split: &Split, aliases: &[String]) -> Result<Vec<String>, Diagnostic> {
+fn alias_outputs(
+    file: &SourceFile,
+    split: &Split,
+    aliases: &[String],
+) -> Result<Vec<String>, Diagnostic> {
     let mut outputs = Vec::new();
     for alias in aliases {
         let trimmed = alias.trim().trim_matches('/');
         let bad = trimmed.is_empty()
             || trimmed.contains('\\')
-            || trimmed.split('/').any(|seg| seg == ".." || seg == "." || seg.is_empty())
+            || trimmed
+                .split('/')
+                .any(|seg| seg == ".." || seg == "." || seg.is_empty())
             || trimmed.contains(['?', '#']);
         if bad {
             let line = frontmatter::key_line(file, split, "aliases").unwrap_or(1);
-            return Err(Diagnostic::at_line(&file.shown, &file.text, line, 0, 7, format!("alias \"{alias}\" is not a path inside the site"))
-                .with_help("write aliases as site paths, like \"/old/url/\""));
+            return Err(Diagnostic::at_line(
+                &file.shown,
+                &file.text,
+                line,
+                0,
+                7,
+                format!("alias \"{alias}\" is not a path inside the site"),
+            )
+            .with_help("write aliases as site paths, like \"/old/url/\""));
         }
-        outputs.push(if trimmed.ends_with(".html") { trimmed.to_string() } else { format!("{trimmed}/index.html") });
+        outputs.push(if trimmed.ends_with(".html") {
+            trimmed.to_string()
+        } else {
+            format!("{trimmed}/index.html")
+        });
     }
     Ok(outputs)
 }
@@ -221,16 +287,28 @@ fn page_slug(file: &SourceFile, split: &Split, slug: Option<&str>) -> Result<Str
             None => Ok(s.to_string()),
             Some(why) => {
                 let line = frontmatter::key_line(file, split, "slug").unwrap_or(1);
-                Err(Diagnostic::at_line(&file.shown, &file.text, line, 0, 4, format!("slug \"{s}\" {why}"))
-                    .with_help("a slug is one URL segment inside its section, like \"clinical-analyst\""))
+                Err(Diagnostic::at_line(
+                    &file.shown,
+                    &file.text,
+                    line,
+                    0,
+                    4,
+                    format!("slug \"{s}\" {why}"),
+                )
+                .with_help(
+                    "a slug is one URL segment inside its section, like \"clinical-analyst\"",
+                ))
             }
         },
         None => {
             let stem = page_stem(&file.rel);
             let auto = slug::slugify(stem);
             if auto.is_empty() {
-                return Err(Diagnostic::in_file(&file.shown, "cannot make a URL from this file name")
-                    .with_help("rename the file, or set `slug = \"...\"` in its front matter"));
+                return Err(Diagnostic::in_file(
+                    &file.shown,
+                    "cannot make a URL from this file name",
+                )
+                .with_help("rename the file, or set `slug = \"...\"` in its front matter"));
             }
             Ok(auto)
         }
@@ -239,7 +317,10 @@ fn page_slug(file: &SourceFile, split: &Split, slug: Option<&str>) -> Result<Str
 
 /// `a/b.md` -> `b`; `a/b/index.md` -> `b`.
 fn page_stem(rel: &str) -> &str {
-    let trimmed = rel.strip_suffix("/index.md").unwrap_or(rel).trim_end_matches(".md");
+    let trimmed = rel
+        .strip_suffix("/index.md")
+        .unwrap_or(rel)
+        .trim_end_matches(".md");
     trimmed.rsplit('/').next().unwrap_or(trimmed)
 }
 
@@ -251,7 +332,9 @@ fn page_dir(rel: &str) -> &str {
 
 /// `careers/_index.md` -> `careers`; `_index.md` -> ``.
 fn section_dir(rel: &str) -> &str {
-    rel.strip_suffix("_index.md").unwrap_or(rel).trim_end_matches('/')
+    rel.strip_suffix("_index.md")
+        .unwrap_or(rel)
+        .trim_end_matches('/')
 }
 
 fn section_path(rel: &str) -> String {
@@ -268,24 +351,62 @@ fn dir_path(dir: &str) -> String {
     path
 }
 
-fn add_sections(site: &mut Site, fronts: Vec<(SectionFront, Meta)>, site_title: &str) -> BTreeMap<String, usize> {
+fn add_sections(
+    site: &mut Site,
+    fronts: Vec<(SectionFront, Meta)>,
+    site_title: &str,
+) -> BTreeMap<String, usize> {
     let mut dirs = BTreeMap::new();
     let has_root = fronts.iter().any(|(_, m)| m.file.rel == "_index.md");
     let implicit_root = (!has_root).then(|| {
-        let file = SourceFile { shown: "content/_index.md".into(), rel: "_index.md".into(), text: String::new() };
-        let meta = Meta {
-            file, body_offset: 0, title: site_title.to_string(), description: None, date: None, updated: None,
-            weight: None, template: None, extra: toml::Table::new(), path: "/".into(), aliases: Vec::new(),
+        let file = SourceFile {
+            shown: "content/_index.md".into(),
+            rel: "_index.md".into(),
+            text: String::new(),
         };
-        (SectionFront { title: site_title.to_string(), description: None, date: None, updated: None, draft: false, weight: None,
-            template: None, sort_by: SortBy::Weight, page_template: None, schema: None, aliases: Vec::new(), extra: toml::Table::new() }, meta)
+        let meta = Meta {
+            file,
+            body_offset: 0,
+            title: site_title.to_string(),
+            description: None,
+            date: None,
+            updated: None,
+            weight: None,
+            template: None,
+            extra: toml::Table::new(),
+            path: "/".into(),
+            aliases: Vec::new(),
+        };
+        (
+            SectionFront {
+                title: site_title.to_string(),
+                description: None,
+                date: None,
+                updated: None,
+                draft: false,
+                weight: None,
+                template: None,
+                sort_by: SortBy::Weight,
+                page_template: None,
+                schema: None,
+                aliases: Vec::new(),
+                extra: toml::Table::new(),
+            },
+            meta,
+        )
     });
     for (front, meta) in implicit_root.into_iter().chain(fronts) {
         dirs.insert(section_dir(&meta.file.rel).to_string(), site.sections.len());
-        site.by_file.insert(meta.file.rel.clone(), Target::Section(site.sections.len()));
+        site.by_file
+            .insert(meta.file.rel.clone(), Target::Section(site.sections.len()));
         site.sections.push(Section {
-            meta, sort_by: front.sort_by, page_template: front.page_template, schema: front.schema,
-            parent: None, pages: Vec::new(), subsections: Vec::new(),
+            meta,
+            sort_by: front.sort_by,
+            page_template: front.page_template,
+            schema: front.schema,
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
         });
     }
     // BTreeMap order puts parents before children, and siblings in name order.
@@ -317,14 +438,31 @@ fn nearest_section(dirs: &BTreeMap<String, usize>, mut dir: &str) -> usize {
     }
 }
 
-fn add_page(site: &mut Site, dirs: &BTreeMap<String, usize>, front: PageFront, meta: Meta) -> Result<(), Diagnostic> {
+fn add_page(
+    site: &mut Site,
+    dirs: &BTreeMap<String, usize>,
+    front: PageFront,
+    meta: Meta,
+) -> Result<(), Diagnostic> {
     let dir = page_dir(&meta.file.rel);
     let section = nearest_section(dirs, dir);
-    let slug = meta.path.trim_end_matches('/').rsplit('/').next().unwrap_or_default().to_string();
+    let slug = meta
+        .path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let index = site.pages.len();
-    site.by_file.insert(meta.file.rel.clone(), Target::Page(index));
+    site.by_file
+        .insert(meta.file.rel.clone(), Target::Page(index));
     site.sections[section].pages.push(index);
-    site.pages.push(Page { meta, slug, authors: front.authors, section });
+    site.pages.push(Page {
+        meta,
+        slug,
+        authors: front.authors,
+        section,
+    });
     Ok(())
 }
 
@@ -332,36 +470,64 @@ fn add_page(site: &mut Site, dirs: &BTreeMap<String, usize>, front: PageFront, m
 fn check_unique_urls(site: &Site) -> Result<(), Diagnostics> {
     let mut seen: BTreeMap<String, &Meta> = BTreeMap::new();
     let mut errors = Vec::new();
-    let metas = site.sections.iter().map(|s| &s.meta).chain(site.pages.iter().map(|p| &p.meta));
+    let metas = site
+        .sections
+        .iter()
+        .map(|s| &s.meta)
+        .chain(site.pages.iter().map(|p| &p.meta));
     for meta in metas {
         let outputs = std::iter::once(format!("{}index.html", meta.path.trim_start_matches('/')))
             .chain(meta.aliases.iter().cloned());
         for output in outputs {
             if let Some(first) = seen.get(&output) {
-                errors.push(Diagnostic::in_file(&meta.file.shown, format!(
-                    "this file and {} both map to /{}",
-                    crate::error::display_path(&first.file.shown),
-                    output.trim_end_matches("index.html")
-                ))
-                .with_help("give one of them a different `slug`, file name or alias"));
+                errors.push(
+                    Diagnostic::in_file(
+                        &meta.file.shown,
+                        format!(
+                            "this file and {} both map to /{}",
+                            crate::error::display_path(&first.file.shown),
+                            output.trim_end_matches("index.html")
+                        ),
+                    )
+                    .with_help("give one of them a different `slug`, file name or alias"),
+                );
             } else {
                 seen.insert(output, meta);
             }
         }
     }
-    collect(errors.into_iter().map(|e| Err::<(), _>(Diagnostics::from(e)))).map(|_| ())
+    collect(
+        errors
+            .into_iter()
+            .map(|e| Err::<(), _>(Diagnostics::from(e))),
+    )
+    .map(|_| ())
 }
 
 fn order_pages(site: &mut Site, section: usize) {
     let pages = &site.pages;
     let mut order = std::mem::take(&mut site.sections[section].pages);
-    let by_title = |i: &usize| (pages[*i].meta.title.to_lowercase(), pages[*i].meta.file.rel.clone());
+    let by_title = |i: &usize| {
+        (
+            pages[*i].meta.title.to_lowercase(),
+            pages[*i].meta.file.rel.clone(),
+        )
+    };
     match site.sections[section].sort_by {
-        SortBy::Weight => order.sort_by_key(|i| (pages[*i].meta.weight.is_none(), pages[*i].meta.weight, by_title(i))),
+        SortBy::Weight => order.sort_by_key(|i| {
+            (
+                pages[*i].meta.weight.is_none(),
+                pages[*i].meta.weight,
+                by_title(i),
+            )
+        }),
         SortBy::Title => order.sort_by_key(by_title),
         SortBy::Date => order.sort_by(|a, b| {
             let (da, db) = (&pages[*a].meta.date, &pages[*b].meta.date);
-            db.is_some().cmp(&da.is_some()).then(db.cmp(da)).then(by_title(a).cmp(&by_title(b)))
+            db.is_some()
+                .cmp(&da.is_some())
+                .then(db.cmp(da))
+                .then(by_title(a).cmp(&by_title(b)))
         }),
         SortBy::None => order.sort_by_key(|i| pages[*i].meta.file.rel.clone()),
     }
@@ -373,11 +539,19 @@ mod tests {
     use super::*;
 
     fn file(rel: &str, front: &str) -> SourceFile {
-        SourceFile { shown: format!("content/{rel}").into(), rel: rel.into(), text: format!("+++\n{front}\n+++\nbody\n") }
+        SourceFile {
+            shown: format!("content/{rel}").into(),
+            rel: rel.into(),
+            text: format!("+++\n{front}\n+++\nbody\n"),
+        }
     }
 
     fn site(files: &[(&str, &str)]) -> Result<Site, Diagnostics> {
-        index(files.iter().map(|(r, f)| file(r, f)).collect(), false, "Site")
+        index(
+            files.iter().map(|(r, f)| file(r, f)).collect(),
+            false,
+            "Site",
+        )
     }
 
     fn path(site: &Site, rel: &str) -> String {
@@ -397,23 +571,37 @@ mod tests {
         .unwrap();
         assert_eq!(path(&s, "about.md"), "/about/");
         assert_eq!(path(&s, "careers/_index.md"), "/careers/");
-        assert_eq!(path(&s, "careers/Clinical Analyst.md"), "/careers/clinical-analyst/");
+        assert_eq!(
+            path(&s, "careers/Clinical Analyst.md"),
+            "/careers/clinical-analyst/"
+        );
         assert_eq!(path(&s, "careers/coder/index.md"), "/careers/coder/");
         assert_eq!(path(&s, "careers/x.md"), "/careers/renamed/");
     }
 
     #[test]
     fn root_section_is_implicit_and_parents_nest() {
-        let s = site(&[("a/_index.md", "title = \"A\""), ("a/b/_index.md", "title = \"B\""), ("a/b/p.md", "title = \"P\"")]).unwrap();
+        let s = site(&[
+            ("a/_index.md", "title = \"A\""),
+            ("a/b/_index.md", "title = \"B\""),
+            ("a/b/p.md", "title = \"P\""),
+        ])
+        .unwrap();
         assert_eq!(s.sections[0].meta.path, "/");
-        let Target::Section(b) = s.by_file["a/b/_index.md"] else { panic!() };
+        let Target::Section(b) = s.by_file["a/b/_index.md"] else {
+            panic!()
+        };
         assert_eq!(s.ancestors(b).len(), 2);
         assert_eq!(s.sections[b].pages.len(), 1);
     }
 
     #[test]
     fn drafts_are_left_out() {
-        let s = site(&[("a.md", "title = \"A\"\ndraft = true"), ("b.md", "title = \"B\"")]).unwrap();
+        let s = site(&[
+            ("a.md", "title = \"A\"\ndraft = true"),
+            ("b.md", "title = \"B\""),
+        ])
+        .unwrap();
         assert_eq!(s.pages.len(), 1);
     }
 
@@ -426,11 +614,24 @@ mod tests {
             ("c.md", "title = \"C\""),
         ])
         .unwrap();
-        let titles: Vec<_> = s.sections[0].pages.iter().map(|&i| s.pages[i].meta.title.as_str()).collect();
+        let titles: Vec<_> = s.sections[0]
+            .pages
+            .iter()
+            .map(|&i| s.pages[i].meta.title.as_str())
+            .collect();
         assert_eq!(titles, ["B", "A", "C"]);
 
-        let s = site(&[("a.md", "title = \"A\"\nweight = 2"), ("b.md", "title = \"B\""), ("c.md", "title = \"C\"\nweight = 1")]).unwrap();
-        let titles: Vec<_> = s.sections[0].pages.iter().map(|&i| s.pages[i].meta.title.as_str()).collect();
+        let s = site(&[
+            ("a.md", "title = \"A\"\nweight = 2"),
+            ("b.md", "title = \"B\""),
+            ("c.md", "title = \"C\"\nweight = 1"),
+        ])
+        .unwrap();
+        let titles: Vec<_> = s.sections[0]
+            .pages
+            .iter()
+            .map(|&i| s.pages[i].meta.title.as_str())
+            .collect();
         assert_eq!(titles, ["C", "A", "B"]);
     }
 
@@ -445,8 +646,16 @@ mod tests {
     #[test]
     fn duplicate_urls_name_both_files() {
         let err = site(&[("x.md", "title = \"A\""), ("x/index.md", "title = \"B\"")]).unwrap_err();
-        assert!(err.0[0].message.contains("both map to /x/"), "{}", err.0[0].message);
-        let err = site(&[("x.md", "title = \"A\""), ("y.md", "title = \"B\"\naliases = [\"/x/\"]")]).unwrap_err();
+        assert!(
+            err.0[0].message.contains("both map to /x/"),
+            "{}",
+            err.0[0].message
+        );
+        let err = site(&[
+            ("x.md", "title = \"A\""),
+            ("y.md", "title = \"B\"\naliases = [\"/x/\"]"),
+        ])
+        .unwrap_err();
         assert!(err.0[0].message.contains("/x/"));
     }
 

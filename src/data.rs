@@ -23,19 +23,31 @@ pub fn load(files: &[SourceFile]) -> Result<Data, Diagnostics> {
     }))?;
     let mut tree = toml::Table::new();
     let mut errors = Vec::new();
-    let names: Vec<&str> = parsed.iter().map(|(f, _)| f.rel.trim_end_matches(".toml")).collect();
+    let names: Vec<&str> = parsed
+        .iter()
+        .map(|(f, _)| f.rel.trim_end_matches(".toml"))
+        .collect();
     for (file, table) in &parsed {
         let name = file.rel.trim_end_matches(".toml");
         let folder = format!("{name}/");
         if names.iter().any(|other| other.starts_with(&folder)) {
             let key = name.replace('/', ".");
-            errors.push(Diagnostic::in_file(&file.shown, format!("`data.{key}` is both a file and a folder"))
-                .with_help("rename the file or the folder"));
+            errors.push(
+                Diagnostic::in_file(
+                    &file.shown,
+                    format!("`data.{key}` is both a file and a folder"),
+                )
+                .with_help("rename the file or the folder"),
+            );
             continue;
         }
         insert(&mut tree, name, table.clone());
     }
-    if errors.is_empty() { Ok(Data { tree }) } else { Err(Diagnostics(errors)) }
+    if errors.is_empty() {
+        Ok(Data { tree })
+    } else {
+        Err(Diagnostics(errors))
+    }
 }
 
 fn insert(tree: &mut toml::Table, name: &str, table: toml::Table) {
@@ -43,7 +55,9 @@ fn insert(tree: &mut toml::Table, name: &str, table: toml::Table) {
     let mut parts: Vec<&str> = name.split('/').collect();
     let last = parts.pop().unwrap_or(name);
     for part in parts {
-        let entry = node.entry(part.to_string()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        let entry = node
+            .entry(part.to_string())
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         if !entry.is_table() {
             *entry = toml::Value::Table(toml::Table::new());
         }
@@ -66,7 +80,10 @@ pub fn to_value(value: &toml::Value) -> Value {
 }
 
 pub fn table_to_value(table: &toml::Table) -> Value {
-    let map: IndexMap<String, Value> = table.iter().map(|(k, v)| (k.clone(), to_value(v))).collect();
+    let map: IndexMap<String, Value> = table
+        .iter()
+        .map(|(k, v)| (k.clone(), to_value(v)))
+        .collect();
     Value::from(map)
 }
 
@@ -75,7 +92,11 @@ mod tests {
     use super::*;
 
     fn file(rel: &str, text: &str) -> SourceFile {
-        SourceFile { shown: format!("content/data/{rel}").into(), rel: rel.into(), text: text.into() }
+        SourceFile {
+            shown: format!("content/data/{rel}").into(),
+            rel: rel.into(),
+            text: text.into(),
+        }
     }
 
     #[test]
@@ -102,6 +123,9 @@ mod tests {
     fn dates_become_strings() {
         let table: toml::Table = toml::from_str("d = 2024-05-01").unwrap();
         let v = table_to_value(&table);
-        assert_eq!(v.get_from_path("d").and_then(|d| d.as_str()), Some("2024-05-01"));
+        assert_eq!(
+            v.get_from_path("d").and_then(|d| d.as_str()),
+            Some("2024-05-01")
+        );
     }
 }

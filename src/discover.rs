@@ -104,10 +104,17 @@ pub fn discover(root: &Path) -> Result<Result<Sources, Diagnostics>> {
         return Ok(Err(Diagnostics(errors)));
     }
     if sources.markdown.is_empty() {
-        let why = if content.is_dir() { "has no Markdown files" } else { "does not exist" };
-        return Ok(Err(Diagnostic::in_file("content", format!("the content folder {why}"))
-            .with_help("add content/_index.md for the home page")
-            .into()));
+        let why = if content.is_dir() {
+            "has no Markdown files"
+        } else {
+            "does not exist"
+        };
+        return Ok(Err(Diagnostic::in_file(
+            "content",
+            format!("the content folder {why}"),
+        )
+        .with_help("add content/_index.md for the home page")
+        .into()));
     }
     Ok(Ok(sources))
 }
@@ -132,7 +139,11 @@ fn walk(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
             match path.canonicalize() {
                 Ok(target) if target.starts_with(&real_dir) => target.is_file(),
                 _ => {
-                    eprintln!("warning: skipping {}: it links outside {}", path.display(), dir.display());
+                    eprintln!(
+                        "warning: skipping {}: it links outside {}",
+                        path.display(),
+                        dir.display()
+                    );
                     false
                 }
             }
@@ -153,7 +164,15 @@ mod tests {
 
     #[test]
     fn editor_files_are_ignored() {
-        for name in [".x.md.swp", "x.md~", "4913", "#x.md#", ".#x.md", "x.md___jb_tmp___", ".DS_Store"] {
+        for name in [
+            ".x.md.swp",
+            "x.md~",
+            "4913",
+            "#x.md#",
+            ".#x.md",
+            "x.md___jb_tmp___",
+            ".DS_Store",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["x.md", "site.css", "_index.md"] {

@@ -91,7 +91,9 @@ impl Location {
     pub fn of(source: &str, span: Range<usize>) -> Location {
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
         let text = source[line_start..line_end].trim_end_matches('\r');
         let line = source[..start].matches('\n').count() + 1;
         let column = source[line_start..start].chars().count() + 1;
@@ -178,7 +180,9 @@ impl From<Diagnostic> for Diagnostics {
 
 /// Collects the results of a stage: all the values if every item succeeded, otherwise every
 /// diagnostic from every item, sorted by file and position so the report is stable.
-pub fn collect<T>(results: impl IntoIterator<Item = Result<T, Diagnostics>>) -> Result<Vec<T>, Diagnostics> {
+pub fn collect<T>(
+    results: impl IntoIterator<Item = Result<T, Diagnostics>>,
+) -> Result<Vec<T>, Diagnostics> {
     let mut values = Vec::new();
     let mut errors = Vec::new();
     for result in results {
@@ -201,12 +205,21 @@ pub fn collect<T>(results: impl IntoIterator<Item = Result<T, Diagnostics>>) -> 
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo: a few
 /// edits away (a swap counts as one), or sharing a long prefix.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let allowed = (word.chars().count() / 3).max(1);
     candidates
         .into_iter()
         .filter(|c| *c != word)
-        .map(|c| (strsim::damerau_levenshtein(word, c), strsim::jaro_winkler(word, c), c))
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(word, c),
+                strsim::jaro_winkler(word, c),
+                c,
+            )
+        })
         .filter(|(edits, similarity, _)| *edits <= allowed || *similarity > 0.9)
         .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(b.2)))
         .map(|(.., c)| c)

@@ -8,12 +8,17 @@ use crate::markdown;
 pub fn markdown(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let rendered = markdown::render(text);
     if !rendered.links.is_empty() {
-        return Err(Error::message("`@/` links are not resolved by the markdown filter; use get_url(path=...) in the template"));
+        return Err(Error::message(
+            "`@/` links are not resolved by the markdown filter; use get_url(path=...) in the template",
+        ));
     }
     let mut html = rendered.html;
     if kwargs.get::<bool>("inline")?.unwrap_or(false) {
         let trimmed = html.trim_end();
-        if let Some(inner) = trimmed.strip_prefix("<p>").and_then(|t| t.strip_suffix("</p>")) {
+        if let Some(inner) = trimmed
+            .strip_prefix("<p>")
+            .and_then(|t| t.strip_suffix("</p>"))
+        {
             if !inner.contains("<p>") {
                 html = inner.to_string();
             }
@@ -25,11 +30,15 @@ pub fn markdown(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 /// Formats a number as money with thousands separators: `110680 | money` is `$110,680`.
 /// `currency` sets the symbol; `decimals` the fraction digits (0 by default).
 pub fn money(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let amount = value.as_f64().ok_or_else(|| Error::message(format!("money expects a number, got {}", value.name())))?;
+    let amount = value
+        .as_f64()
+        .ok_or_else(|| Error::message(format!("money expects a number, got {}", value.name())))?;
     let currency: String = kwargs.get("currency")?.unwrap_or_else(|| "$".to_string());
     let decimals = kwargs.get::<u64>("decimals")?.unwrap_or(0).min(4) as usize;
     let text = format!("{:.*}", decimals, amount.abs());
-    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
+    let (whole, fraction) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(w, f)| (w, Some(f)));
     let mut grouped = String::new();
     for (i, c) in whole.chars().enumerate() {
         if i > 0 && (whole.len() - i) % 3 == 0 {
@@ -47,18 +56,24 @@ pub fn money(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 /// Formats an ISO date (`2024-05-01`, or a datetime) with a strftime `format`,
 /// `%-d %B %Y` by default: `1 May 2024`.
 pub fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let format: String = kwargs.get("format")?.unwrap_or_else(|| "%-d %B %Y".to_string());
+    let format: String = kwargs
+        .get("format")?
+        .unwrap_or_else(|| "%-d %B %Y".to_string());
     let day = value.get(..10).unwrap_or(value);
-    let parsed: jiff::civil::Date = day
-        .parse()
-        .map_err(|e| Error::message(format!("date expects an ISO date like 2024-05-01, got \"{value}\": {e}")))?;
-    jiff::fmt::strtime::format(format.as_str(), parsed).map_err(|e| Error::message(format!("bad date format \"{format}\": {e}")))
+    let parsed: jiff::civil::Date = day.parse().map_err(|e| {
+        Error::message(format!(
+            "date expects an ISO date like 2024-05-01, got \"{value}\": {e}"
+        ))
+    })?;
+    jiff::fmt::strtime::format(format.as_str(), parsed)
+        .map_err(|e| Error::message(format!("bad date format \"{format}\": {e}")))
 }
 
 /// Serializes any value as JSON, for JSON-LD and scripts. Marked safe: use it inside
 /// `<script type="application/ld+json">`, where `</` is escaped so it cannot close the tag.
 pub fn json(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
-    let text = serde_json::to_string(value).map_err(|e| Error::message(format!("cannot write JSON: {e}")))?;
+    let text = serde_json::to_string(value)
+        .map_err(|e| Error::message(format!("cannot write JSON: {e}")))?;
     Ok(Value::safe_string(&text.replace("</", "<\\/")))
 }
 
@@ -79,19 +94,31 @@ mod tests {
     fn money_groups_thousands() {
         assert_eq!(render("{{ 110680 | money }}"), "$110,680");
         assert_eq!(render("{{ 999 | money }}"), "$999");
-        assert_eq!(render("{{ 1234.5 | money(decimals=2, currency=\"€\") }}"), "€1,234.50");
+        assert_eq!(
+            render("{{ 1234.5 | money(decimals=2, currency=\"€\") }}"),
+            "€1,234.50"
+        );
     }
 
     #[test]
     fn date_formats_iso_dates() {
         assert_eq!(render("{{ \"2025-07-10\" | date }}"), "10 July 2025");
-        assert_eq!(render("{{ \"2014-01-29T16:16:00Z\" | date(format=\"%Y\") }}"), "2014");
+        assert_eq!(
+            render("{{ \"2014-01-29T16:16:00Z\" | date(format=\"%Y\") }}"),
+            "2014"
+        );
     }
 
     #[test]
     fn markdown_renders_and_inlines() {
-        assert_eq!(render("{{ \"**b**\" | markdown }}"), "<p><strong>b</strong></p>\n");
-        assert_eq!(render("{{ \"**b**\" | markdown(inline=true) }}"), "<strong>b</strong>");
+        assert_eq!(
+            render("{{ \"**b**\" | markdown }}"),
+            "<p><strong>b</strong></p>\n"
+        );
+        assert_eq!(
+            render("{{ \"**b**\" | markdown(inline=true) }}"),
+            "<strong>b</strong>"
+        );
     }
 
     #[test]

@@ -26,8 +26,13 @@ pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
     match first {
         Some((_, line)) if line.trim_end() == FENCE => {}
         Some((s, line)) if line.trim_end() == "---" => {
-            return Err(Diagnostic::at(&file.shown, text, s..s + 3, "YAML front matter is not supported")
-                .with_help("docent reads TOML front matter between `+++` lines"));
+            return Err(Diagnostic::at(
+                &file.shown,
+                text,
+                s..s + 3,
+                "YAML front matter is not supported",
+            )
+            .with_help("docent reads TOML front matter between `+++` lines"));
         }
         _ => {
             return Err(Diagnostic::at(&file.shown, text, start..start, "missing front matter")
@@ -45,8 +50,13 @@ pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
             });
         }
     }
-    Err(Diagnostic::at(&file.shown, text, start..start + 3, "unterminated front matter")
-        .with_help("close the front matter with a `+++` line before the body"))
+    Err(Diagnostic::at(
+        &file.shown,
+        text,
+        start..start + 3,
+        "unterminated front matter",
+    )
+    .with_help("close the front matter with a `+++` line before the body"))
 }
 
 /// (start, end) byte spans of each line from `from`, without the newline.
@@ -138,18 +148,25 @@ pub struct SectionFront {
 }
 
 /// Parses the front matter of `file` as a `T`, reporting errors at true file lines.
-pub fn parse<T: for<'de> Deserialize<'de>>(file: &SourceFile, split: &Split) -> Result<T, Diagnostic> {
+pub fn parse<T: for<'de> Deserialize<'de>>(
+    file: &SourceFile,
+    split: &Split,
+) -> Result<T, Diagnostic> {
     tomlfile::parse(&file.shown, &file.text, split.front_offset, split.front)
 }
 
 /// The 1-based line of `key = ...` in the front matter, for errors about a key's value.
 pub fn key_line(file: &SourceFile, split: &Split, key: &str) -> Option<usize> {
     let before = file.text[..split.front_offset].matches('\n').count();
-    split.front.lines().position(|line| {
-        let line = line.trim_start();
-        line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
-    })
-    .map(|i| before + i + 1)
+    split
+        .front
+        .lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| before + i + 1)
 }
 
 #[cfg(test)]
@@ -157,7 +174,11 @@ mod tests {
     use super::*;
 
     fn file(text: &str) -> SourceFile {
-        SourceFile { shown: "content/x.md".into(), rel: "x.md".into(), text: text.into() }
+        SourceFile {
+            shown: "content/x.md".into(),
+            rel: "x.md".into(),
+            text: text.into(),
+        }
     }
 
     #[test]

@@ -27,7 +27,8 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 pub fn create_dir_all(path: &Path) -> Result<()> {
-    std::fs::create_dir_all(path).with_context(|| format!("could not create folder {}", path.display()))
+    std::fs::create_dir_all(path)
+        .with_context(|| format!("could not create folder {}", path.display()))
 }
 
 pub fn remove_file(path: &Path) -> Result<()> {

@@ -26,23 +26,45 @@ impl Renders {
 }
 
 /// Checks every link, anchor and citation in the site, reporting all broken ones.
-pub fn check(site: &Site, renders: &Renders, sources: Option<&toml::Table>) -> Result<(), Diagnostics> {
-    let docs = site.sections.iter().map(|s| &s.meta).zip(&renders.sections)
+pub fn check(
+    site: &Site,
+    renders: &Renders,
+    sources: Option<&toml::Table>,
+) -> Result<(), Diagnostics> {
+    let docs = site
+        .sections
+        .iter()
+        .map(|s| &s.meta)
+        .zip(&renders.sections)
         .chain(site.pages.iter().map(|p| &p.meta).zip(&renders.pages));
     let results = docs.flat_map(|(meta, rendered)| {
         let links = rendered.links.iter().map(move |link| {
-            let at = |message: String| Diagnostic::at(&meta.file.shown, &meta.file.text, shift(meta, &link.span), message);
+            let at = |message: String| {
+                Diagnostic::at(
+                    &meta.file.shown,
+                    &meta.file.text,
+                    shift(meta, &link.span),
+                    message,
+                )
+            };
             let Some(&target) = site.by_file.get(link.target.as_str()) else {
                 let d = at(format!("broken link: no content file `{}`", link.target));
                 let files = site.by_file.keys().map(String::as_str);
                 return Err(match did_you_mean(&link.target, files) {
                     Some(close) => d.with_help(format!("did you mean `@/{close}`?")),
-                    None => d.with_help("`@/` paths are relative to content/, like `@/careers/_index.md`"),
+                    None => d.with_help(
+                        "`@/` paths are relative to content/, like `@/careers/_index.md`",
+                    ),
                 });
             };
             match &link.anchor {
-                Some(anchor) if !anchor.is_empty() && !renders.get(target).anchors.contains(anchor) => {
-                    let d = at(format!("broken anchor: `{}` has no heading with id `{anchor}`", link.target));
+                Some(anchor)
+                    if !anchor.is_empty() && !renders.get(target).anchors.contains(anchor) =>
+                {
+                    let d = at(format!(
+                        "broken anchor: `{}` has no heading with id `{anchor}`",
+                        link.target
+                    ));
                     let ids = renders.get(target).anchors.iter().map(String::as_str);
                     Err(match did_you_mean(anchor, ids) {
                         Some(close) => d.with_help(format!("did you mean `#{close}`?")),
@@ -57,12 +79,21 @@ pub fn check(site: &Site, renders: &Renders, sources: Option<&toml::Table>) -> R
             if known {
                 return Ok(());
             }
-            let d = Diagnostic::at(&meta.file.shown, &meta.file.text, shift(meta, &cite.span), format!("unknown citation key `{}`", cite.key));
+            let d = Diagnostic::at(
+                &meta.file.shown,
+                &meta.file.text,
+                shift(meta, &cite.span),
+                format!("unknown citation key `{}`", cite.key),
+            );
             Err(match sources {
-                None => d.with_help("citations need content/data/sources.toml with a table per source"),
+                None => {
+                    d.with_help("citations need content/data/sources.toml with a table per source")
+                }
                 Some(s) => match did_you_mean(&cite.key, s.keys().map(String::as_str)) {
                     Some(close) => d.with_help(format!("did you mean `[@{close}]`?")),
-                    None => d.with_help("add it to content/data/sources.toml, or write `\\[@...]` for literal text"),
+                    None => d.with_help(
+                        "add it to content/data/sources.toml, or write `\\[@...]` for literal text",
+                    ),
                 },
             })
         });
@@ -124,15 +155,26 @@ mod tests {
         });
         let site = content::index(files.collect(), false, "S").unwrap();
         let renders = Renders {
-            pages: site.pages.iter().map(|p| markdown::render(p.meta.body())).collect(),
-            sections: site.sections.iter().map(|s| markdown::render(s.meta.body())).collect(),
+            pages: site
+                .pages
+                .iter()
+                .map(|p| markdown::render(p.meta.body()))
+                .collect(),
+            sections: site
+                .sections
+                .iter()
+                .map(|s| markdown::render(s.meta.body()))
+                .collect(),
         };
         (site, renders)
     }
 
     #[test]
     fn good_links_resolve_with_the_base_path() {
-        let (site, renders) = build(&[("a.md", "## Pay\n"), ("b.md", "[x](@/a.md#pay) [y](@/_index.md)")]);
+        let (site, renders) = build(&[
+            ("a.md", "## Pay\n"),
+            ("b.md", "[x](@/a.md#pay) [y](@/_index.md)"),
+        ]);
         check(&site, &renders, None).unwrap();
         let html = &renders.get(site.by_file["b.md"]).html;
         let resolved = resolve_hrefs(html, &site, "/guide");
@@ -142,7 +184,10 @@ mod tests {
 
     #[test]
     fn broken_links_and_anchors_are_located() {
-        let (site, renders) = build(&[("a.md", "## Pay\n"), ("b.md", "\n[x](@/a.md#pya)\n[y](@/c.md)\n")]);
+        let (site, renders) = build(&[
+            ("a.md", "## Pay\n"),
+            ("b.md", "\n[x](@/a.md#pya)\n[y](@/c.md)\n"),
+        ]);
         let err = check(&site, &renders, None).unwrap_err();
         assert_eq!(err.0.len(), 2);
         assert_eq!(err.0[0].location.as_ref().unwrap().line, 5);
@@ -156,6 +201,9 @@ mod tests {
         let sources: toml::Table = toml::from_str("[bls-2023]\ntitle = \"B\"").unwrap();
         let err = check(&site, &renders, Some(&sources)).unwrap_err();
         assert_eq!(err.0[0].message, "unknown citation key `bls-2024`");
-        assert_eq!(err.0[0].help.as_deref(), Some("did you mean `[@bls-2023]`?"));
+        assert_eq!(
+            err.0[0].help.as_deref(),
+            Some("did you mean `[@bls-2023]`?")
+        );
     }
 }

@@ -27,7 +27,7 @@ use std::time::Instant;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
-use crate::error::Diagnostics;
+use crate::error::{Diagnostic, Diagnostics};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -42,10 +42,22 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Build { output_dir, base_url, drafts } => {
+        Command::Build {
+            output_dir,
+            base_url,
+            drafts,
+        } => {
             let started = Instant::now();
-            let options = pipeline::Options { root: cli.root.clone(), base_url, drafts };
-            let out = if output_dir.is_absolute() { output_dir } else { cli.root.join(output_dir) };
+            let options = pipeline::Options {
+                root: cli.root.clone(),
+                base_url,
+                drafts,
+            };
+            let out = if output_dir.is_absolute() {
+                output_dir
+            } else {
+                cli.root.join(output_dir)
+            };
             let (built, written) = pipeline::build(&options, &out)?;
             println!(
                 "built {} pages, {} sections; wrote {} files, removed {} in {} ms",
@@ -62,10 +74,19 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Prints an error once: located diagnostics as they are, anything else as a cause chain.
 fn report(err: &anyhow::Error) {
-    if let Some(diagnostics) = err.downcast_ref::<Diagnostics>() {
+    let single = err
+        .downcast_ref::<Diagnostic>()
+        .map(|d| Diagnostics(vec![d.clone()]));
+    if let Some(diagnostics) = single
+        .as_ref()
+        .or_else(|| err.downcast_ref::<Diagnostics>())
+    {
         eprintln!("{diagnostics}\n");
         let n = diagnostics.0.len();
-        eprintln!("error: build failed with {n} error{}; nothing was written", if n == 1 { "" } else { "s" });
+        eprintln!(
+            "error: build failed with {n} error{}; nothing was written",
+            if n == 1 { "" } else { "s" }
+        );
         return;
     }
     eprintln!("error: {err}");

@@ -8,7 +8,9 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{
+    BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+};
 use serde::Serialize;
 
 use crate::slug::slugify;
@@ -53,6 +55,9 @@ pub struct Rendered {
     pub word_count: usize,
 }
 
+/// A heading being read: level, explicit id, classes, and the events inside it.
+type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -71,7 +76,7 @@ pub fn render(body: &str) -> Rendered {
     let parser = Parser::new_with_broken_link_callback(body, options(), Some(cite));
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, Vec<Event>)> = None;
+    let mut heading: Option<OpenHeading> = None;
     let mut flat_toc: Vec<(u32, String, String)> = Vec::new();
     let mut skip_link_text = false;
 
@@ -82,16 +87,24 @@ pub fn render(body: &str) -> Rendered {
         }
         let event = match event {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("cite:@") => {
-                events.push(Event::Html(cite_html(&mut out, &dest_url["cite:".len()..], span).into()));
+                events.push(Event::Html(
+                    cite_html(&mut out, &dest_url["cite:".len()..], span).into(),
+                ));
                 skip_link_text = true;
                 continue;
             }
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("@/") => {
                 let (target, anchor) = split_anchor(&dest_url[2..]);
-                out.links.push(InternalLink { target, anchor, span });
+                out.links.push(InternalLink {
+                    target,
+                    anchor,
+                    span,
+                });
                 event
             }
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
                 let classes = classes.iter().map(|c| c.to_string()).collect();
                 heading = Some((level, id.map(|i| i.to_string()), classes, Vec::new()));
                 continue;
@@ -136,7 +149,10 @@ fn cite_html(out: &mut Rendered, reference: &str, span: Range<usize>) -> String 
     let mut links = Vec::new();
     for part in reference.split(';') {
         let key = part.trim().trim_start_matches('@').trim().to_string();
-        out.citation_uses.push(CitationUse { key: key.clone(), span: span.clone() });
+        out.citation_uses.push(CitationUse {
+            key: key.clone(),
+            span: span.clone(),
+        });
         let number = match out.citations.iter().position(|k| *k == key) {
             Some(i) => i + 1,
             None => {
@@ -145,7 +161,9 @@ fn cite_html(out: &mut Rendered, reference: &str, span: Range<usize>) -> String 
             }
         };
         let id = html_escape(&key);
-        links.push(format!("<a href=\"#ref-{id}\" role=\"doc-noteref\">{number}</a>"));
+        links.push(format!(
+            "<a href=\"#ref-{id}\" role=\"doc-noteref\">{number}</a>"
+        ));
     }
     format!("<sup class=\"cite\">[{}]</sup>", links.join(", "))
 }
@@ -180,7 +198,11 @@ fn heading_html(
     toc.push((level, id.clone(), title.clone()));
     let mut content = String::new();
     html::push_html(&mut content, inner.into_iter());
-    let class = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", html_escape(&classes.join(" "))) };
+    let class = if classes.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"{}\"", html_escape(&classes.join(" ")))
+    };
     let id = html_escape(&id);
     format!(
         "<h{level} id=\"{id}\"{class}>{content} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to “{}”\">#</a></h{level}>\n",
@@ -192,7 +214,12 @@ fn heading_html(
 fn nest(flat: &[(u32, String, String)]) -> Vec<Heading> {
     let mut roots: Vec<Heading> = Vec::new();
     for (level, id, title) in flat {
-        let heading = Heading { level: *level, id: id.clone(), title: title.clone(), children: Vec::new() };
+        let heading = Heading {
+            level: *level,
+            id: id.clone(),
+            title: title.clone(),
+            children: Vec::new(),
+        };
         let mut siblings = &mut roots;
         while siblings.last().is_some_and(|last| last.level < *level) {
             siblings = &mut siblings.last_mut().expect("checked above").children;
@@ -223,8 +250,16 @@ mod tests {
 
     #[test]
     fn extensions_are_on() {
-        let r = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n");
-        for needle in ["<table>", "<del>old</del>", "“quoted”", "type=\"checkbox\"", "footnote-definition"] {
+        let r = render(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n",
+        );
+        for needle in [
+            "<table>",
+            "<del>old</del>",
+            "“quoted”",
+            "type=\"checkbox\"",
+            "footnote-definition",
+        ] {
             assert!(r.html.contains(needle), "missing {needle} in {}", r.html);
         }
     }
@@ -232,7 +267,10 @@ mod tests {
     #[test]
     fn heading_ids_are_unique_and_anchored() {
         let r = render("## Pay\n\n## Pay\n\n### Sub *part*\n\n## Custom {#mine}\n");
-        assert!(r.html.contains("<h2 id=\"pay\">Pay <a class=\"anchor\" href=\"#pay\""));
+        assert!(
+            r.html
+                .contains("<h2 id=\"pay\">Pay <a class=\"anchor\" href=\"#pay\"")
+        );
         assert!(r.html.contains("id=\"pay-1\""));
         assert!(r.html.contains("id=\"mine\""));
         assert_eq!(r.toc.len(), 3);
@@ -257,8 +295,13 @@ mod tests {
         let r = render("A [@uc]. B [@bls; @uc]. C \\[@not].");
         assert_eq!(r.citations, ["uc", "bls"]);
         assert_eq!(r.citation_uses.len(), 3);
-        assert!(r.html.contains("<sup class=\"cite\">[<a href=\"#ref-uc\" role=\"doc-noteref\">1</a>]</sup>"));
-        assert!(r.html.contains(">2</a>, <a href=\"#ref-uc\" role=\"doc-noteref\">1</a>]"));
+        assert!(r.html.contains(
+            "<sup class=\"cite\">[<a href=\"#ref-uc\" role=\"doc-noteref\">1</a>]</sup>"
+        ));
+        assert!(
+            r.html
+                .contains(">2</a>, <a href=\"#ref-uc\" role=\"doc-noteref\">1</a>]")
+        );
         assert!(r.html.contains("[@not]"));
     }
 

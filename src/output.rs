@@ -24,16 +24,25 @@ pub fn check_dir(root: &Path, out: &Path) -> Result<()> {
     let root_real = real_path(root);
     for source in ["content", "static", "templates"] {
         if out_real.starts_with(root_real.join(source)) {
-            bail!("the output folder {} is inside {source}/; choose a folder outside it, like `public`", out.display());
+            bail!(
+                "the output folder {} is inside {source}/; choose a folder outside it, like `public`",
+                out.display()
+            );
         }
     }
     if root_real.starts_with(&out_real) {
-        bail!("the output folder {} contains the site itself; choose a folder inside it, like `public`", out.display());
+        bail!(
+            "the output folder {} contains the site itself; choose a folder inside it, like `public`",
+            out.display()
+        );
     }
     if out.is_file() {
         bail!("the output path {} is a file, not a folder", out.display());
     }
-    let has_entries = out.is_dir() && std::fs::read_dir(out).map(|mut d| d.next().is_some()).unwrap_or(false);
+    let has_entries = out.is_dir()
+        && std::fs::read_dir(out)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false);
     if has_entries && !out.join(MARKER).is_file() {
         bail!(
             "the output folder {} is not empty and docent did not create it; empty it or choose another with --output-dir",
@@ -58,7 +67,9 @@ fn real_path(path: &Path) -> PathBuf {
             _ => break,
         }
     }
-    let mut real = existing.canonicalize().unwrap_or_else(|_| existing.to_path_buf());
+    let mut real = existing
+        .canonicalize()
+        .unwrap_or_else(|_| existing.to_path_buf());
     real.extend(rest.iter().rev());
     real
 }
@@ -66,7 +77,10 @@ fn real_path(path: &Path) -> PathBuf {
 /// Writes `files` (relative path -> bytes) into `out`. Call [`check_dir`] first.
 pub fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Written> {
     fs::create_dir_all(out)?;
-    fs::write(&out.join(MARKER), b"This folder is written by docent. Files in it are replaced on every build.\n")?;
+    fs::write(
+        &out.join(MARKER),
+        b"This folder is written by docent. Files in it are replaced on every build.\n",
+    )?;
     let mut written = 0;
     for (rel, bytes) in files {
         let path = safe_join(out, rel)?;
@@ -76,7 +90,10 @@ pub fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Written> {
         if let Some(parent) = path.parent() {
             make_real_dirs(out, parent)?;
         }
-        if path.symlink_metadata().is_ok_and(|m| m.is_symlink() || m.is_dir()) {
+        if path
+            .symlink_metadata()
+            .is_ok_and(|m| m.is_symlink() || m.is_dir())
+        {
             remove_entry(&path)?;
         }
         fs::write(&path, bytes)?;
@@ -89,7 +106,9 @@ pub fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Written> {
 /// Joins a relative output path to `out`, refusing anything that could climb out of it.
 fn safe_join(out: &Path, rel: &str) -> Result<PathBuf> {
     let rel_path = Path::new(rel);
-    let plain = rel_path.components().all(|c| matches!(c, Component::Normal(_)));
+    let plain = rel_path
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)));
     if !plain || rel.is_empty() || rel.contains('\\') {
         bail!("refusing to write {rel:?}: not a plain path inside the output folder");
     }
@@ -107,7 +126,8 @@ fn make_real_dirs(out: &Path, dir: &Path) -> Result<()> {
             Ok(_) => remove_entry(&current)?,
             Err(_) => {}
         }
-        std::fs::create_dir(&current).or_else(|e| if current.is_dir() { Ok(()) } else { Err(e) })
+        std::fs::create_dir(&current)
+            .or_else(|e| if current.is_dir() { Ok(()) } else { Err(e) })
             .map_err(|e| anyhow::anyhow!("could not create folder {}: {e}", current.display()))?;
     }
     Ok(())
@@ -116,7 +136,8 @@ fn make_real_dirs(out: &Path, dir: &Path) -> Result<()> {
 fn remove_entry(path: &Path) -> Result<()> {
     let meta = path.symlink_metadata()?;
     if meta.is_dir() {
-        std::fs::remove_dir_all(path).map_err(|e| anyhow::anyhow!("could not remove {}: {e}", path.display()))
+        std::fs::remove_dir_all(path)
+            .map_err(|e| anyhow::anyhow!("could not remove {}: {e}", path.display()))
     } else {
         fs::remove_file(path)
     }
@@ -129,7 +150,11 @@ fn remove_stale(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<usize> 
     let mut dirs = Vec::new();
     for entry in WalkDir::new(out).min_depth(1).follow_links(false) {
         let entry = entry?;
-        let rel = entry.path().strip_prefix(out)?.to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(out)?
+            .to_string_lossy()
+            .replace('\\', "/");
         if entry.file_type().is_dir() {
             dirs.push(entry.path().to_path_buf());
         } else if !keep.contains(rel.as_str()) {
@@ -150,7 +175,9 @@ mod tests {
     use super::*;
 
     fn files(list: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
-        list.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
     }
 
     #[test]
@@ -158,9 +185,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         let first = write(&out, &files(&[("index.html", "a"), ("x/index.html", "b")])).unwrap();
-        assert_eq!(first, Written { written: 2, removed: 0 });
+        assert_eq!(
+            first,
+            Written {
+                written: 2,
+                removed: 0
+            }
+        );
         let second = write(&out, &files(&[("index.html", "a"), ("y/index.html", "c")])).unwrap();
-        assert_eq!(second, Written { written: 1, removed: 1 });
+        assert_eq!(
+            second,
+            Written {
+                written: 1,
+                removed: 1
+            }
+        );
         assert!(!out.join("x").exists(), "empty stale folder is removed");
     }
 

@@ -46,11 +46,19 @@ pub fn load(files: Vec<SourceFile>) -> Result<Templates, Diagnostics> {
     register_filters(&mut tera);
     let lookup = Arc::new(OnceLock::new());
     register_functions(&mut tera, &lookup);
-    let sources: HashMap<String, SourceFile> = files.into_iter().map(|f| (f.rel.clone(), f)).collect();
-    let mut named: Vec<(&str, &str)> = sources.iter().map(|(n, f)| (n.as_str(), f.text.as_str())).collect();
+    let sources: HashMap<String, SourceFile> =
+        files.into_iter().map(|f| (f.rel.clone(), f)).collect();
+    let mut named: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(n, f)| (n.as_str(), f.text.as_str()))
+        .collect();
     named.sort();
     let result = tera.add_raw_templates(named);
-    let templates = Templates { tera, sources, lookup };
+    let templates = Templates {
+        tera,
+        sources,
+        lookup,
+    };
     match result {
         Ok(()) => Ok(templates),
         Err(err) => Err(templates.load_errors(&err)),
@@ -69,7 +77,9 @@ impl Templates {
             .map(|report| {
                 let report = report.strip_prefix("error: ").unwrap_or(report);
                 let message = report.lines().next().unwrap_or_default().to_string();
-                let locus = report.lines().find_map(|l| l.trim_start().strip_prefix("--> "));
+                let locus = report
+                    .lines()
+                    .find_map(|l| l.trim_start().strip_prefix("--> "));
                 let carets = report.lines().last().map_or(1, |l| l.matches('^').count());
                 let parsed = locus.and_then(|locus| {
                     let mut parts = locus.rsplitn(3, ':');
@@ -81,7 +91,14 @@ impl Templates {
                     Some((name, line, column)) => {
                         let shown = PathBuf::from("templates").join(name);
                         let text = self.sources.get(name).map_or("", |f| f.text.as_str());
-                        Diagnostic::at_line(shown, text, line, column.saturating_sub(1), carets, message)
+                        Diagnostic::at_line(
+                            shown,
+                            text,
+                            line,
+                            column.saturating_sub(1),
+                            carets,
+                            message,
+                        )
                     }
                     None => Diagnostic::in_file("templates", report.to_string()),
                 }
@@ -92,13 +109,21 @@ impl Templates {
 
     /// Makes the site visible to `get_page`, `get_section` and `get_url`.
     pub fn bind(&self, site: &Site, views: &Views, urls: &Urls) {
-        let mut lookup = Lookup { origin: urls.origin.to_string(), base_path: urls.base_path.to_string(), ..Lookup::default() };
+        let mut lookup = Lookup {
+            origin: urls.origin.to_string(),
+            base_path: urls.base_path.to_string(),
+            ..Lookup::default()
+        };
         for (rel, &target) in &site.by_file {
             match target {
                 Target::Page(i) => lookup.pages.insert(rel.clone(), views.pages[i].clone()),
-                Target::Section(i) => lookup.sections.insert(rel.clone(), views.sections[i].clone()),
+                Target::Section(i) => lookup
+                    .sections
+                    .insert(rel.clone(), views.sections[i].clone()),
             };
-            lookup.paths.insert(rel.clone(), site.meta(target).path.clone());
+            lookup
+                .paths
+                .insert(rel.clone(), site.meta(target).path.clone());
         }
         // A Templates value is bound once per build; a second bind keeps the first site.
         let _ = self.lookup.set(lookup);
@@ -107,7 +132,12 @@ impl Templates {
     /// Turns a Tera error into a diagnostic at the template's line, naming the content file
     /// being rendered when there is one.
     fn diagnose(&self, err: &tera::Error, rendering: Option<&Meta>) -> Diagnostic {
-        let while_rendering = rendering.map(|m| format!("while rendering {}", crate::error::display_path(&m.file.shown)));
+        let while_rendering = rendering.map(|m| {
+            format!(
+                "while rendering {}",
+                crate::error::display_path(&m.file.shown)
+            )
+        });
         let diagnostic = match err.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
                 let shown = PathBuf::from("templates").join(report.filename());
@@ -118,8 +148,19 @@ impl Templates {
                 match self.sources.get(report.filename()) {
                     Some(file) => {
                         let span = report.span();
-                        let width = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
-                        Diagnostic::at_line(shown, &file.text, span.start_line, span.start_col, width, message)
+                        let width = if span.end_line == span.start_line {
+                            span.end_col.saturating_sub(span.start_col)
+                        } else {
+                            1
+                        };
+                        Diagnostic::at_line(
+                            shown,
+                            &file.text,
+                            span.start_line,
+                            span.start_col,
+                            width,
+                            message,
+                        )
                     }
                     None => Diagnostic::in_file(shown, message),
                 }
@@ -128,11 +169,13 @@ impl Templates {
                 PathBuf::from("templates").join(current),
                 format!("extends `{parent}`, which is not a template"),
             ),
-            ErrorKind::TemplateNotFound(name) => {
-                Diagnostic::in_file(PathBuf::from("templates").join(name), format!("template `{name}` not found"))
-            }
+            ErrorKind::TemplateNotFound(name) => Diagnostic::in_file(
+                PathBuf::from("templates").join(name),
+                format!("template `{name}` not found"),
+            ),
             _ => {
-                let file = rendering.map_or_else(|| PathBuf::from("templates"), |m| m.file.shown.clone());
+                let file =
+                    rendering.map_or_else(|| PathBuf::from("templates"), |m| m.file.shown.clone());
                 Diagnostic::in_file(file, err.to_string())
             }
         };
@@ -164,16 +207,30 @@ impl Templates {
         let suggestion = did_you_mean(&name, names.iter().copied());
         let line = meta.file.text.lines().position(|l| {
             let l = l.trim_start();
-            (l.starts_with("template") || l.starts_with("page_template")) && l.contains(name.as_str())
+            (l.starts_with("template") || l.starts_with("page_template"))
+                && l.contains(name.as_str())
         });
         let message = format!("template `{name}` not found");
         let diagnostic = match line {
-            Some(line) if chosen.is_some() => Diagnostic::at_line(&meta.file.shown, &meta.file.text, line + 1, 0, 1, message),
+            Some(line) if chosen.is_some() => {
+                let text = meta.file.text.lines().nth(line).unwrap_or_default();
+                let column = text.find(name.as_str()).unwrap_or(0);
+                Diagnostic::at_line(
+                    &meta.file.shown,
+                    &meta.file.text,
+                    line + 1,
+                    column,
+                    name.len(),
+                    message,
+                )
+            }
             _ => Diagnostic::in_file(&meta.file.shown, message),
         };
         Err(match suggestion {
             Some(close) => diagnostic.with_help(format!("did you mean `{close}`?")),
-            None => diagnostic.with_help(format!("add templates/{name}, or name another template with `template = \"...\"`")),
+            None => diagnostic.with_help(format!(
+                "add templates/{name}, or name another template with `template = \"...\"`"
+            )),
         })
     }
 }
@@ -185,13 +242,24 @@ pub struct Globals {
 }
 
 /// Renders every section and page. Returns (URL path, HTML) pairs, or every error found.
-pub fn render_all(templates: &Templates, site: &Site, views: &Views, globals: &Globals, urls: &Urls) -> Result<Vec<(String, String)>, Diagnostics> {
+pub fn render_all(
+    templates: &Templates,
+    site: &Site,
+    views: &Views,
+    globals: &Globals,
+    urls: &Urls,
+) -> Result<Vec<(String, String)>, Diagnostics> {
     let mut base = Context::new();
     base.insert_value("config", globals.config.clone());
     base.insert_value("data", globals.data.clone());
-    let targets: Vec<Target> = (0..site.sections.len()).map(Target::Section).chain((0..site.pages.len()).map(Target::Page)).collect();
+    let targets: Vec<Target> = (0..site.sections.len())
+        .map(Target::Section)
+        .chain((0..site.pages.len()).map(Target::Page))
+        .collect();
     let results = targets.par_iter().map(|&target| {
-        let name = templates.template_for(site, target).map_err(Diagnostics::from)?;
+        let name = templates
+            .template_for(site, target)
+            .map_err(Diagnostics::from)?;
         let meta = site.meta(target);
         let mut context = base.clone();
         let (key, value) = match target {
@@ -206,16 +274,53 @@ pub fn render_all(templates: &Templates, site: &Site, views: &Views, globals: &G
             Err(err) => Err(Diagnostics::from(templates.diagnose(&err, Some(meta)))),
         }
     });
-    collect(results.collect::<Vec<_>>())
+    collect(results.collect::<Vec<_>>()).map_err(merge_repeats)
+}
+
+/// One template bug breaks every page that uses it. Report it once, naming how many pages hit it.
+fn merge_repeats(Diagnostics(all): Diagnostics) -> Diagnostics {
+    let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
+    for d in all {
+        match merged
+            .iter_mut()
+            .find(|(m, _)| m.file == d.file && m.location == d.location && m.message == d.message)
+        {
+            Some((_, count)) => *count += 1,
+            None => merged.push((d, 1)),
+        }
+    }
+    Diagnostics(
+        merged
+            .into_iter()
+            .map(|(mut d, count)| {
+                if count > 1 {
+                    let first = d.help.take().unwrap_or_default();
+                    let others = count - 1;
+                    d.help = Some(format!(
+                        "{first} (and {others} other page{})",
+                        if others == 1 { "" } else { "s" }
+                    ));
+                }
+                d
+            })
+            .collect(),
+    )
 }
 
 /// Renders a template that belongs to no content file (404.html), if the theme has it.
-pub fn render_extra(templates: &Templates, name: &str, globals: &Globals) -> Option<Result<String, Diagnostics>> {
+pub fn render_extra(
+    templates: &Templates,
+    name: &str,
+    globals: &Globals,
+) -> Option<Result<String, Diagnostics>> {
     templates.tera.contains_template(name).then(|| {
         let mut context = Context::new();
         context.insert_value("config", globals.config.clone());
         context.insert_value("data", globals.data.clone());
-        templates.tera.render(name, &context).map_err(|e| Diagnostics::from(templates.diagnose(&e, None)))
+        templates
+            .tera
+            .render(name, &context)
+            .map_err(|e| Diagnostics::from(templates.diagnose(&e, None)))
     })
 }
 
@@ -226,27 +331,51 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<OnceLock<Lookup>>) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path: String = kwargs.must_get("path")?;
             let path = path.trim_start_matches("@/");
-            let lookup = lookup.get().ok_or_else(|| tera::Error::message("the site is not loaded yet"))?;
-            let map = if kind == "page" { &lookup.pages } else { &lookup.sections };
-            map.get(path).cloned().ok_or_else(|| tera::Error::message(format!("get_{kind}: no {kind} `{path}` in content/")))
+            let lookup = lookup
+                .get()
+                .ok_or_else(|| tera::Error::message("the site is not loaded yet"))?;
+            let map = if kind == "page" {
+                &lookup.pages
+            } else {
+                &lookup.sections
+            };
+            map.get(path).cloned().ok_or_else(|| {
+                tera::Error::message(format!("get_{kind}: no {kind} `{path}` in content/"))
+            })
         }
     };
     tera.register_function("get_page", find("page"));
     tera.register_function("get_section", find("section"));
     let lookup = Arc::clone(lookup);
-    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let path: String = kwargs.must_get("path")?;
-        let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
-        let lookup = lookup.get().ok_or_else(|| tera::Error::message("the site is not loaded yet"))?;
-        let prefix = if absolute { format!("{}{}", lookup.origin, lookup.base_path) } else { lookup.base_path.clone() };
-        match path.strip_prefix("@/") {
-            Some(file) => {
-                let (file, anchor) = file.split_once('#').map_or((file, None), |(f, a)| (f, Some(a)));
-                let url = lookup.paths.get(file).ok_or_else(|| tera::Error::message(format!("get_url: no content file `{file}`")))?;
-                Ok(format!("{prefix}{url}{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()))
+    tera.register_function(
+        "get_url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
+            let lookup = lookup
+                .get()
+                .ok_or_else(|| tera::Error::message("the site is not loaded yet"))?;
+            let prefix = if absolute {
+                format!("{}{}", lookup.origin, lookup.base_path)
+            } else {
+                lookup.base_path.clone()
+            };
+            match path.strip_prefix("@/") {
+                Some(file) => {
+                    let (file, anchor) = file
+                        .split_once('#')
+                        .map_or((file, None), |(f, a)| (f, Some(a)));
+                    let url = lookup.paths.get(file).ok_or_else(|| {
+                        tera::Error::message(format!("get_url: no content file `{file}`"))
+                    })?;
+                    Ok(format!(
+                        "{prefix}{url}{}",
+                        anchor.map(|a| format!("#{a}")).unwrap_or_default()
+                    ))
+                }
+                None if path.contains("://") => Ok(path),
+                None => Ok(format!("{prefix}/{}", path.trim_start_matches('/'))),
             }
-            None if path.contains("://") => Ok(path),
-            None => Ok(format!("{prefix}/{}", path.trim_start_matches('/'))),
-        }
-    });
+        },
+    );
 }

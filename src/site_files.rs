@@ -7,15 +7,25 @@ use crate::markdown::html_escape;
 use crate::views::Urls;
 
 pub fn sitemap(site: &Site, urls: &Urls) -> String {
-    let mut metas: Vec<&Meta> = site.sections.iter().map(|s| &s.meta).chain(site.pages.iter().map(|p| &p.meta)).collect();
+    let mut metas: Vec<&Meta> = site
+        .sections
+        .iter()
+        .map(|s| &s.meta)
+        .chain(site.pages.iter().map(|p| &p.meta))
+        .collect();
     metas.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for meta in metas {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&html_escape(&urls.permalink(&meta.path)));
         xml.push_str("</loc>\n");
         if let Some(date) = meta.updated.as_ref().or(meta.date.as_ref()) {
-            xml.push_str(&format!("    <lastmod>{}</lastmod>\n", html_escape(&date[..10])));
+            xml.push_str(&format!(
+                "    <lastmod>{}</lastmod>\n",
+                html_escape(&date[..10])
+            ));
         }
         xml.push_str("  </url>\n");
     }
@@ -24,15 +34,33 @@ pub fn sitemap(site: &Site, urls: &Urls) -> String {
 }
 
 pub fn robots(urls: &Urls) -> String {
-    format!("User-agent: *\nAllow: /\nSitemap: {}\n", urls.permalink("/sitemap.xml"))
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        urls.permalink("/sitemap.xml")
+    )
 }
 
 /// An Atom feed of the dated pages, newest first.
 pub fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
-    let mut dated: Vec<&Meta> = site.pages.iter().map(|p| &p.meta).filter(|m| m.date.is_some()).collect();
+    let mut dated: Vec<&Meta> = site
+        .pages
+        .iter()
+        .map(|p| &p.meta)
+        .filter(|m| m.date.is_some())
+        .collect();
     dated.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
-    let stamp = |d: &str| if d.len() == 10 { format!("{d}T00:00:00Z") } else { d.to_string() };
-    let updated = dated.iter().filter_map(|m| m.updated.as_ref().or(m.date.as_ref())).max().map_or("1970-01-01T00:00:00Z".to_string(), |d| stamp(d));
+    let stamp = |d: &str| {
+        if d.len() == 10 {
+            format!("{d}T00:00:00Z")
+        } else {
+            d.to_string()
+        }
+    };
+    let updated = dated
+        .iter()
+        .filter_map(|m| m.updated.as_ref().or(m.date.as_ref()))
+        .max()
+        .map_or("1970-01-01T00:00:00Z".to_string(), |d| stamp(d));
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n",
         html_escape(&config.language),
@@ -42,18 +70,28 @@ pub fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
         html_escape(&urls.permalink("/")),
     );
     if let Some(author) = &config.author {
-        xml.push_str(&format!("  <author><name>{}</name></author>\n", html_escape(author)));
+        xml.push_str(&format!(
+            "  <author><name>{}</name></author>\n",
+            html_escape(author)
+        ));
     }
     for meta in dated.into_iter().take(50) {
         let link = html_escape(&urls.permalink(&meta.path));
         let date = meta.date.as_deref().map(stamp).unwrap_or_default();
-        let updated = meta.updated.as_deref().map(stamp).unwrap_or_else(|| date.clone());
+        let updated = meta
+            .updated
+            .as_deref()
+            .map(stamp)
+            .unwrap_or_else(|| date.clone());
         xml.push_str(&format!(
             "  <entry>\n    <title>{}</title>\n    <link href=\"{link}\"/>\n    <id>{link}</id>\n    <published>{date}</published>\n    <updated>{updated}</updated>\n",
             html_escape(&meta.title)
         ));
         if let Some(description) = &meta.description {
-            xml.push_str(&format!("    <summary>{}</summary>\n", html_escape(description)));
+            xml.push_str(&format!(
+                "    <summary>{}</summary>\n",
+                html_escape(description)
+            ));
         }
         xml.push_str("  </entry>\n");
     }

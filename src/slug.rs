@@ -27,7 +27,10 @@ pub fn problem(slug: &str) -> Option<&'static str> {
         Some("contains a path separator")
     } else if slug.contains("..") {
         Some("contains `..`")
-    } else if slug.chars().any(|c| c.is_control() || c.is_whitespace() || "?#%\"<>".contains(c)) {
+    } else if slug
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || "?#%\"<>".contains(c))
+    {
         Some("contains a space or a character that is not allowed in a URL")
     } else {
         None
@@ -41,7 +44,10 @@ mod tests {
     #[test]
     fn slugify_examples() {
         assert_eq!(slugify("Pay and outlook"), "pay-and-outlook");
-        assert_eq!(slugify("  HI vs. HIM: what's different?"), "hi-vs-him-whats-different");
+        assert_eq!(
+            slugify("  HI vs. HIM: what's different?"),
+            "hi-vs-him-whats-different"
+        );
         assert_eq!(slugify("Éducation 2024"), "éducation-2024");
         assert_eq!(slugify("---"), "");
     }

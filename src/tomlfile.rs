@@ -11,13 +11,20 @@ use serde::de::DeserializeOwned;
 use crate::error::{Diagnostic, did_you_mean};
 
 /// Parses `text`, which starts at byte `offset` of `source` (the whole file), as a `T`.
-pub fn parse<T: DeserializeOwned>(file: &Path, source: &str, offset: usize, text: &str) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned>(
+    file: &Path,
+    source: &str,
+    offset: usize,
+    text: &str,
+) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|err| diagnose(file, source, offset, &err))
 }
 
 fn diagnose(file: &Path, source: &str, offset: usize, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().to_string();
-    let span = err.span().map_or(offset..offset, |s| s.start + offset..s.end + offset);
+    let span = err
+        .span()
+        .map_or(offset..offset, |s| s.start + offset..s.end + offset);
     let (message, help) = explain(&message);
     let diagnostic = Diagnostic::at(file, source, span, message);
     match help {
@@ -52,10 +59,26 @@ fn explain(message: &str) -> (String, Option<String>) {
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         if let Some((found, expected)) = rest.split_once(", expected ") {
-            return (format!("expected {expected}, found {found}"), None);
+            return (
+                format!("expected {}, found {found}", plain_type(expected)),
+                None,
+            );
         }
     }
     (message.to_string(), None)
+}
+
+/// serde names Rust types; authors write TOML.
+fn plain_type(expected: &str) -> &str {
+    match expected {
+        "i64" | "u64" | "i32" | "u32" | "usize" | "an integer" => "an integer",
+        "f64" | "f32" => "a number",
+        "a boolean" | "bool" => "true or false",
+        "a string" | "string" => "a string",
+        "a sequence" => "an array",
+        "a map" => "a table",
+        other => other,
+    }
 }
 
 fn unknown_field(message: &str) -> Option<(String, Vec<String>)> {
@@ -71,11 +94,19 @@ fn unknown_variant(message: &str) -> Option<(String, Vec<String>)> {
 }
 
 fn backticked(text: &str) -> Vec<String> {
-    text.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 fn quoted_list(items: &[String]) -> String {
-    items.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
@@ -106,7 +137,7 @@ mod tests {
     #[test]
     fn wrong_type_names_both_types() {
         let d = err("title = \"a\"\nweight = \"heavy\"\n");
-        assert!(d.message.contains("expected i64"), "{}", d.message);
+        assert_eq!(d.message, "expected an integer, found string \"heavy\"");
         assert_eq!(d.location.unwrap().line, 2);
     }
 

@@ -71,26 +71,52 @@ impl Urls<'_> {
     }
 }
 
-pub fn build(site: &Site, renders: &Renders, config: &Config, sources: Option<&toml::Table>) -> Views {
-    let urls = Urls { origin: config.origin(), base_path: config.base_path() };
+pub fn build(
+    site: &Site,
+    renders: &Renders,
+    config: &Config,
+    sources: Option<&toml::Table>,
+) -> Views {
+    let urls = Urls {
+        origin: config.origin(),
+        base_path: config.base_path(),
+    };
     let pages: Vec<Value> = (0..site.pages.len())
         .into_par_iter()
         .map(|i| {
             let page = &site.pages[i];
-            let mut map = common(site, &page.meta, &renders.pages[i], &urls, site.ancestors(page.section), sources);
+            let mut map = common(
+                site,
+                &page.meta,
+                &renders.pages[i],
+                &urls,
+                site.ancestors(page.section),
+                sources,
+            );
             map.insert("slug".into(), Value::from(page.slug.as_str()));
             map.insert("authors".into(), Value::from(page.authors.clone()));
-            map.insert("section".into(), Value::from(site.sections[page.section].meta.file.rel.as_str()));
+            map.insert(
+                "section".into(),
+                Value::from(site.sections[page.section].meta.file.rel.as_str()),
+            );
             let order = &site.sections[page.section].pages;
             let position = order.iter().position(|&p| p == i);
             let neighbour = |j: Option<usize>| {
                 j.and_then(|j| order.get(j)).map_or(Value::none(), |&n| {
                     let m = &site.pages[n].meta;
-                    let n = Neighbour { title: &m.title, description: m.description.as_deref(), path: urls.path(&m.path), permalink: urls.permalink(&m.path) };
+                    let n = Neighbour {
+                        title: &m.title,
+                        description: m.description.as_deref(),
+                        path: urls.path(&m.path),
+                        permalink: urls.permalink(&m.path),
+                    };
                     Value::from_serializable(&n)
                 })
             };
-            map.insert("lower".into(), neighbour(position.and_then(|p| p.checked_sub(1))));
+            map.insert(
+                "lower".into(),
+                neighbour(position.and_then(|p| p.checked_sub(1))),
+            );
             map.insert("higher".into(), neighbour(position.map(|p| p + 1)));
             Value::from(map)
         })
@@ -100,10 +126,37 @@ pub fn build(site: &Site, renders: &Renders, config: &Config, sources: Option<&t
         .iter()
         .enumerate()
         .map(|(i, section)| {
-            let ancestors = section.parent.map(|p| { let mut a = site.ancestors(p); a.push(p); a }).unwrap_or_default();
-            let mut map = common(site, &section.meta, &renders.sections[i], &urls, ancestors, sources);
-            map.insert("pages".into(), Value::from(section.pages.iter().map(|&p| pages[p].clone()).collect::<Vec<_>>()));
-            let subsections: Vec<&str> = section.subsections.iter().map(|&s| site.sections[s].meta.file.rel.as_str()).collect();
+            let ancestors = section
+                .parent
+                .map(|p| {
+                    let mut a = site.ancestors(p);
+                    a.push(p);
+                    a
+                })
+                .unwrap_or_default();
+            let mut map = common(
+                site,
+                &section.meta,
+                &renders.sections[i],
+                &urls,
+                ancestors,
+                sources,
+            );
+            map.insert(
+                "pages".into(),
+                Value::from(
+                    section
+                        .pages
+                        .iter()
+                        .map(|&p| pages[p].clone())
+                        .collect::<Vec<_>>(),
+                ),
+            );
+            let subsections: Vec<&str> = section
+                .subsections
+                .iter()
+                .map(|&s| site.sections[s].meta.file.rel.as_str())
+                .collect();
             map.insert("subsections".into(), Value::from_serializable(&subsections));
             map.insert("schema".into(), Value::from(section.schema.clone()));
             Value::from(map)
@@ -132,13 +185,21 @@ fn common(
         word_count: rendered.word_count,
         reading_time: rendered.word_count.div_ceil(READING_SPEED),
         toc: toc(&rendered.toc, &permalink),
-        ancestors: ancestors.iter().map(|&a| site.sections[a].meta.file.rel.as_str()).collect(),
+        ancestors: ancestors
+            .iter()
+            .map(|&a| site.sections[a].meta.file.rel.as_str())
+            .collect(),
         permalink,
     };
-    let mut map = Value::from_serializable(&common).into_map().unwrap_or_default();
+    let mut map = Value::from_serializable(&common)
+        .into_map()
+        .unwrap_or_default();
     let content = links::resolve_hrefs(&rendered.html, site, urls.base_path);
     map.insert("content".into(), Value::safe_string(&content));
-    let summary = rendered.summary.as_deref().map(|s| Value::safe_string(&links::resolve_hrefs(s, site, urls.base_path)));
+    let summary = rendered
+        .summary
+        .as_deref()
+        .map(|s| Value::safe_string(&links::resolve_hrefs(s, site, urls.base_path)));
     map.insert("summary".into(), summary.unwrap_or_else(Value::none));
     map.insert("extra".into(), data::table_to_value(&meta.extra));
     map.insert("citations".into(), citations(&rendered.citations, sources));

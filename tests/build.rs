@@ -1,0 +1,248 @@
+//! `docent build` on valid fixture sites: what it writes, checked through an HTML parser.
+
+mod common;
+
+use common::{Site, attrs, files_under, texts};
+
+#[test]
+fn pages_sections_and_pretty_urls() {
+    let site = Site::fixture("basic");
+    let summary = site.build_ok();
+    assert!(
+        summary.starts_with("built 2 pages, 2 sections"),
+        "{summary}"
+    );
+    let files = files_under(&site.root.join("public"));
+    for expected in [
+        "index.html",
+        "notes/index.html",
+        "notes/first/index.html",
+        "notes/two/index.html",
+        "old/first/index.html",
+        "notes/diagram.png",
+        "style.css",
+        "sitemap.xml",
+        "robots.txt",
+        "atom.xml",
+        "404.html",
+    ] {
+        assert!(
+            files.contains(&expected.to_string()),
+            "missing {expected} in {files:?}"
+        );
+    }
+    assert!(
+        !files.iter().any(|f| f.contains("secret")),
+        "drafts are skipped: {files:?}"
+    );
+}
+
+#[test]
+fn drafts_flag_includes_drafts() {
+    let site = Site::fixture("basic");
+    assert!(site.build(&["--drafts"]).status.success());
+    assert!(site.public("notes/secret/index.html").is_file());
+}
+
+#[test]
+fn markdown_features_render() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let html = site.html("notes/first/index.html");
+    assert_eq!(texts(&html, "table td"), ["2023", "$110,680"]);
+    assert_eq!(attrs(&html, "input[type=checkbox]", "type").len(), 2);
+    assert_eq!(texts(&html, ".content del"), ["struck"]);
+    assert!(!texts(&html, ".footnote-definition").is_empty());
+    assert!(
+        site.read("notes/first/index.html").contains("“quotes”"),
+        "smart punctuation"
+    );
+}
+
+#[test]
+fn headings_get_unique_ids_anchors_and_a_toc() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let html = site.html("notes/first/index.html");
+    assert_eq!(
+        attrs(&html, ".content h2", "id"),
+        ["pay-and-outlook", "pay-and-outlook-1"]
+    );
+    assert_eq!(
+        attrs(&html, ".content h2 a.anchor", "href"),
+        ["#pay-and-outlook", "#pay-and-outlook-1"]
+    );
+    assert_eq!(
+        attrs(&html, ".toc a", "href"),
+        ["#pay-and-outlook", "#pay-and-outlook-1", "#details"]
+    );
+    assert_eq!(attrs(&html, ".toc a.sub", "href"), ["#details"]);
+}
+
+#[test]
+fn internal_links_resolve_with_the_base_path() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let home = site.html("index.html");
+    assert_eq!(
+        attrs(&home, "main a, body > p a, a[href*=first]", "href"),
+        ["/docs/notes/first/#pay-and-outlook"]
+    );
+    let first = site.html("notes/first/index.html");
+    let links = attrs(&first, ".content a", "href");
+    assert!(links.contains(&"/docs/notes/two/".to_string()), "{links:?}");
+    assert!(links.contains(&"/docs/".to_string()), "{links:?}");
+    assert_eq!(
+        attrs(&first, "nav a.nav", "href"),
+        ["/docs/notes/"],
+        "nav @/ links resolve"
+    );
+}
+
+#[test]
+fn citations_are_numbered_and_listed() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let html = site.html("notes/first/index.html");
+    assert_eq!(texts(&html, ".content sup.cite a"), ["1", "1", "2"]);
+    assert_eq!(
+        attrs(&html, ".content sup.cite a", "href"),
+        ["#ref-bls-2023", "#ref-bls-2023", "#ref-uc"]
+    );
+    assert_eq!(
+        texts(&html, ".refs li"),
+        [
+            "1. Occupational Outlook Handbook, BLS",
+            "2. HI vs HIM, UC Online"
+        ]
+    );
+}
+
+#[test]
+fn templates_see_data_functions_filters_and_neighbours() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let home = site.html("index.html");
+    assert_eq!(texts(&home, ".facts"), ["Numbers: Median pay $110,680"]);
+    assert_eq!(texts(&home, ".url"), ["/docs/notes/two/"]);
+    assert_eq!(texts(&home, ".subsections li"), ["Notes"]);
+    let first = site.html("notes/first/index.html");
+    assert_eq!(texts(&first, "time"), ["1 May 2024"]);
+    assert_eq!(texts(&first, ".pay"), ["$110,680"]);
+    assert_eq!(texts(&first, "a.next"), ["Second note"]);
+    assert!(texts(&first, "a.prev").is_empty());
+    assert_eq!(
+        texts(&site.html("notes/index.html"), ".pages a"),
+        ["First note", "Second note"]
+    );
+    let summary = texts(&first, ".summary");
+    assert!(summary[0].starts_with("Intro with a fact"), "{summary:?}");
+}
+
+#[test]
+fn aliases_redirect_and_feeds_list_pages() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let alias = site.html("old/first/index.html");
+    assert_eq!(
+        attrs(&alias, "link[rel=canonical]", "href"),
+        ["/docs/notes/first/"]
+    );
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/docs/notes/two/</loc>"));
+    assert!(sitemap.contains("<lastmod>2024-06-01</lastmod>"));
+    let atom = site.read("atom.xml");
+    let second = atom.find("Second note").unwrap();
+    let first = atom.find("First note").unwrap();
+    assert!(second < first, "newest entry first");
+    assert!(
+        site.read("robots.txt")
+            .contains("Sitemap: https://example.org/docs/sitemap.xml")
+    );
+}
+
+#[test]
+fn base_url_flag_overrides_site_toml() {
+    let site = Site::fixture("basic");
+    assert!(
+        site.build(&["--base-url", "https://preview.example.net/"])
+            .status
+            .success()
+    );
+    assert_eq!(attrs(&site.html("index.html"), "p.url", "class").len(), 1);
+    assert_eq!(texts(&site.html("index.html"), ".url"), ["/notes/two/"]);
+}
+
+#[test]
+fn output_is_byte_identical_and_rebuilds_write_nothing() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let before: Vec<(String, Vec<u8>)> = files_under(&site.root.join("public"))
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(site.public(&f)).unwrap();
+            (f, bytes)
+        })
+        .collect();
+    let summary = site.build_ok();
+    assert!(summary.contains("wrote 0 files, removed 0"), "{summary}");
+    std::fs::remove_dir_all(site.root.join("public")).unwrap();
+    site.build_ok();
+    for (file, bytes) in before {
+        assert_eq!(
+            std::fs::read(site.public(&file)).unwrap(),
+            bytes,
+            "{file} differs between builds"
+        );
+    }
+}
+
+#[test]
+fn only_changed_files_are_written_and_stale_ones_removed() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    site.remove("content/notes/second.md");
+    let edit = |rel: &str, from: &str, to: &str| {
+        let text = std::fs::read_to_string(site.root.join(rel)).unwrap();
+        site.write(rel, text.replace(from, to));
+    };
+    edit(
+        "content/notes/first.md",
+        "See the [second note](@/notes/second.md) and",
+        "See",
+    );
+    edit(
+        "templates/index.html",
+        "@/notes/second.md",
+        "@/notes/first.md",
+    );
+    let summary = site.build_ok();
+    assert!(!site.public("notes/two").exists(), "stale page removed");
+    assert!(summary.contains("removed 1"), "{summary}");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output() {
+    let site = Site::fixture("basic");
+    site.build_ok();
+    let before = site.read("notes/first/index.html");
+    site.write("content/notes/first.md", "+++\ntitle = \"Broken\n+++\n");
+    site.build_err();
+    assert_eq!(site.read("notes/first/index.html"), before);
+}
+
+#[test]
+fn refuses_output_folders_it_must_not_touch() {
+    let site = Site::fixture("basic");
+    site.write("mine/keep.txt", "mine");
+    for dir in ["content/out", "static", "mine", "."] {
+        let out = site.build(&["--output-dir", dir]);
+        assert!(!out.status.success(), "{dir} was accepted");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("error: the output"), "{stderr}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(site.root.join("mine/keep.txt")).unwrap(),
+        "mine"
+    );
+}

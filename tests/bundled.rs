@@ -1,0 +1,194 @@
+//! The site docent ships with: it builds, and everything it points at exists.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Site, attrs, files_under, texts};
+
+fn data(site: &Site, name: &str) -> toml::Table {
+    let text = std::fs::read_to_string(site.root.join("content/data").join(name)).unwrap();
+    toml::from_str(&text).unwrap()
+}
+
+fn html_files(site: &Site) -> Vec<String> {
+    files_under(&site.root.join("public"))
+        .into_iter()
+        .filter(|f| f.ends_with(".html"))
+        .collect()
+}
+
+#[test]
+fn every_internal_link_and_citation_resolves() {
+    let site = Site::bundled();
+    site.build_ok();
+    let files: BTreeSet<String> = files_under(&site.root.join("public")).into_iter().collect();
+    let mut checked = 0;
+    for file in html_files(&site) {
+        let html = site.html(&file);
+        let ids: BTreeSet<String> = attrs(&html, "[id]", "id").into_iter().collect();
+        for href in attrs(&html, "a[href], link[href]", "href") {
+            if href.starts_with("http") || href.starts_with("mailto:") {
+                continue;
+            }
+            let (path, anchor) = href
+                .split_once('#')
+                .map_or((href.as_str(), None), |(p, a)| (p, Some(a)));
+            if path.is_empty() {
+                let anchor = anchor.unwrap_or_default();
+                assert!(ids.contains(anchor), "{file}: #{anchor} has no target");
+                continue;
+            }
+            assert!(path.starts_with('/'), "{file}: relative link {href}");
+            let target = path.trim_start_matches('/');
+            let target = if target.is_empty() || target.ends_with('/') {
+                format!("{target}index.html")
+            } else {
+                target.to_string()
+            };
+            assert!(files.contains(&target), "{file}: {href} points at nothing");
+            if let Some(anchor) = anchor.filter(|a| !a.is_empty()) {
+                let ids = attrs(&site.html(&target), "[id]", "id");
+                assert!(
+                    ids.iter().any(|id| id == anchor),
+                    "{file}: {href} has no #{anchor}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+}
+
+#[test]
+fn every_career_page_has_its_facts() {
+    let site = Site::bundled();
+    site.build_ok();
+    let careers: Vec<_> = std::fs::read_dir(site.root.join("content/careers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap() != "_index.md")
+        .collect();
+    assert!(!careers.is_empty());
+    let listing = site.html("careers/index.html");
+    let listed = texts(&listing, ".cards a");
+    for path in careers {
+        let slug = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let html = site.html(&format!("careers/{slug}/index.html"));
+        let title = texts(&html, "h1").remove(0);
+        assert!(
+            listed.contains(&title),
+            "{title} missing from the careers listing"
+        );
+        let facts = texts(&html, ".quick-facts dt");
+        for label in ["Field", "Typical entry", "Pay", "Outlook"] {
+            assert!(
+                facts.contains(&label.to_string()),
+                "{slug}: no {label} fact"
+            );
+        }
+        let pay = texts(&html, ".quick-facts dd").join(" | ");
+        assert!(
+            pay.contains('$') || pay.contains("No sourced figure"),
+            "{slug}: pay is neither a figure nor marked unsourced: {pay}"
+        );
+        let headings = texts(&html, ".prose h2");
+        for h in [
+            "What they do",
+            "Skills",
+            "How to become one",
+            "Pay",
+            "Outlook",
+        ] {
+            assert!(
+                headings.iter().any(|x| x.starts_with(h)),
+                "{slug}: no '{h}' section in {headings:?}"
+            );
+        }
+        assert!(
+            !texts(&html, ".references li").is_empty(),
+            "{slug}: no sources listed"
+        );
+    }
+}
+
+#[test]
+fn every_faq_comparison_and_glossary_entry_is_shown() {
+    let site = Site::bundled();
+    site.build_ok();
+    let faq = data(&site, "faq.toml");
+    let faq_html = site.html("faq/index.html");
+    let ids = attrs(&faq_html, "details", "id");
+    for group in faq["groups"].as_array().unwrap() {
+        for q in group["questions"].as_array().unwrap() {
+            let id = q["id"].as_str().unwrap();
+            assert!(ids.iter().any(|i| i == id), "FAQ {id} not rendered");
+        }
+    }
+    let comparison = data(&site, "comparison.toml");
+    let rows = texts(&site.html("compare/index.html"), "table.compare tbody th");
+    let expected: Vec<String> = comparison["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["dimension"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(rows, expected);
+    let glossary = data(&site, "glossary.toml");
+    let term_ids: BTreeSet<String> =
+        attrs(&site.html("glossary/index.html"), ".glossary [id]", "id")
+            .into_iter()
+            .collect();
+    for term in glossary["terms"].as_array().unwrap() {
+        assert!(
+            term_ids.contains(term["id"].as_str().unwrap()),
+            "glossary term {} missing",
+            term["id"]
+        );
+    }
+}
+
+#[test]
+fn every_source_named_by_data_exists() {
+    let site = Site::bundled();
+    let sources = data(&site, "sources.toml");
+    for file in [
+        "faq.toml",
+        "comparison.toml",
+        "glossary.toml",
+        "assessment.toml",
+    ] {
+        let text = std::fs::read_to_string(site.root.join("content/data").join(file)).unwrap();
+        let table: toml::Value = toml::from_str(&text).unwrap();
+        let mut keys = Vec::new();
+        collect_sources(&table, &mut keys);
+        for key in keys {
+            assert!(
+                sources.contains_key(&key),
+                "{file} cites unknown source `{key}`"
+            );
+        }
+    }
+}
+
+fn collect_sources(value: &toml::Value, keys: &mut Vec<String>) {
+    match value {
+        toml::Value::Table(t) => {
+            for (k, v) in t {
+                if k == "sources" || k == "source" {
+                    match v {
+                        toml::Value::Array(a) => {
+                            keys.extend(a.iter().filter_map(|s| s.as_str().map(str::to_string)))
+                        }
+                        toml::Value::String(s) => keys.push(s.clone()),
+                        _ => {}
+                    }
+                } else {
+                    collect_sources(v, keys);
+                }
+            }
+        }
+        toml::Value::Array(a) => a.iter().for_each(|v| collect_sources(v, keys)),
+        _ => {}
+    }
+}

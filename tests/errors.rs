@@ -1,0 +1,281 @@
+//! Bad input: every case must exit 1 with a located, readable error, and never panic.
+//! The messages are snapshots, so any change in wording shows up as a diff.
+
+mod common;
+
+use common::Site;
+
+/// Applies `edits` (path, new text; `None` deletes) to the basic fixture and snapshots the error.
+fn error_for(name: &str, edits: &[(&str, Option<&str>)]) {
+    let site = Site::fixture("basic");
+    for (path, text) in edits {
+        match text {
+            Some(text) => site.write(path, text),
+            None => site.remove(path),
+        };
+    }
+    let stderr = site.build_err();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    insta::assert_snapshot!(name, stderr);
+}
+
+fn page(front: &str, body: &str) -> String {
+    format!("+++\n{front}\n+++\n{body}\n")
+}
+
+#[test]
+fn front_matter_errors() {
+    error_for(
+        "front_matter_invalid_toml",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"Unclosed", "Body")),
+        )],
+    );
+    error_for(
+        "front_matter_missing",
+        &[("content/notes/x.md", Some("# Just a heading\n"))],
+    );
+    error_for(
+        "front_matter_unterminated",
+        &[("content/notes/x.md", Some("+++\ntitle = \"X\"\n\nBody\n"))],
+    );
+    error_for(
+        "front_matter_yaml",
+        &[("content/notes/x.md", Some("---\ntitle: X\n---\nBody\n"))],
+    );
+    error_for(
+        "front_matter_wrong_type",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"\nweight = \"first\"", "Body")),
+        )],
+    );
+    error_for(
+        "front_matter_unknown_key",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"\ndescripion = \"typo\"", "Body")),
+        )],
+    );
+    error_for(
+        "front_matter_missing_title",
+        &[("content/notes/x.md", Some(&page("weight = 3", "Body")))],
+    );
+    error_for(
+        "front_matter_section_key_on_page",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"\nsort_by = \"date\"", "Body")),
+        )],
+    );
+    error_for(
+        "front_matter_bad_sort_by",
+        &[(
+            "content/notes/_index.md",
+            Some(&page("title = \"Notes\"\nsort_by = \"dat\"", "")),
+        )],
+    );
+    error_for(
+        "front_matter_bad_date",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"\ndate = \"last tuesday\"", "Body")),
+        )],
+    );
+}
+
+#[test]
+fn slug_and_url_errors() {
+    error_for(
+        "slug_with_slash",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"\nslug = \"a/b\"", "")),
+        )],
+    );
+    error_for(
+        "slug_with_dots",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"\nslug = \"..\"", "")),
+        )],
+    );
+    error_for(
+        "slug_with_backslash",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"\nslug = \"a\\\\b\"", "")),
+        )],
+    );
+    error_for(
+        "duplicate_url",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"\nslug = \"two\"", "")),
+        )],
+    );
+    error_for(
+        "alias_outside_site",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"\naliases = [\"../../etc/passwd\"]", "")),
+        )],
+    );
+}
+
+#[test]
+fn config_errors() {
+    error_for(
+        "config_invalid_toml",
+        &[(
+            "site.toml",
+            Some("title = \"Basic\nbase_url = \"https://example.org\"\n"),
+        )],
+    );
+    error_for(
+        "config_unknown_key",
+        &[(
+            "site.toml",
+            Some("title = \"Basic\"\nbase_url = \"https://example.org\"\nbaseurl = \"x\"\n"),
+        )],
+    );
+    error_for(
+        "config_missing_key",
+        &[("site.toml", Some("title = \"Basic\"\n"))],
+    );
+    error_for(
+        "config_relative_base_url",
+        &[(
+            "site.toml",
+            Some("title = \"Basic\"\nbase_url = \"example.org\"\n"),
+        )],
+    );
+    error_for(
+        "config_bad_nav_link",
+        &[(
+            "site.toml",
+            Some(
+                "title = \"B\"\nbase_url = \"https://e.org\"\n[[nav]]\nname = \"N\"\nurl = \"@/note/_index.md\"\n",
+            ),
+        )],
+    );
+    error_for("config_missing", &[("site.toml", None)]);
+}
+
+#[test]
+fn data_errors() {
+    error_for(
+        "data_invalid_toml",
+        &[(
+            "content/data/facts.toml",
+            Some("headline = \"Numbers\"\n[[items]\nname = 1\n"),
+        )],
+    );
+    error_for(
+        "data_two_bad_files",
+        &[
+            ("content/data/facts.toml", Some("headline = \n")),
+            ("content/data/more.toml", Some("a = [1, 2\n")),
+        ],
+    );
+}
+
+#[test]
+fn template_errors() {
+    error_for(
+        "template_missing",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"\ntemplate = \"nots.html\"", "")),
+        )],
+    );
+    error_for(
+        "template_default_missing",
+        &[("templates/section.html", None)],
+    );
+    error_for(
+        "template_syntax",
+        &[(
+            "templates/section.html",
+            Some(
+                "{% extends \"base.html\" %}\n{% block main %}\n{% for p in section.pages %}\n{% endblock main %}\n",
+            ),
+        )],
+    );
+    error_for(
+        "template_unknown_filter",
+        &[(
+            "templates/section.html",
+            Some(
+                "{% extends \"base.html\" %}\n{% block main %}{{ section.title | shout }}{% endblock main %}\n",
+            ),
+        )],
+    );
+    error_for(
+        "template_render_error",
+        &[(
+            "templates/note.html",
+            Some(
+                "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.titel }}</h1>\n{% endblock main %}\n",
+            ),
+        )],
+    );
+    error_for(
+        "template_missing_parent",
+        &[(
+            "templates/section.html",
+            Some("{% extends \"layout.html\" %}\n{% block main %}{% endblock main %}\n"),
+        )],
+    );
+}
+
+#[test]
+fn link_and_citation_errors() {
+    error_for(
+        "link_broken",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"", "See [it](@/notes/frist.md).")),
+        )],
+    );
+    error_for(
+        "link_broken_anchor",
+        &[(
+            "content/notes/x.md",
+            Some(&page(
+                "title = \"X\"",
+                "See [pay](@/notes/first.md#pay-and-outlok).",
+            )),
+        )],
+    );
+    error_for(
+        "citation_unknown",
+        &[(
+            "content/notes/x.md",
+            Some(&page(
+                "title = \"X\"",
+                "A fact [@bls-2024].\n\nTwo [@uc; @nobody].",
+            )),
+        )],
+    );
+    error_for(
+        "citation_without_sources_file",
+        &[("content/data/sources.toml", None)],
+    );
+}
+
+#[test]
+fn file_and_folder_errors() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/notes/latin1.md",
+        b"+++\ntitle = \"caf\xe9\"\n+++\n",
+    );
+    insta::assert_snapshot!("not_utf8_bytes", site.build_err());
+    let site = Site::fixture("basic");
+    site.remove("content");
+    insta::assert_snapshot!("content_missing", site.build_err());
+    std::fs::create_dir(site.root.join("content")).unwrap();
+    insta::assert_snapshot!("content_empty", site.build_err());
+}
