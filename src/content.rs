@@ -39,6 +39,7 @@ pub struct Page {
     pub meta: Meta,
     pub slug: String,
     pub authors: Vec<String>,
+    pub taxonomies: BTreeMap<String, Vec<String>>,
     pub section: usize,
 }
 
@@ -164,7 +165,12 @@ fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
         );
         Ok(Parsed::Section(front, meta))
     } else {
-        let front: PageFront = frontmatter::parse(&file, &split)?;
+        let mut front: PageFront = frontmatter::parse(&file, &split)?;
+        if front.date.is_none() {
+            front.date = date_prefix(page_stem(&file.rel))
+                .0
+                .map(|d| RawDate::Text(d.to_string()));
+        }
         let dates = (
             dated(&file, &split, "date", &front.date)?,
             dated(&file, &split, "updated", &front.updated)?,
@@ -301,7 +307,7 @@ fn page_slug(file: &SourceFile, split: &Split, slug: Option<&str>) -> Result<Str
             }
         },
         None => {
-            let stem = page_stem(&file.rel);
+            let (_, stem) = date_prefix(page_stem(&file.rel));
             let auto = slug::slugify(stem);
             if auto.is_empty() {
                 return Err(Diagnostic::in_file(
@@ -312,6 +318,20 @@ fn page_slug(file: &SourceFile, split: &Split, slug: Option<&str>) -> Result<Str
             }
             Ok(auto)
         }
+    }
+}
+
+/// Zola's dated file names: `2024-05-01-launch.md` is dated 2024-05-01 with the slug `launch`.
+fn date_prefix(stem: &str) -> (Option<&str>, &str) {
+    let dated = stem.len() > 11
+        && stem.is_char_boundary(10)
+        && stem.is_char_boundary(11)
+        && stem[..10].parse::<jiff::civil::Date>().is_ok()
+        && matches!(stem.as_bytes()[10], b'-' | b'_');
+    if dated {
+        (Some(&stem[..10]), &stem[11..])
+    } else {
+        (None, stem)
     }
 }
 
@@ -461,6 +481,7 @@ fn add_page(
         meta,
         slug,
         authors: front.authors,
+        taxonomies: front.taxonomies,
         section,
     });
     Ok(())
@@ -593,6 +614,21 @@ mod tests {
         };
         assert_eq!(s.ancestors(b).len(), 2);
         assert_eq!(s.sections[b].pages.len(), 1);
+    }
+
+    #[test]
+    fn dated_file_names_set_date_and_slug() {
+        let s = site(&[
+            ("blog/2024-05-01-launch.md", "title = \"L\""),
+            ("blog/2024-13-01-x.md", "title = \"X\""),
+        ])
+        .unwrap();
+        let launch = &s.pages[0].meta;
+        assert_eq!(
+            (launch.path.as_str(), launch.date.as_deref()),
+            ("/blog/launch/", Some("2024-05-01"))
+        );
+        assert_eq!(s.pages[1].meta.path, "/blog/2024-13-01-x/");
     }
 
     #[test]

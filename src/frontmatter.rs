@@ -1,6 +1,8 @@
 //! Splits `+++` TOML front matter from a Markdown body and reads it into the raw front-matter
 //! types. These are what serde read; `content` turns them into resolved pages and sections.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use crate::discover::SourceFile;
@@ -114,6 +116,9 @@ pub struct PageFront {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub authors: Vec<String>,
+    /// Zola's taxonomies (`tags = [...]`), passed to templates as `page.taxonomies`.
+    #[serde(default)]
+    pub taxonomies: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     pub extra: toml::Table,
 }

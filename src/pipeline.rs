@@ -81,8 +81,13 @@ fn load_config(root: &Path, base_url: Option<&str>) -> Result<(Config, String)> 
         } else {
             root.display().to_string()
         };
+        let help = if root.join("config.toml").is_file() {
+            "this looks like a Zola site: docent reads site.toml, with `title` and `base_url` (see the README)"
+        } else {
+            "run docent from the site's folder, or pass --root DIR"
+        };
         let d = Diagnostic::in_file(config::FILE, format!("no {} in {folder}", config::FILE))
-            .with_help("run docent from the site's folder, or pass --root DIR");
+            .with_help(help);
         return Err(crate::error::Diagnostics::from(d).into());
     }
     let text = fs::read_text(&path, Path::new(config::FILE))??;

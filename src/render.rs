@@ -252,6 +252,9 @@ pub fn render_all(
     let mut base = Context::new();
     base.insert_value("config", globals.config.clone());
     base.insert_value("data", globals.data.clone());
+    if let Some(lang) = globals.config.get_from_path("language") {
+        base.insert_value("lang", lang.clone());
+    }
     let targets: Vec<Target> = (0..site.sections.len())
         .map(Target::Section)
         .chain((0..site.pages.len()).map(Target::Page))

@@ -36,6 +36,9 @@ fn diagnose(file: &Path, source: &str, offset: usize, err: &toml::de::Error) -> 
 /// Rewrites serde's messages into ours, with a suggestion where one is possible.
 fn explain(message: &str) -> (String, Option<String>) {
     if let Some((field, expected)) = unknown_field(message) {
+        if let Some(hint) = zola_hint(&field) {
+            return (format!("unknown key `{field}`"), Some(hint.to_string()));
+        }
         let help = match did_you_mean(&field, expected.iter().map(String::as_str)) {
             Some(close) => format!("did you mean `{close}`?"),
             None if expected.is_empty() => "this table takes no keys".to_string(),
@@ -66,6 +69,23 @@ fn explain(message: &str) -> (String, Option<String>) {
         }
     }
     (message.to_string(), None)
+}
+
+/// Zola settings that docent does not have, with what to do instead. Sites move over from
+/// Zola, so these deserve a better answer than "unknown key".
+fn zola_hint(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "paginate_by" | "paginate_path" | "paginate_reversed" => {
+            "docent does not paginate sections; remove it and list `section.pages` in the template"
+        }
+        "insert_anchor_links" => "docent always adds anchor links to headings; remove it",
+        "transparent" | "render" | "redirect_to" | "generate_feeds" | "generate_feed"
+        | "in_search_index" | "path" => {
+            "this Zola setting is not supported by docent; remove it (see the README for the keys docent reads)"
+        }
+        "taxonomies" => "taxonomies go in a page's front matter, not a section's",
+        _ => return None,
+    })
 }
 
 /// serde names Rust types; authors write TOML.

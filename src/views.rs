@@ -96,6 +96,10 @@ pub fn build(
             map.insert("slug".into(), Value::from(page.slug.as_str()));
             map.insert("authors".into(), Value::from(page.authors.clone()));
             map.insert(
+                "taxonomies".into(),
+                Value::from_serializable(&page.taxonomies),
+            );
+            map.insert(
                 "section".into(),
                 Value::from(site.sections[page.section].meta.file.rel.as_str()),
             );

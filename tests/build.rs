@@ -246,3 +246,50 @@ fn refuses_output_folders_it_must_not_touch() {
         "mine"
     );
 }
+
+#[test]
+fn a_site_in_zolas_conventions_builds() {
+    let site = Site::fixture("zola");
+    site.build_ok();
+    let home = site.html("index.html");
+    assert_eq!(
+        texts(&home, "li a"),
+        ["A bundled post", "Pi day"],
+        "sorted by date, newest first"
+    );
+    assert_eq!(
+        texts(&home, "time"),
+        ["2024-01-02", "2023-03-14"],
+        "date from the file name"
+    );
+    assert_eq!(
+        attrs(&home, "li a", "href")[1],
+        "https://blog.example.com/blog/pi-day/"
+    );
+    let post = site.html("blog/pi-day/index.html");
+    assert_eq!(texts(&post, ".tags li"), ["maths", "fun"]);
+    assert_eq!(attrs(&post, "p a", "href"), ["/blog/bundle/"]);
+    assert!(
+        site.public("blog/bundle/chart.svg").is_file(),
+        "page bundle assets are copied beside the page"
+    );
+    assert_eq!(
+        attrs(&site.html("blog/bundle/index.html"), "img", "src"),
+        ["chart.svg"]
+    );
+}
+
+#[test]
+fn zola_only_settings_get_a_clear_answer() {
+    let site = Site::fixture("zola");
+    site.write(
+        "content/blog/_index.md",
+        "+++\ntitle = \"Blog\"\npaginate_by = 5\n+++\n",
+    );
+    let stderr = site.build_err();
+    assert!(stderr.contains("content/blog/_index.md:3:1"), "{stderr}");
+    assert!(stderr.contains("docent does not paginate"), "{stderr}");
+    site.remove("site.toml")
+        .write("config.toml", "base_url = \"https://x.org\"\n");
+    assert!(site.build_err().contains("this looks like a Zola site"));
+}
