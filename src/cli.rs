@@ -1,5 +1,6 @@
 //! The command line: `docent build | serve | check | new`.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -32,4 +33,54 @@ pub enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Serve the site from memory, rebuilding and reloading the browser on every change.
+    Serve {
+        /// The port to listen on [default: 1111, or the next free one]. 0 takes any free port.
+        #[arg(long, short = 'p')]
+        port: Option<u16>,
+        /// The address to listen on. Anything but loopback shows the site to other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in the default web browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages and sections marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Poll the files for changes instead of relying on the OS (for network drives).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Run every stage except writing and report every problem found; exits 1 on errors.
+    Check {
+        /// `text` for people, `json` for CI scripts.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Include pages and sections marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new page or FAQ entry from an archetype, with placeholders to fill in.
+    New {
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// The page title, or the FAQ question.
+        title: String,
+        /// The section folder under content/ for the page [default: the careers or guide section].
+        #[arg(long)]
+        section: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NewKind {
+    Career,
+    Article,
+    Faq,
 }

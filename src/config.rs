@@ -25,6 +25,9 @@ pub struct Config {
     pub language: String,
     #[serde(default)]
     pub author: Option<String>,
+    /// Build a Pagefind search index into `pagefind/` (Zola's name for the setting).
+    #[serde(default)]
+    pub build_search_index: bool,
     /// Header navigation: each item links to a content file (`@/...`) or a URL.
     #[serde(default)]
     pub nav: Vec<NavItem>,

@@ -9,7 +9,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::error::{Diagnostic, Diagnostics, collect};
+use crate::error::{Diagnostic, Diagnostics};
 use crate::fs;
 
 /// A text source: its path as shown to the author (`content/careers/x.md`), its path relative
@@ -52,6 +52,17 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 pub fn discover(root: &Path) -> Result<Result<Sources, Diagnostics>> {
+    let (sources, problems) = discover_partial(root)?;
+    Ok(if problems.is_empty() {
+        Ok(sources)
+    } else {
+        Err(Diagnostics(problems))
+    })
+}
+
+/// Like [`discover`], but keeps every file it could read beside the problems it found, so
+/// `docent check` can go on checking the rest.
+pub fn discover_partial(root: &Path) -> Result<(Sources, Vec<Diagnostic>)> {
     let content = root.join("content");
     let mut markdown = Vec::new();
     let mut data = Vec::new();
@@ -72,51 +83,42 @@ pub fn discover(root: &Path) -> Result<Result<Sources, Diagnostics>> {
     for (path, rel) in walk(&root.join("static"))? {
         assets.push(Asset { rel, path });
     }
-
-    let read = |files: Vec<(PathBuf, String)>| -> Result<Result<Vec<SourceFile>, Diagnostics>> {
-        let results: Vec<Result<Result<SourceFile, Diagnostics>>> = files
+    let mut problems = Vec::new();
+    let mut read = |files: Vec<(PathBuf, String)>| -> Result<Vec<SourceFile>> {
+        let results: Vec<Result<std::result::Result<SourceFile, Diagnostic>>> = files
             .into_par_iter()
             .map(|(path, rel)| {
                 let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                Ok(fs::read_text(&path, &shown)?
-                    .map(|text| SourceFile { shown, rel, text })
-                    .map_err(Diagnostics::from))
+                Ok(fs::read_text(&path, &shown)?.map(|text| SourceFile { shown, rel, text }))
             })
             .collect();
-        Ok(collect(results.into_iter().collect::<Result<Vec<_>>>()?))
-    };
-    let (markdown, data, templates) = (read(markdown)?, read(data)?, read(templates)?);
-    let mut errors = Vec::new();
-    let mut take = |r: Result<Vec<SourceFile>, Diagnostics>| match r {
-        Ok(files) => files,
-        Err(Diagnostics(mut ds)) => {
-            errors.append(&mut ds);
-            Vec::new()
+        let mut good = Vec::new();
+        for result in results {
+            match result? {
+                Ok(file) => good.push(file),
+                Err(problem) => problems.push(problem),
+            }
         }
+        Ok(good)
     };
     let sources = Sources {
-        markdown: take(markdown),
-        data: take(data),
-        templates: take(templates),
+        markdown: read(markdown)?,
+        data: read(data)?,
+        templates: read(templates)?,
         assets,
     };
-    if !errors.is_empty() {
-        return Ok(Err(Diagnostics(errors)));
-    }
-    if sources.markdown.is_empty() {
+    if sources.markdown.is_empty() && problems.is_empty() {
         let why = if content.is_dir() {
             "has no Markdown files"
         } else {
             "does not exist"
         };
-        return Ok(Err(Diagnostic::in_file(
-            "content",
-            format!("the content folder {why}"),
-        )
-        .with_help("add content/_index.md for the home page")
-        .into()));
+        problems.push(
+            Diagnostic::in_file("content", format!("the content folder {why}"))
+                .with_help("add content/_index.md for the home page"),
+        );
     }
-    Ok(Ok(sources))
+    Ok((sources, problems))
 }
 
 /// Every file under `dir`, sorted, with its path relative to `dir`. Symlinks are followed only

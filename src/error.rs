@@ -122,7 +122,24 @@ pub fn display_path(path: &Path) -> String {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        self.write_as("error", f)
+    }
+}
+
+impl Diagnostic {
+    /// The report with another label than `error`, such as `warning`.
+    pub fn labelled(&self, label: &str) -> String {
+        struct Labelled<'a>(&'a Diagnostic, &'a str);
+        impl fmt::Display for Labelled<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write_as(self.1, f)
+            }
+        }
+        Labelled(self, label).to_string()
+    }
+
+    fn write_as(&self, label: &str, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{label}: {}", self.message)?;
         match &self.location {
             Some(loc) => {
                 let gutter = " ".repeat(loc.line.to_string().len());

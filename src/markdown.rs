@@ -132,6 +132,8 @@ pub fn render(body: &str) -> Rendered {
         }
     }
     html::push_html(&mut out.html, events.into_iter());
+    // The buffer grew by doubling; a large site keeps thousands of these until views are built.
+    out.html.shrink_to_fit();
     out.summary = out.html.find(MORE).map(|i| out.html[..i].to_string());
     out.toc = nest(&flat_toc);
     out

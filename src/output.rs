@@ -7,6 +7,7 @@ use std::path::{Component, Path, PathBuf};
 use anyhow::{Result, bail};
 use walkdir::WalkDir;
 
+use crate::fingerprint::Manifest;
 use crate::fs;
 
 /// Marks a folder as docent's output, so docent may remove stale files in it.
@@ -77,10 +78,9 @@ fn real_path(path: &Path) -> PathBuf {
 /// Writes `files` (relative path -> bytes) into `out`. Call [`check_dir`] first.
 pub fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Written> {
     fs::create_dir_all(out)?;
-    fs::write(
-        &out.join(MARKER),
-        b"This folder is written by docent. Files in it are replaced on every build.\n",
-    )?;
+    if !out.join(MARKER).is_file() {
+        fs::write(&out.join(MARKER), b"docent output\n")?;
+    }
     let mut written = 0;
     for (rel, bytes) in files {
         let path = safe_join(out, rel)?;
@@ -101,6 +101,15 @@ pub fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Written> {
     }
     let removed = remove_stale(out, files)?;
     Ok(Written { written, removed })
+}
+
+/// The manifest the last build left in `out`, if any. It lives in the marker file.
+pub fn manifest(out: &Path) -> Option<Manifest> {
+    Manifest::parse(&std::fs::read_to_string(out.join(MARKER)).ok()?)
+}
+
+pub fn write_manifest(out: &Path, manifest: &Manifest) -> Result<()> {
+    fs::write(&out.join(MARKER), manifest.to_text().as_bytes())
 }
 
 /// Joins a relative output path to `out`, refusing anything that could climb out of it.

@@ -1,7 +1,9 @@
 //! The build, stage by stage. Each stage takes what the last one returned; nothing is written
 //! until every stage has succeeded.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
@@ -10,15 +12,19 @@ use rayon::prelude::*;
 use crate::config::{self, Config};
 use crate::content::Site;
 use crate::error::Diagnostic;
+use crate::fingerprint::{self, Manifest};
 use crate::links::{self, Renders};
+use crate::markdown::Rendered;
 use crate::render::{self, Globals};
 use crate::views::{self, Urls};
-use crate::{data, discover, fs, markdown, output, site_files};
+use crate::{data, discover, fs, markdown, output, schema, search, site_files};
 
 pub struct Options {
     pub root: PathBuf,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Build the search index when site.toml asks for one. `serve` may skip it for speed.
+    pub search: bool,
 }
 
 /// A whole site in memory: output path -> bytes.
@@ -30,19 +36,28 @@ pub struct Built {
 
 /// Renders the whole site into memory.
 pub fn render(options: &Options) -> Result<Built> {
+    render_with(options, None)
+}
+
+/// Like [`render`], but takes the Markdown of unchanged bodies from `cache` (`docent serve`).
+pub fn render_with(options: &Options, cache: Option<&mut MarkdownCache>) -> Result<Built> {
     let (config, config_text) = load_config(&options.root, options.base_url.as_deref())?;
     let sources = discover::discover(&options.root)??;
     let templates = render::load(sources.templates)?;
     let data = data::load(&sources.data)?;
     let site = crate::content::index(sources.markdown, options.drafts, &config.title)?;
-    let renders = render_markdown(&site);
+    schema::load(&options.root)?.check(&sources.data, &site)?;
+    let renders = match cache {
+        Some(cache) => cache.render(&site),
+        None => render_markdown(&site),
+    };
     let bibliography = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
     links::check(&site, &renders, bibliography)?;
     let urls = Urls {
         origin: config.origin(),
         base_path: config.base_path(),
     };
-    let views = views::build(&site, &renders, &config, bibliography);
+    let views = views::build(&site, renders, &config, bibliography);
     let globals = Globals {
         config: config_value(&config, &config_text, &site, &urls)?,
         data: data::table_to_value(&data.tree),
@@ -51,6 +66,13 @@ pub fn render(options: &Options) -> Result<Built> {
     let not_found = render::render_extra(&templates, "404.html", &globals).transpose()?;
     let pages = render::render_all(&templates, &site, &views, &globals, &urls)?;
     let mut files = site_extras(&site, &config, &urls, not_found);
+    if config.build_search_index && options.search {
+        let indexed = pages
+            .iter()
+            .map(|(path, html)| (urls.path(path), html.clone()))
+            .collect();
+        files.extend(search::index(indexed, &config.language)?);
+    }
     files.extend(pages.into_iter().map(|(path, html)| {
         (
             format!("{}index.html", path.trim_start_matches('/')),
@@ -66,14 +88,50 @@ pub fn render(options: &Options) -> Result<Built> {
 }
 
 /// Renders the site and writes it to `out`, touching only files whose bytes changed.
-pub fn build(options: &Options, out: &Path) -> Result<(Built, output::Written)> {
-    output::check_dir(&options.root, out)?;
-    let built = render(options)?;
-    let written = output::write(out, &built.files)?;
-    Ok((built, written))
+/// What a build did, for its one-line report.
+pub struct Summary {
+    pub pages: usize,
+    pub sections: usize,
+    pub written: output::Written,
+    /// No input changed since the last build into this folder, so nothing was rendered.
+    pub up_to_date: bool,
 }
 
-fn load_config(root: &Path, base_url: Option<&str>) -> Result<(Config, String)> {
+/// Renders the site and writes it to `out`, touching only files whose bytes changed. When no
+/// input changed since the last build into `out` and its files are intact, it stops early.
+pub fn build(options: &Options, out: &Path) -> Result<Summary> {
+    output::check_dir(&options.root, out)?;
+    let key = (options.base_url.as_deref(), options.drafts, options.search);
+    let inputs = fingerprint::of_inputs(&options.root, &key);
+    if let Some(last) = output::manifest(out).filter(|m| m.inputs == inputs && m.still_holds(out)) {
+        let written = output::Written::default();
+        return Ok(Summary {
+            pages: last.pages,
+            sections: last.sections,
+            written,
+            up_to_date: true,
+        });
+    }
+    let built = render(options)?;
+    let written = output::write(out, &built.files)?;
+    let manifest = Manifest::record(out, inputs, built.files.keys().cloned());
+    output::write_manifest(
+        out,
+        &Manifest {
+            pages: built.pages,
+            sections: built.sections,
+            ..manifest
+        },
+    )?;
+    Ok(Summary {
+        pages: built.pages,
+        sections: built.sections,
+        written,
+        up_to_date: false,
+    })
+}
+
+pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<(Config, String)> {
     let path = root.join(config::FILE);
     if !path.is_file() {
         let folder = if root == Path::new(".") {
@@ -98,7 +156,7 @@ fn load_config(root: &Path, base_url: Option<&str>) -> Result<(Config, String)> 
     Ok((config, text))
 }
 
-fn render_markdown(site: &Site) -> Renders {
+pub fn render_markdown(site: &Site) -> Renders {
     Renders {
         pages: site
             .pages
@@ -111,6 +169,62 @@ fn render_markdown(site: &Site) -> Renders {
             .map(|s| markdown::render(s.meta.body()))
             .collect(),
     }
+}
+
+/// Rendered Markdown kept across the builds of `docent serve`, keyed by a hash of the body text.
+/// Rendering depends on the body alone, so an unchanged body is never rendered twice.
+#[derive(Default)]
+pub struct MarkdownCache {
+    entries: HashMap<u64, (String, Rendered)>,
+    /// Bodies the last build rendered, and bodies it took from the cache.
+    pub rendered: usize,
+    pub reused: usize,
+}
+
+impl MarkdownCache {
+    /// Forgets everything, so the next build renders every body again.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    fn render(&mut self, site: &Site) -> Renders {
+        let pages = site.pages.iter().map(|p| p.meta.body());
+        let bodies: Vec<&str> = pages
+            .chain(site.sections.iter().map(|s| s.meta.body()))
+            .collect();
+        let entries = &self.entries;
+        let looked: Vec<(u64, bool, Rendered)> = bodies
+            .par_iter()
+            .map(|body| {
+                let key = body_hash(body);
+                match entries.get(&key) {
+                    Some((cached, rendered)) if cached == body => (key, true, rendered.clone()),
+                    _ => (key, false, markdown::render(body)),
+                }
+            })
+            .collect();
+        // Keep only the bodies of this build, so the cache never outgrows the site.
+        let mut kept = HashMap::with_capacity(looked.len());
+        for (body, (key, hit, rendered)) in bodies.iter().zip(&looked) {
+            let old = if *hit { self.entries.remove(key) } else { None };
+            kept.entry(*key)
+                .or_insert_with(|| old.unwrap_or_else(|| (body.to_string(), rendered.clone())));
+        }
+        self.entries = kept;
+        self.reused = looked.iter().filter(|(_, hit, _)| *hit).count();
+        self.rendered = looked.len() - self.reused;
+        let mut all = looked.into_iter().map(|(.., rendered)| rendered);
+        Renders {
+            pages: all.by_ref().take(site.pages.len()).collect(),
+            sections: all.collect(),
+        }
+    }
+}
+
+fn body_hash(body: &str) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    body.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// site.toml as templates see it, with each nav item's `@/` link resolved.
@@ -158,11 +272,7 @@ fn config_value(
         .into_map()
         .unwrap_or_default();
     map.insert("extra".into(), data::table_to_value(&config.extra));
-    Ok(tera::Value::from(
-        map.into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect::<indexmap::IndexMap<_, _>>(),
-    ))
+    Ok(tera::Value::from(map))
 }
 
 fn site_extras(

@@ -273,7 +273,10 @@ pub fn render_all(
         context.insert("current_path", &urls.path(&meta.path));
         context.insert("current_url", &urls.permalink(&meta.path));
         match templates.tera.render(&name, &context) {
-            Ok(html) => Ok((meta.path.clone(), html)),
+            Ok(mut html) => {
+                html.shrink_to_fit(); // held until the whole site is rendered
+                Ok((meta.path.clone(), html))
+            }
             Err(err) => Err(Diagnostics::from(templates.diagnose(&err, Some(meta)))),
         }
     });

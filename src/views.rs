@@ -3,10 +3,9 @@
 //! Each page becomes one `tera::Value` (Arc-backed, so handing it to many contexts copies
 //! pointers, not content). A section's `pages` holds those same values.
 
-use indexmap::IndexMap;
 use rayon::prelude::*;
 use serde::Serialize;
-use tera::Value;
+use tera::{Map, Value};
 
 use crate::config::Config;
 use crate::content::{Meta, Site};
@@ -71,9 +70,11 @@ impl Urls<'_> {
     }
 }
 
+/// Builds every view. It takes the rendered Markdown by value and frees each body once its view
+/// holds the resolved HTML, so the two copies never all exist at once.
 pub fn build(
     site: &Site,
-    renders: &Renders,
+    renders: Renders,
     config: &Config,
     sources: Option<&toml::Table>,
 ) -> Views {
@@ -81,14 +82,35 @@ pub fn build(
         origin: config.origin(),
         base_path: config.base_path(),
     };
-    let pages: Vec<Value> = (0..site.pages.len())
+    let mut position = vec![0; site.pages.len()];
+    for section in &site.sections {
+        for (n, &p) in section.pages.iter().enumerate() {
+            position[p] = n;
+        }
+    }
+    // One small link value per page, shared by its neighbours' `lower` and `higher`.
+    let links: Vec<Value> = site
+        .pages
+        .iter()
+        .map(|p| {
+            Value::from_serializable(&Neighbour {
+                title: &p.meta.title,
+                description: p.meta.description.as_deref(),
+                path: urls.path(&p.meta.path),
+                permalink: urls.permalink(&p.meta.path),
+            })
+        })
+        .collect();
+    let pages: Vec<Value> = renders
+        .pages
         .into_par_iter()
-        .map(|i| {
+        .enumerate()
+        .map(|(i, rendered)| {
             let page = &site.pages[i];
             let mut map = common(
                 site,
                 &page.meta,
-                &renders.pages[i],
+                rendered,
                 &urls,
                 site.ancestors(page.section),
                 sources,
@@ -104,18 +126,10 @@ pub fn build(
                 Value::from(site.sections[page.section].meta.file.rel.as_str()),
             );
             let order = &site.sections[page.section].pages;
-            let position = order.iter().position(|&p| p == i);
+            let position = Some(position[i]);
             let neighbour = |j: Option<usize>| {
-                j.and_then(|j| order.get(j)).map_or(Value::none(), |&n| {
-                    let m = &site.pages[n].meta;
-                    let n = Neighbour {
-                        title: &m.title,
-                        description: m.description.as_deref(),
-                        path: urls.path(&m.path),
-                        permalink: urls.permalink(&m.path),
-                    };
-                    Value::from_serializable(&n)
-                })
+                j.and_then(|j| order.get(j))
+                    .map_or(Value::none(), |&n| links[n].clone())
             };
             map.insert(
                 "lower".into(),
@@ -128,8 +142,8 @@ pub fn build(
     let sections = site
         .sections
         .iter()
-        .enumerate()
-        .map(|(i, section)| {
+        .zip(renders.sections)
+        .map(|(section, rendered)| {
             let ancestors = section
                 .parent
                 .map(|p| {
@@ -138,14 +152,7 @@ pub fn build(
                     a
                 })
                 .unwrap_or_default();
-            let mut map = common(
-                site,
-                &section.meta,
-                &renders.sections[i],
-                &urls,
-                ancestors,
-                sources,
-            );
+            let mut map = common(site, &section.meta, rendered, &urls, ancestors, sources);
             map.insert(
                 "pages".into(),
                 Value::from(
@@ -172,11 +179,11 @@ pub fn build(
 fn common(
     site: &Site,
     meta: &Meta,
-    rendered: &Rendered,
+    rendered: Rendered,
     urls: &Urls,
     ancestors: Vec<usize>,
     sources: Option<&toml::Table>,
-) -> IndexMap<String, Value> {
+) -> Map {
     let permalink = urls.permalink(&meta.path);
     let common = Common {
         title: &meta.title,
@@ -207,7 +214,7 @@ fn common(
     map.insert("summary".into(), summary.unwrap_or_else(Value::none));
     map.insert("extra".into(), data::table_to_value(&meta.extra));
     map.insert("citations".into(), citations(&rendered.citations, sources));
-    map.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    map
 }
 
 fn toc<'a>(headings: &'a [Heading], permalink: &str) -> Vec<TocEntry<'a>> {

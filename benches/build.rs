@@ -1,0 +1,286 @@
+//! Build benchmark: generates sites of 1,000 and 10,000 pages, builds them with docent and, where
+//! `hugo` is installed, with Hugo on equivalent templates, and reports wall time, CPU time and
+//! peak memory side by side. Run with `cargo bench --bench build`.
+//!
+//! Each generated page has headings (so a table of contents), a table, lists, a footnote and two
+//! internal links; each section lists all its pages. Set `DOCENT_BENCH_SIZES=1000` to choose sizes
+//! and `DOCENT_BENCH_RUNS` for the runs per figure (the median is reported).
+//! `DOCENT_BENCH_GENERATE=DIR` only writes the sites into DIR, for profiling by hand.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+const SECTIONS: usize = 10;
+
+struct Run {
+    wall_ms: f64,
+    cpu_ms: f64,
+    peak_mib: f64,
+}
+
+fn main() {
+    let sizes: Vec<usize> = std::env::var("DOCENT_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,10000".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    if let Ok(dir) = std::env::var("DOCENT_BENCH_GENERATE") {
+        // Only write the sites, for profiling by hand.
+        for &size in &sizes {
+            generate_docent(&Path::new(&dir).join(format!("docent-{size}")), size);
+            generate_hugo(&Path::new(&dir).join(format!("hugo-{size}")), size);
+        }
+        return;
+    }
+    let runs: usize = std::env::var("DOCENT_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+    let docent = PathBuf::from(env!("CARGO_BIN_EXE_docent"));
+    let hugo = Command::new("hugo")
+        .arg("version")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|_| PathBuf::from("hugo"));
+    let root = tempfile::tempdir().expect("temp dir");
+
+    println!("docent build benchmark ({runs} runs each, median)\n");
+    let bundled = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = root.path().join("bundled-out");
+    let cold = median(runs, || {
+        let _ = std::fs::remove_dir_all(&out);
+        measure(
+            Command::new(&docent)
+                .arg("--root")
+                .arg(bundled)
+                .arg("build")
+                .arg("--output-dir")
+                .arg(&out),
+        )
+    });
+    println!("bundled site, cold build: {}", show(&cold));
+
+    for &size in &sizes {
+        let site = root.path().join(format!("docent-{size}"));
+        generate_docent(&site, size);
+        let out = site.join("public");
+        let docent_cold = median(runs, || {
+            let _ = std::fs::remove_dir_all(&out);
+            measure(Command::new(&docent).arg("--root").arg(&site).arg("build"))
+        });
+        let docent_warm = median(runs, || {
+            measure(Command::new(&docent).arg("--root").arg(&site).arg("build"))
+        });
+        println!("\n{size} pages");
+        println!("  docent cold:           {}", show(&docent_cold));
+        println!(
+            "  docent, nothing changed: {}  ({:.2} of cold)",
+            show(&docent_warm),
+            docent_warm.wall_ms / docent_cold.wall_ms
+        );
+        if let Some(hugo) = &hugo {
+            let hsite = root.path().join(format!("hugo-{size}"));
+            generate_hugo(&hsite, size);
+            let hout = hsite.join("public");
+            let hugo_cold = median(runs, || {
+                let _ = std::fs::remove_dir_all(&hout);
+                let _ = std::fs::remove_dir_all(hsite.join("resources"));
+                measure(
+                    Command::new(hugo)
+                        .arg("--quiet")
+                        .arg("--source")
+                        .arg(&hsite)
+                        .arg("--cacheDir")
+                        .arg(hsite.join(".cache")),
+                )
+            });
+            println!("  hugo cold:             {}", show(&hugo_cold));
+            println!(
+                "  docent / hugo:         wall {:.2}, cpu {:.2}, memory {:.2}",
+                docent_cold.wall_ms / hugo_cold.wall_ms,
+                docent_cold.cpu_ms / hugo_cold.cpu_ms,
+                docent_cold.peak_mib / hugo_cold.peak_mib
+            );
+        } else {
+            println!("  hugo: not installed (apt-get install hugo) - skipped");
+        }
+    }
+}
+
+fn show(run: &Run) -> String {
+    format!(
+        "wall {:>8.1} ms   cpu {:>8.1} ms   peak {:>6.1} MiB",
+        run.wall_ms, run.cpu_ms, run.peak_mib
+    )
+}
+
+fn median(runs: usize, mut f: impl FnMut() -> Run) -> Run {
+    let mut all: Vec<Run> = (0..runs.max(1)).map(|_| f()).collect();
+    all.sort_by(|a, b| a.wall_ms.total_cmp(&b.wall_ms));
+    all.swap_remove(all.len() / 2)
+}
+
+/// Runs a command to completion and reads its own resource use with wait4, so the figures
+/// belong to that one process (and its threads), not to the benchmark.
+#[allow(clippy::zombie_processes)] // wait4 below reaps the child; std's wait would find it gone
+fn measure(command: &mut Command) -> Run {
+    let started = Instant::now();
+    let child = command
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: pid is our own child, not yet waited for; status and usage are valid for writes.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(waited, pid, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{command:?} failed"
+    );
+    let ms = |t: libc::timeval| t.tv_sec as f64 * 1000.0 + t.tv_usec as f64 / 1000.0;
+    Run {
+        wall_ms,
+        cpu_ms: ms(usage.ru_utime) + ms(usage.ru_stime),
+        peak_mib: usage.ru_maxrss as f64 / 1024.0,
+    }
+}
+
+/// The body of page `i` of `section`: headings, a table, lists, a footnote and two links, with
+/// `link` writing an internal link in the tool's own syntax.
+fn body(
+    section: usize,
+    i: usize,
+    per: usize,
+    link: impl Fn(usize, usize, &str) -> String,
+) -> String {
+    let next = (i + 1) % per;
+    let other = (section + 1) % SECTIONS;
+    let mut b = String::new();
+    let _ = writeln!(
+        b,
+        "Page {i} of section {section}. This paragraph has *emphasis*, **strong text** and `code`.\n"
+    );
+    let _ = writeln!(
+        b,
+        "## Overview\n\nSee {} and {}.[^1]\n",
+        link(section, next, "the next page"),
+        link(other, i % per, "a page elsewhere")
+    );
+    let _ = writeln!(
+        b,
+        "| Measure | Value | Year |\n|---|---:|---|\n| Median pay | {} | 2023 |\n| Growth | {}% | 2033 |\n",
+        50_000 + i * 7,
+        i % 30
+    );
+    let _ = writeln!(
+        b,
+        "## Details\n\n- first point about item {i}\n- second point\n  - a nested point\n- third point\n\n1. step one\n2. step two\n"
+    );
+    let _ = writeln!(
+        b,
+        "### Notes\n\nLorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris.\n"
+    );
+    let _ = writeln!(
+        b,
+        "## Summary\n\nA closing paragraph for page {i}.\n\n[^1]: A footnote for page {i}."
+    );
+    b
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn generate_docent(root: &Path, pages: usize) {
+    let per = pages / SECTIONS;
+    write(
+        &root.join("site.toml"),
+        "title = \"Bench\"\nbase_url = \"https://bench.example.org\"\n",
+    );
+    write(
+        &root.join("content/_index.md"),
+        "+++\ntitle = \"Home\"\n+++\nThe home page.\n",
+    );
+    for s in 0..SECTIONS {
+        write(
+            &root.join(format!("content/s{s}/_index.md")),
+            &format!("+++\ntitle = \"Section {s}\"\nsort_by = \"weight\"\n+++\n"),
+        );
+        for i in 0..per {
+            let link =
+                |s: usize, p: usize, text: &str| format!("[{text}](@/s{s}/p{p}.md#overview)");
+            let text = format!(
+                "+++\ntitle = \"Page {i}\"\nweight = {i}\ndate = 2024-01-01\n+++\n{}",
+                body(s, i, per, link)
+            );
+            write(&root.join(format!("content/s{s}/p{i}.md")), &text);
+        }
+    }
+    write(
+        &root.join("templates/base.html"),
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{% block title %}{% endblock title %}</title></head><body>{% block main %}{% endblock main %}</body></html>\n",
+    );
+    write(
+        &root.join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block main %}<h1>{{ page.title }}</h1><nav><ul>{% for h in page.toc %}<li><a href=\"#{{ h.id }}\">{{ h.title }}</a><ul>{% for c in h.children %}<li><a href=\"#{{ c.id }}\">{{ c.title }}</a></li>{% endfor %}</ul></li>{% endfor %}</ul></nav>{{ page.content }}{% endblock main %}\n",
+    );
+    write(
+        &root.join("templates/section.html"),
+        "{% extends \"base.html\" %}{% block title %}{{ section.title }}{% endblock title %}{% block main %}<h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href=\"{{ p.path }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock main %}\n",
+    );
+    write(
+        &root.join("templates/index.html"),
+        "{% extends \"base.html\" %}{% block title %}Home{% endblock title %}{% block main %}<ul>{% for s in section.subsections %}<li>{{ s }}</li>{% endfor %}</ul>{% endblock main %}\n",
+    );
+}
+
+fn generate_hugo(root: &Path, pages: usize) {
+    let per = pages / SECTIONS;
+    write(
+        &root.join("hugo.toml"),
+        "baseURL = \"https://bench.example.org/\"\ntitle = \"Bench\"\ndisableKinds = [\"taxonomy\", \"term\"]\n[markup.tableOfContents]\nstartLevel = 2\nendLevel = 3\n",
+    );
+    write(
+        &root.join("content/_index.md"),
+        "+++\ntitle = \"Home\"\n+++\nThe home page.\n",
+    );
+    for s in 0..SECTIONS {
+        write(
+            &root.join(format!("content/s{s}/_index.md")),
+            &format!("+++\ntitle = \"Section {s}\"\n+++\n"),
+        );
+        for i in 0..per {
+            let link = |s: usize, p: usize, text: &str| {
+                format!("[{text}]({{{{< ref \"/s{s}/p{p}.md#overview\" >}}}})")
+            };
+            let text = format!(
+                "+++\ntitle = \"Page {i}\"\nweight = {i}\ndate = 2024-01-01\n+++\n{}",
+                body(s, i, per, link)
+            );
+            write(&root.join(format!("content/s{s}/p{i}.md")), &text);
+        }
+    }
+    write(
+        &root.join("layouts/_default/baseof.html"),
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ block \"title\" . }}{{ end }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
+    );
+    write(
+        &root.join("layouts/_default/single.html"),
+        "{{ define \"title\" }}{{ .Title }}{{ end }}{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}{{ end }}\n",
+    );
+    write(
+        &root.join("layouts/_default/list.html"),
+        "{{ define \"title\" }}{{ .Title }}{{ end }}{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages.ByWeight }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
+    );
+    write(
+        &root.join("layouts/index.html"),
+        "{{ define \"title\" }}Home{{ end }}{{ define \"main\" }}<ul>{{ range .Sections }}<li>{{ .Title }}</li>{{ end }}</ul>{{ end }}\n",
+    );
+}

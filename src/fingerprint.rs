@@ -1,0 +1,158 @@
+//! Input fingerprints, so a build with nothing changed can stop early.
+//!
+//! The output is a pure function of docent's version, the build options and the bytes of
+//! site.toml, content/, templates/ and static/. When all of those hash the same as last time and
+//! every file the last build wrote is still there, unchanged, the output is already right.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+/// Hashes everything a build reads. `options` is anything else the output depends on.
+pub fn of_inputs(root: &Path, options: &impl Hash) -> u64 {
+    let mut files: Vec<PathBuf> = ["site.toml", "content", "templates", "static"]
+        .iter()
+        .flat_map(|part| {
+            WalkDir::new(root.join(part))
+                .follow_links(true)
+                .sort_by_file_name()
+        })
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    let hashes: Vec<u64> = files
+        .par_iter()
+        .map(|path| {
+            let mut h = DefaultHasher::new();
+            path.hash(&mut h);
+            // An unreadable file hashes as missing; the build itself will report it.
+            std::fs::read(path).ok().hash(&mut h);
+            h.finish()
+        })
+        .collect();
+    let mut h = DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut h);
+    options.hash(&mut h);
+    hashes.hash(&mut h);
+    h.finish()
+}
+
+/// What a build wrote: the input fingerprint, and each file with its size and modification time.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Manifest {
+    pub inputs: u64,
+    pub pages: usize,
+    pub sections: usize,
+    pub files: Vec<(String, u64, u128)>,
+}
+
+const HEADER: &str = "docent manifest 1";
+
+impl Manifest {
+    /// Records the current size and time of each written file.
+    pub fn record(out: &Path, inputs: u64, paths: impl Iterator<Item = String>) -> Manifest {
+        let files = paths
+            .filter_map(|rel| stamp(&out.join(&rel)).map(|(size, time)| (rel, size, time)))
+            .collect();
+        Manifest {
+            inputs,
+            files,
+            ..Manifest::default()
+        }
+    }
+
+    pub fn to_text(&self) -> String {
+        let mut text = format!(
+            "{HEADER}\n{:016x} {} {}\n",
+            self.inputs, self.pages, self.sections
+        );
+        for (rel, size, time) in &self.files {
+            text.push_str(&format!("{size}\t{time}\t{rel}\n"));
+        }
+        text
+    }
+
+    pub fn parse(text: &str) -> Option<Manifest> {
+        let mut lines = text.lines();
+        (lines.next()? == HEADER).then_some(())?;
+        let mut counts = lines.next()?.split(' ');
+        let inputs = u64::from_str_radix(counts.next()?, 16).ok()?;
+        let pages = counts.next()?.parse().ok()?;
+        let sections = counts.next()?.parse().ok()?;
+        let files = lines
+            .map(|line| {
+                let mut parts = line.splitn(3, '\t');
+                Some((
+                    parts.next()?.parse().ok()?,
+                    parts.next()?.parse().ok()?,
+                    parts.next()?.to_string(),
+                ))
+            })
+            .map(|f| f.map(|(size, time, rel)| (rel, size, time)))
+            .collect::<Option<Vec<_>>>()?;
+        Some(Manifest {
+            inputs,
+            pages,
+            sections,
+            files,
+        })
+    }
+
+    /// Whether every recorded file is still in `out` exactly as it was written.
+    pub fn still_holds(&self, out: &Path) -> bool {
+        !self.files.is_empty()
+            && self
+                .files
+                .par_iter()
+                .all(|(rel, size, time)| stamp(&out.join(rel)) == Some((*size, *time)))
+    }
+}
+
+fn stamp(path: &Path) -> Option<(u64, u128)> {
+    let meta = std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_file())?;
+    let time = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some((meta.len(), time))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_follows_bytes_and_options() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content")).unwrap();
+        std::fs::write(dir.path().join("content/a.md"), "one").unwrap();
+        let first = of_inputs(dir.path(), &false);
+        assert_eq!(of_inputs(dir.path(), &false), first);
+        assert_ne!(of_inputs(dir.path(), &true), first, "options count");
+        std::fs::write(dir.path().join("content/a.md"), "two").unwrap();
+        assert_ne!(of_inputs(dir.path(), &false), first, "content counts");
+    }
+
+    #[test]
+    fn manifest_round_trips_and_notices_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "x").unwrap();
+        let manifest = Manifest::record(dir.path(), 42, ["index.html".to_string()].into_iter());
+        assert_eq!(
+            Manifest::parse(&manifest.to_text()).as_ref(),
+            Some(&manifest)
+        );
+        assert!(manifest.still_holds(dir.path()));
+        std::fs::write(dir.path().join("index.html"), "changed").unwrap();
+        assert!(!manifest.still_holds(dir.path()));
+    }
+}

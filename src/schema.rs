@@ -1,0 +1,431 @@
+//! Typed content: JSON Schemas in templates/schemas/ check data files and pages' `[extra]`.
+//!
+//! `templates/schemas/faq.schema.json` checks `content/data/faq.toml`; a section's
+//! `schema = "career"` checks the `[extra]` of each of its pages. Errors point at the TOML file's
+//! own line and column, and suggest the closest key or value for near misses.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use jsonschema::error::ValidationErrorKind;
+use serde_json::Value as Json;
+use toml::de::{DeTable, DeValue};
+
+use crate::content::Site;
+use crate::discover::SourceFile;
+use crate::error::{Diagnostic, Diagnostics, did_you_mean};
+use crate::frontmatter;
+
+const SUFFIX: &str = ".schema.json";
+
+pub struct Schemas {
+    by_name: BTreeMap<String, (jsonschema::Validator, Json)>,
+}
+
+/// Loads every `templates/schemas/*.schema.json`. A schema that is not valid JSON, or not a
+/// valid JSON Schema, is an error in that file.
+pub fn load(root: &Path) -> Result<Schemas, Diagnostics> {
+    let dir = root.join("templates/schemas");
+    let mut by_name = BTreeMap::new();
+    let mut errors = Vec::new();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    for path in entries {
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.strip_suffix(SUFFIX))
+        else {
+            continue;
+        };
+        let shown = Path::new("templates/schemas").join(path.file_name().unwrap_or_default());
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(err) => {
+                errors.push(Diagnostic::in_file(
+                    &shown,
+                    format!("could not read the schema: {err}"),
+                ));
+                continue;
+            }
+        };
+        let schema: Json = match serde_json::from_str(&text) {
+            Ok(schema) => schema,
+            Err(err) => {
+                errors.push(Diagnostic::at_line(
+                    &shown,
+                    &text,
+                    err.line(),
+                    err.column().saturating_sub(1),
+                    1,
+                    format!("invalid JSON: {err}"),
+                ));
+                continue;
+            }
+        };
+        match jsonschema::validator_for(&schema) {
+            Ok(validator) => {
+                by_name.insert(name.to_string(), (validator, schema));
+            }
+            Err(err) => errors.push(Diagnostic::in_file(
+                &shown,
+                format!("not a valid JSON Schema: {err}"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Schemas { by_name })
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+impl Schemas {
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+
+    /// Checks data files and pages, reporting every problem in both.
+    pub fn check(&self, data: &[SourceFile], site: &Site) -> Result<(), Diagnostics> {
+        let mut found = self.check_data(data);
+        found.extend(self.check_pages(site));
+        if found.is_empty() {
+            Ok(())
+        } else {
+            Err(Diagnostics(found))
+        }
+    }
+
+    /// Checks each data file that has a schema of the same name.
+    pub fn check_data(&self, files: &[SourceFile]) -> Vec<Diagnostic> {
+        files
+            .iter()
+            .flat_map(|file| {
+                let name = file.rel.trim_end_matches(".toml").replace('/', ".");
+                match self.by_name.get(&name) {
+                    Some((validator, schema)) => {
+                        validate(validator, schema, file, 0, &file.text, &[])
+                    }
+                    None => Vec::new(),
+                }
+            })
+            .collect()
+    }
+
+    /// Checks the `[extra]` of every page in a section that names a schema.
+    pub fn check_pages(&self, site: &Site) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for section in &site.sections {
+            let Some(name) = &section.schema else {
+                continue;
+            };
+            let Some((validator, schema)) = self.by_name.get(name) else {
+                found.push(self.unknown(name, &section.meta.file));
+                continue;
+            };
+            for &page in &section.pages {
+                let file = &site.pages[page].meta.file;
+                if let Ok(split) = frontmatter::split(file) {
+                    found.extend(validate(
+                        validator,
+                        schema,
+                        file,
+                        split.front_offset,
+                        split.front,
+                        &["extra"],
+                    ));
+                }
+            }
+        }
+        found
+    }
+
+    fn unknown(&self, name: &str, file: &SourceFile) -> Diagnostic {
+        let line = file
+            .text
+            .lines()
+            .position(|l| l.trim_start().starts_with("schema"))
+            .map_or(1, |l| l + 1);
+        let column = file
+            .text
+            .lines()
+            .nth(line - 1)
+            .and_then(|l| l.find(name))
+            .unwrap_or(0);
+        let d = Diagnostic::at_line(
+            &file.shown,
+            &file.text,
+            line,
+            column,
+            name.len(),
+            format!("no schema named `{name}`"),
+        );
+        match did_you_mean(name, self.names()) {
+            Some(close) => d.with_help(format!("did you mean `{close}`?")),
+            None => d.with_help(format!("add templates/schemas/{name}{SUFFIX}")),
+        }
+    }
+}
+
+/// Validates the TOML `text` (at byte `offset` of `file`), or the table under `prefix` in it.
+fn validate(
+    validator: &jsonschema::Validator,
+    schema: &Json,
+    file: &SourceFile,
+    offset: usize,
+    text: &str,
+    prefix: &[&str],
+) -> Vec<Diagnostic> {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return Vec::new(); // a syntax error is reported by the stage that reads the file
+    };
+    let mut value = toml::Value::Table(table);
+    for key in prefix {
+        value = value
+            .get(*key)
+            .cloned()
+            .unwrap_or_else(|| toml::Value::Table(toml::Table::new()));
+    }
+    let instance = to_json(&value);
+    let spans = DeTable::parse(text).ok();
+    validator
+        .iter_errors(&instance)
+        .map(|err| {
+            let mut path: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
+            path.extend(pointer(&err.instance_path().to_string()));
+            let context = Context {
+                path: &path,
+                found: err.instance(),
+                schema,
+                schema_path: &err.schema_path().to_string(),
+            };
+            let (message, help, key) = explain(err.kind(), &context, err.to_string());
+            let mut target = path.clone();
+            let at_key = key.is_some();
+            target.extend(key);
+            let span = spans
+                .as_ref()
+                .map_or(0..0, |t| locate(t.get_ref(), &target, t.span(), at_key));
+            let d = Diagnostic::at(
+                &file.shown,
+                &file.text,
+                span.start + offset..span.end + offset,
+                message,
+            );
+            match help {
+                Some(help) => d.with_help(help),
+                None => d,
+            }
+        })
+        .collect()
+}
+
+/// JSON pointer segments, unescaped.
+fn pointer(text: &str) -> Vec<String> {
+    text.split('/')
+        .skip(1)
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+/// The span of the value at `path`, or of the deepest part of it that exists. `at_key` points
+/// at the last key itself instead of its value (for keys that should not be there).
+fn locate(table: &DeTable, path: &[String], whole: Range<usize>, at_key: bool) -> Range<usize> {
+    let Some((first, rest)) = path.split_first() else {
+        return whole;
+    };
+    match table.iter().find(|(k, _)| k.get_ref() == first) {
+        Some((key, value)) if rest.is_empty() => {
+            // Point at `key = value` for scalars, at the key for tables.
+            if at_key || matches!(value.get_ref(), DeValue::Table(_) | DeValue::Array(_)) {
+                key.span()
+            } else {
+                value.span()
+            }
+        }
+        Some((_, value)) => locate_value(value.get_ref(), rest, value.span(), at_key),
+        None => whole.start..whole.start,
+    }
+}
+
+fn locate_value(
+    value: &DeValue,
+    path: &[String],
+    whole: Range<usize>,
+    at_key: bool,
+) -> Range<usize> {
+    match value {
+        DeValue::Table(table) => locate(table, path, whole, at_key),
+        DeValue::Array(items) => {
+            let Some((first, rest)) = path.split_first() else {
+                return whole;
+            };
+            match first.parse::<usize>().ok().and_then(|i| items.get(i)) {
+                Some(item) if rest.is_empty() => item.span(),
+                Some(item) => locate_value(item.get_ref(), rest, item.span(), at_key),
+                None => whole,
+            }
+        }
+        _ => whole,
+    }
+}
+
+/// A compiler-style message, a suggestion, and the key to point at when it is not the path's end.
+struct Context<'a> {
+    path: &'a [String],
+    found: &'a Json,
+    schema: &'a Json,
+    schema_path: &'a str,
+}
+
+fn explain(
+    kind: &ValidationErrorKind,
+    cx: &Context,
+    fallback: String,
+) -> (String, Option<String>, Option<String>) {
+    let (path, found, schema, schema_path) = (cx.path, cx.found, cx.schema, cx.schema_path);
+    let name = display_path(path);
+    match kind {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let key = unexpected.first().cloned().unwrap_or_default();
+            let parent = schema_path
+                .strip_suffix("/additionalProperties")
+                .unwrap_or(schema_path);
+            let known: Vec<String> = schema
+                .pointer(&format!("{parent}/properties"))
+                .and_then(Json::as_object)
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            let help = match did_you_mean(&key, known.iter().map(String::as_str)) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!(
+                    "the allowed keys are {}",
+                    known
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            let place = if name.is_empty() {
+                String::new()
+            } else {
+                format!(" in `{name}`")
+            };
+            (format!("unknown key `{key}`{place}"), Some(help), Some(key))
+        }
+        ValidationErrorKind::Required { property } => {
+            let key = property.as_str().unwrap_or_default();
+            let place = if name.is_empty() {
+                "this file".to_string()
+            } else {
+                format!("`{name}`")
+            };
+            (
+                format!("missing required key `{key}` in {place}"),
+                Some(format!("add `{key} = ...`")),
+                None,
+            )
+        }
+        ValidationErrorKind::Enum { options } => {
+            let options: Vec<&str> = options
+                .as_array()
+                .map(|a| a.iter().filter_map(Json::as_str).collect())
+                .unwrap_or_default();
+            let found_text = found.as_str().unwrap_or_default();
+            let help = options
+                .iter()
+                .find(|o| o.eq_ignore_ascii_case(found_text))
+                .copied()
+                .or_else(|| did_you_mean(found_text, options.iter().copied()))
+                .map(|close| format!("did you mean \"{close}\"?"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "use one of {}",
+                        options
+                            .iter()
+                            .map(|o| format!("\"{o}\""))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            (
+                format!(
+                    "`{name}` must be one of {}, found {found}",
+                    options
+                        .iter()
+                        .map(|o| format!("\"{o}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some(help),
+                None,
+            )
+        }
+        ValidationErrorKind::Type { kind } => {
+            let wanted = format!("{kind:?}")
+                .to_lowercase()
+                .replace("single(", "")
+                .replace(')', "");
+            let article = if wanted.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
+            let help = found.as_str().and_then(|s| {
+                let digits: String = s
+                    .chars()
+                    .filter(|c| !matches!(c, ',' | '$' | ' ' | '_'))
+                    .collect();
+                (wanted.contains("integer") || wanted.contains("number"))
+                    .then_some(())
+                    .and(digits.parse::<f64>().ok())
+                    .map(|_| {
+                        format!(
+                            "did you mean `{} = {digits}`?",
+                            path.last().map(String::as_str).unwrap_or("value")
+                        )
+                    })
+            });
+            (
+                format!("`{name}` must be {article} {wanted}, found {found}"),
+                help,
+                None,
+            )
+        }
+        _ => (format!("`{name}`: {fallback}"), None, None),
+    }
+}
+
+/// `extra.pay.median`, `rows[2].hi`.
+fn display_path(path: &[String]) -> String {
+    let mut out = String::new();
+    for part in path {
+        if part.parse::<usize>().is_ok() {
+            out.push_str(&format!("[{part}]"));
+        } else {
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(part);
+        }
+    }
+    out
+}
+
+fn to_json(value: &toml::Value) -> Json {
+    match value {
+        toml::Value::String(s) => Json::String(s.clone()),
+        toml::Value::Integer(i) => Json::from(*i),
+        toml::Value::Float(f) => serde_json::Number::from_f64(*f).map_or(Json::Null, Json::Number),
+        toml::Value::Boolean(b) => Json::Bool(*b),
+        toml::Value::Datetime(d) => Json::String(d.to_string()),
+        toml::Value::Array(items) => Json::Array(items.iter().map(to_json).collect()),
+        toml::Value::Table(table) => {
+            Json::Object(table.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! What the server shows, shared by the builder and the request handlers: the last good build,
+//! the current build error, and the channel that tells open pages what changed.
+//!
+//! Nothing here is global: `serve::run` makes one [`Shared`] and hands it to both sides.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tokio::sync::broadcast;
+
+/// One good build, whole. Requests hold an `Arc` of it, so a new build never tears a response.
+pub struct Snapshot {
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// 1 for the first good build, 0 while there is none.
+    pub build: u64,
+}
+
+/// A message for open pages, sent over server-sent events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reload {
+    /// Reload the page; the new build's tag.
+    Page(String),
+    /// Only stylesheets changed: swap them in place; the new build's tag.
+    Css(String),
+    /// Show this overlay (escaped HTML): the build failed.
+    Overlay(String),
+    /// The error is fixed: remove the overlay.
+    Clear,
+}
+
+pub struct Shared {
+    site: RwLock<Arc<Snapshot>>,
+    /// The overlay for the current build error, if the last build failed.
+    error: Mutex<Option<String>>,
+    reload: broadcast::Sender<Reload>,
+    /// Tells this server apart from an earlier one, so pages reload after a restart.
+    session: String,
+}
+
+impl Shared {
+    pub fn new() -> Shared {
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        Shared {
+            site: RwLock::new(Arc::new(Snapshot {
+                files: BTreeMap::new(),
+                build: 0,
+            })),
+            error: Mutex::new(None),
+            reload: broadcast::channel(64).0,
+            session: format!("{:x}", nanos ^ u128::from(std::process::id())),
+        }
+    }
+
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.site.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    pub fn error(&self) -> Option<String> {
+        self.error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Reload> {
+        self.reload.subscribe()
+    }
+
+    /// Names a build for pages: a page whose tag differs from the server's is out of date.
+    pub fn tag(&self, build: u64) -> String {
+        format!("{}-{build}", self.session)
+    }
+
+    /// Serves a new good build and tells open pages. After an error, pages always reload:
+    /// the builds that failed may have hidden other changes.
+    ///
+    /// Returns the build it replaced. Freeing a large site takes tens of milliseconds, so the
+    /// caller drops it off the path to the browser.
+    #[must_use = "drop the old build where its freeing does not delay anything"]
+    pub fn publish(&self, files: BTreeMap<String, Vec<u8>>, css_only: bool) -> Arc<Snapshot> {
+        let (old, build) = {
+            let mut site = self.site.write().unwrap_or_else(PoisonError::into_inner);
+            let build = site.build + 1;
+            (
+                std::mem::replace(&mut *site, Arc::new(Snapshot { files, build })),
+                build,
+            )
+        };
+        let had_error = self
+            .error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+            .is_some();
+        // A send fails only when no page is listening, which is fine.
+        if had_error {
+            let _ = self.reload.send(Reload::Clear);
+        }
+        let tag = self.tag(build);
+        let _ = self.reload.send(if css_only && !had_error {
+            Reload::Css(tag)
+        } else {
+            Reload::Page(tag)
+        });
+        old
+    }
+
+    /// Shows a build error on every open page; the last good build stays served.
+    pub fn fail(&self, overlay: String) {
+        *self.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(overlay.clone());
+        let _ = self.reload.send(Reload::Overlay(overlay));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(text: &str) -> BTreeMap<String, Vec<u8>> {
+        BTreeMap::from([("index.html".to_string(), text.as_bytes().to_vec())])
+    }
+
+    #[test]
+    fn builds_are_swapped_whole_and_pages_told() {
+        let shared = Shared::new();
+        let mut rx = shared.subscribe();
+        let before = shared.snapshot();
+        let _ = shared.publish(files("one"), false);
+        assert_eq!(
+            before.build, 0,
+            "a request in flight keeps the build it started with"
+        );
+        assert_eq!(shared.snapshot().build, 1);
+        assert_eq!(rx.try_recv().ok(), Some(Reload::Page(shared.tag(1))));
+        let _ = shared.publish(files("two"), true);
+        assert_eq!(rx.try_recv().ok(), Some(Reload::Css(shared.tag(2))));
+    }
+
+    #[test]
+    fn an_error_keeps_the_last_good_build_until_the_next() {
+        let shared = Shared::new();
+        let _ = shared.publish(files("good"), false);
+        let mut rx = shared.subscribe();
+        shared.fail("<div>bad</div>".into());
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(Reload::Overlay("<div>bad</div>".into()))
+        );
+        assert_eq!(shared.snapshot().files["index.html"], b"good");
+        assert!(shared.error().is_some());
+        let _ = shared.publish(files("fixed"), true);
+        assert_eq!(rx.try_recv().ok(), Some(Reload::Clear));
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(Reload::Page(shared.tag(2))),
+            "a reload, not a CSS swap"
+        );
+        assert!(shared.error().is_none());
+    }
+}

@@ -1,0 +1,106 @@
+// Every page: the theme toggle, the lazily loaded Pagefind search, and printing closed <details>.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+
+  // Theme. The inline script in <head> already applied a stored choice before first paint.
+  var media = window.matchMedia("(prefers-color-scheme: dark)");
+  var toggle = document.getElementById("theme-toggle");
+  function isDark() {
+    var chosen = root.getAttribute("data-theme");
+    return chosen ? chosen === "dark" : media.matches;
+  }
+  function syncToggle() {
+    if (toggle) toggle.setAttribute("aria-pressed", String(isDark()));
+  }
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var next = isDark() ? "light" : "dark";
+      var system = media.matches ? "dark" : "light";
+      try {
+        // Choosing what the system already shows means "follow the system" again.
+        if (next === system) localStorage.removeItem("theme");
+        else localStorage.setItem("theme", next);
+      } catch (e) { /* private mode: the choice lasts for this page only */ }
+      if (next === system) root.removeAttribute("data-theme");
+      else root.setAttribute("data-theme", next);
+      syncToggle();
+    });
+    media.addEventListener("change", syncToggle);
+    syncToggle();
+  }
+
+  // Search. Pagefind's UI is fetched on first use, so it never delays the page.
+  var button = document.getElementById("search-toggle");
+  var panel = document.getElementById("search-panel");
+  var status = document.getElementById("search-status");
+  var state = "idle";
+  function searchInput() {
+    return panel.querySelector("input");
+  }
+  function failed() {
+    state = "failed";
+    status.textContent = "Search isn’t available on this copy of the site. The menu above reaches every part of the guide.";
+  }
+  function loadSearch() {
+    if (state !== "idle") return;
+    state = "loading";
+    status.textContent = "Loading search…";
+    var base = button.getAttribute("data-bundle");
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = base + "pagefind-ui.css";
+    document.head.appendChild(css);
+    var script = document.createElement("script");
+    script.src = base + "pagefind-ui.js";
+    script.onerror = failed;
+    script.onload = function () {
+      try {
+        new window.PagefindUI({ element: "#search", bundlePath: base, showSubResults: true, showImages: false });
+        state = "ready";
+        status.textContent = "";
+        if (!panel.hidden && searchInput()) searchInput().focus();
+      } catch (e) {
+        failed();
+      }
+    };
+    document.head.appendChild(script);
+  }
+  function setOpen(open) {
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    if (open) {
+      loadSearch();
+      if (state === "ready" && searchInput()) searchInput().focus();
+    }
+  }
+  if (button && panel) {
+    button.addEventListener("click", function () { setOpen(panel.hidden); });
+    button.addEventListener("focus", loadSearch, { once: true });
+    button.addEventListener("pointerenter", loadSearch, { once: true });
+    panel.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { setOpen(false); button.focus(); }
+    });
+    document.addEventListener("keydown", function (e) {
+      var t = e.target;
+      var typing = t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName);
+      if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        setOpen(true);
+      }
+    });
+  }
+
+  // Print every answer and note, not just the ones that happen to be open.
+  var reopened = [];
+  window.addEventListener("beforeprint", function () {
+    reopened = Array.prototype.filter.call(document.querySelectorAll("details:not([open])"), function (d) {
+      d.open = true;
+      return true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    reopened.forEach(function (d) { d.open = false; });
+    reopened = [];
+  });
+})();

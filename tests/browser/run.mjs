@@ -1,0 +1,506 @@
+// Browser checks for the bundled site, in Debian's Chromium through playwright-core.
+//
+//   node tests/browser/run.mjs            build the site, serve it, run every check
+//   DOCENT_SITE=/tmp/site node run.mjs    check an already built site instead
+//   ONLY=careers node run.mjs             run only the checks whose name contains "careers"
+//
+// It builds with `cargo run --release -q -- build --output-dir <tmp>`, serves that folder on
+// 127.0.0.1 with a small static server, and checks every page type at 320 and 1280 px, light and
+// dark: axe-core (WCAG 2.2 AA tags), no sideways scroll at 320 px, no console errors, no failed
+// requests. Then it drives the scripted features. Screenshots go to tests/browser/screenshots/.
+// It ends with one line, "N passed, N failed, N skipped", and exits non-zero on any failure.
+
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import http from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import zlib from "node:zlib";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const shots = path.join(here, "screenshots");
+const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const WIDTHS = [320, 1280];
+const SCHEMES = ["light", "dark"];
+const MAX_GZIP = 30 * 1024;
+
+const PAGES = {
+  home: "/",
+  section: "/guide/",
+  article: "/guide/key-differences/",
+  career: "/careers/health-information-manager/",
+  careers: "/careers/",
+  compare: "/compare/",
+  faq: "/faq/",
+  glossary: "/glossary/",
+  assessment: "/self-assessment/",
+  sources: "/sources/",
+  "404": "/no-such-page/",
+};
+
+// ---- Results -----------------------------------------------------------------------------------
+
+const results = { passed: 0, failed: 0, skipped: 0 };
+const only = process.env.ONLY || "";
+
+async function check(name, fn) {
+  if (only && !name.includes(only)) return;
+  try {
+    const outcome = await fn();
+    if (outcome && outcome.skip) {
+      results.skipped++;
+      console.log(`skip - ${name}: ${outcome.skip}`);
+    } else {
+      results.passed++;
+      console.log(`ok - ${name}`);
+    }
+  } catch (err) {
+    results.failed++;
+    console.log(`not ok - ${name}\n${String(err && err.stack ? err.message : err).replace(/^/gm, "    ")}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// ---- Build and serve ---------------------------------------------------------------------------
+
+function buildSite() {
+  if (process.env.DOCENT_SITE) return path.resolve(process.env.DOCENT_SITE);
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "docent-browser-")), "site");
+  console.log(`# building the site into ${out}`);
+  const run = spawnSync("cargo", ["run", "--release", "-q", "--", "build", "--output-dir", out], {
+    cwd: repo,
+    stdio: "inherit",
+  });
+  if (run.status !== 0) {
+    console.log("not ok - the site builds\n0 passed, 1 failed");
+    process.exit(1);
+  }
+  return out;
+}
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript",
+  ".json": "application/json", ".xml": "application/xml", ".txt": "text/plain", ".svg": "image/svg+xml",
+  ".png": "image/png", ".ico": "image/x-icon", ".wasm": "application/wasm",
+};
+
+function serve(root) {
+  const server = http.createServer((req, res) => {
+    let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let file = path.join(root, path.normalize(rel).replace(/^([/\\])+/, ""));
+    if (!file.startsWith(root)) file = root;
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    let status = 200;
+    if (!fs.existsSync(file)) {
+      status = 404;
+      file = path.join(root, "404.html");
+    }
+    const type = TYPES[path.extname(file)] || "application/octet-stream";
+    res.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+    res.end(fs.readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+// ---- Page helpers ------------------------------------------------------------------------------
+
+// Opens a page in a fresh context and records console errors and failed requests.
+async function open(browser, url, { width = 1280, scheme = "light", js = true } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height: 900 },
+    colorScheme: scheme,
+    javaScriptEnabled: js,
+    reducedMotion: "reduce",
+  });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("console", (msg) => {
+    if (msg.type() !== "error") return;
+    // A 404 page is meant to answer 404; Chromium logs that for the document itself.
+    if (url.includes("/no-such-page/") && /status of 404/.test(msg.text())) return;
+    problems.push(`console: ${msg.text()}`);
+  });
+  page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
+  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on("response", (res) => {
+    if (res.status() >= 400 && !(res.request().isNavigationRequest() && url.includes("/no-such-page/"))) {
+      problems.push(`HTTP ${res.status()}: ${res.url()}`);
+    }
+  });
+  await page.goto(url, { waitUntil: "load" });
+  return { context, page, problems };
+}
+
+async function axe(page, label) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }),
+    AXE_TAGS,
+  );
+  const lines = result.violations.flatMap((v) =>
+    v.nodes.slice(0, 4).map((n) => `${v.id} (${v.impact}): ${n.target.join(" ")} — ${n.failureSummary.split("\n").slice(1, 3).join(" ")}`),
+  );
+  assert(lines.length === 0, `${label}: ${result.violations.length} axe violation(s)\n${lines.join("\n")}`);
+}
+
+async function noSidewaysScroll(page, label) {
+  const { scroll, client, culprits, spilled } = await page.evaluate(() => {
+    const root = document.documentElement;
+    const wide = [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
+      .filter((el) => !el.closest(".scroll-x, .prose table, [role=region]"))
+      .slice(0, 5)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${[...el.classList].join(".")}`);
+    // SVG text can spill past its drawing without widening the page; catch that too.
+    const spilled = [...document.querySelectorAll("svg text")].filter((t) => {
+      const r = t.getBoundingClientRect();
+      const box = t.closest("svg").getBoundingClientRect();
+      return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1);
+    }).map((t) => `svg text "${t.textContent}"`);
+    return { scroll: root.scrollWidth, client: root.clientWidth, culprits: wide, spilled };
+  });
+  assert(scroll <= client, `${label}: page is ${scroll}px wide in a ${client}px window (${culprits.join(", ")})`);
+  assert(spilled.length === 0, `${label}: text runs outside its drawing: ${spilled.join(", ")}`);
+}
+
+function noProblems(problems, label) {
+  assert(problems.length === 0, `${label}:\n${problems.join("\n")}`);
+}
+
+async function visibleCards(page) {
+  return page.$$eval("#career-list .career-card", (cards) =>
+    cards.filter((c) => !c.hidden).map((c) => c.querySelector("h3").textContent.trim()),
+  );
+}
+
+// ---- The checks --------------------------------------------------------------------------------
+
+async function main() {
+  const site = buildSite();
+  const server = await serve(site);
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  fs.mkdirSync(shots, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+
+  try {
+    // Every page type, at both widths, in both colour schemes.
+    for (const [name, url] of Object.entries(PAGES)) {
+      for (const width of WIDTHS) {
+        for (const scheme of SCHEMES) {
+          const label = `${name} at ${width}px, ${scheme}`;
+          await check(`page ${label}: axe, layout, console, requests`, async () => {
+            const { context, page, problems } = await open(browser, origin + url, { width, scheme });
+            try {
+              await page.screenshot({ path: path.join(shots, `${name}-${width}-${scheme}.png`), fullPage: true });
+              await axe(page, label);
+              if (width === 320) await noSidewaysScroll(page, label);
+              noProblems(problems, label);
+            } finally {
+              await context.close();
+            }
+          });
+        }
+      }
+    }
+
+    await check("pages: no render-blocking scripts, every page has its metadata", async () => {
+      const bad = [];
+      for (const file of htmlFiles(site)) {
+        const html = fs.readFileSync(file, "utf8");
+        const head = html.split("</head>")[0];
+        for (const tag of head.match(/<script\b[^>]*>[\s\S]*?<\/script>/g) || []) {
+          const open = tag.slice(0, tag.indexOf(">") + 1);
+          const isData = /type="application\/(ld\+)?json"/.test(open);
+          if (/\bsrc=/.test(open) && !/\b(defer|async)\b/.test(open)) bad.push(`${file}: blocking ${open}`);
+          if (!/\bsrc=/.test(open) && !isData && tag.length > 400) bad.push(`${file}: inline script of ${tag.length} bytes`);
+        }
+        if (/<meta http-equiv="refresh"/.test(html)) continue; // alias redirect pages
+        for (const need of ['name="description"', 'property="og:title"', 'property="og:description"']) {
+          if (!head.includes(need)) bad.push(`${file}: no ${need}`);
+        }
+        if (!file.endsWith(`${path.sep}404.html`) && !head.includes('rel="canonical"')) bad.push(`${file}: no canonical link`);
+        for (const ld of html.match(/<script type="application\/ld\+json">[\s\S]*?<\/script>/g) || []) {
+          try {
+            JSON.parse(ld.replace(/^<script[^>]*>/, "").replace(/<\/script>$/, ""));
+          } catch (e) {
+            bad.push(`${file}: invalid JSON-LD (${e.message})`);
+          }
+        }
+      }
+      assert(bad.length === 0, bad.join("\n"));
+    });
+
+    await check(`pages: HTML + CSS under ${MAX_GZIP / 1024} KB gzipped`, async () => {
+      let largest = { size: 0, file: "" };
+      for (const file of htmlFiles(site)) {
+        const html = fs.readFileSync(file);
+        let size = zlib.gzipSync(html, { level: 9 }).length;
+        for (const [, href] of html.toString().matchAll(/<link rel="stylesheet" href="([^"]+)"/g)) {
+          size += zlib.gzipSync(fs.readFileSync(path.join(site, new URL(href, origin).pathname)), { level: 9 }).length;
+        }
+        if (size > largest.size) largest = { size, file: path.relative(site, file) };
+      }
+      console.log(`# largest page: ${largest.file}, ${(largest.size / 1024).toFixed(1)} KB gzipped with its CSS`);
+      assert(largest.size <= MAX_GZIP, `${largest.file} is ${largest.size} bytes gzipped`);
+    });
+
+    await check("theme: the toggle switches, is remembered, and applies before first paint", async () => {
+      const { context, page, problems } = await open(browser, origin + "/", { scheme: "light" });
+      try {
+        const toggle = page.locator("#theme-toggle");
+        assert((await toggle.getAttribute("aria-pressed")) === "false", "toggle should start unpressed in light mode");
+        await toggle.click();
+        assert((await page.getAttribute("html", "data-theme")) === "dark", "no data-theme=dark after the click");
+        assert((await toggle.getAttribute("aria-pressed")) === "true", "toggle not pressed after the click");
+        const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        assert(bg !== "rgb(250, 249, 246)", "the background did not change");
+        await page.goto(origin + "/faq/");
+        const early = await page.evaluate(() => document.documentElement.dataset.theme);
+        assert(early === "dark", "the choice was not remembered on the next page");
+        await axe(page, "faq, dark by toggle");
+        await page.locator("#theme-toggle").click();
+        assert((await page.evaluate(() => localStorage.getItem("theme"))) === null, "choosing the system theme should clear the stored choice");
+        noProblems(problems, "theme");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("keyboard: the first Tab reaches a visible skip link that moves to the content", async () => {
+      const { context, page } = await open(browser, origin + "/guide/key-differences/", { width: 320 });
+      try {
+        await page.keyboard.press("Tab");
+        const focused = await page.evaluate(() => document.activeElement.className);
+        assert(focused.includes("skip-link"), `first Tab focused .${focused}`);
+        const box = await page.locator(".skip-link").boundingBox();
+        assert(box && box.y >= 0, "skip link is off screen when focused");
+        await page.keyboard.press("Enter");
+        assert((await page.evaluate(() => location.hash)) === "#main", "skip link did not go to #main");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("careers: without JavaScript every career shows and the controls stay out of the way", async () => {
+      const { context, page } = await open(browser, origin + "/careers/?field=HIM", { js: false });
+      try {
+        const total = await page.locator("#career-list .career-card").count();
+        assert(total > 0 && (await visibleCards(page)).length === total, "some careers are hidden without JS");
+        assert(!(await page.locator("#career-filters").isVisible()), "filters show without JS");
+        assert(!(await page.locator(".pick").first().isVisible()), "compare boxes show without JS");
+        assert(await page.locator("noscript").count(), "no explanation for readers without JS");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("careers: filters and sorting work live and are kept in the address", async () => {
+      const { context, page, problems } = await open(browser, origin + "/careers/", { width: 320 });
+      try {
+        const data = JSON.parse(await page.textContent("#career-data"));
+        const all = await visibleCards(page);
+        assert(all.length === data.length, `expected ${data.length} cards, saw ${all.length}`);
+
+        await page.check('input[name="field"][value="HIM"]');
+        const him = data.filter((c) => c.field === "HIM" || c.field === "both").map((c) => c.title).sort();
+        assert(JSON.stringify((await visibleCards(page)).sort()) === JSON.stringify(him), "HIM filter shows the wrong careers");
+        assert(page.url().includes("field=HIM"), `address not updated: ${page.url()}`);
+        assert((await page.textContent("#career-count")).includes(`${him.length} of ${data.length}`), "the count does not match");
+
+        await page.selectOption("#f-sort", "pay-desc");
+        const paid = data.filter((c) => (c.field === "HIM" || c.field === "both") && c.payValue !== null);
+        const top = paid.sort((a, b) => b.payValue - a.payValue || a.title.localeCompare(b.title))[0];
+        assert((await visibleCards(page))[0] === top.title, `pay sort put ${(await visibleCards(page))[0]} first, not ${top.title}`);
+        assert(page.url().includes("sort=pay-desc"), "sort not in the address");
+
+        await page.check('input[name="field"][value=""]');
+        await page.selectOption("#f-education", "master");
+        const masters = data.filter((c) => c.education === "master").map((c) => c.title);
+        assert(JSON.stringify(await visibleCards(page)) === JSON.stringify(masters), "education filter shows the wrong careers");
+        assert(page.url().includes("education=master") && !page.url().includes("field="), `address: ${page.url()}`);
+
+        // The address is read on load.
+        await page.goto(origin + "/careers/?field=HI&sort=pay-asc");
+        assert(await page.isChecked('input[name="field"][value="HI"]'), "field not read from the address");
+        assert((await page.inputValue("#f-sort")) === "pay-asc", "sort not read from the address");
+        const hiPaid = data.filter((c) => (c.field === "HI" || c.field === "both") && c.payValue !== null)
+          .sort((a, b) => a.payValue - b.payValue || a.title.localeCompare(b.title));
+        const shown = await visibleCards(page);
+        assert(shown[0] === hiPaid[0].title, `pay-asc put ${shown[0]} first, not ${hiPaid[0].title}`);
+        assert(!data.find((c) => c.title === shown[shown.length - 1]).payValue, "careers without pay should come last");
+
+        await page.selectOption("#f-sort", "title");
+        const titles = await visibleCards(page);
+        assert(JSON.stringify(titles) === JSON.stringify([...titles].sort((a, b) => a.localeCompare(b))), "title sort is not A to Z");
+        await page.click('#career-filters button[type="reset"]');
+        await page.waitForFunction(() => !location.search);
+        assert((await visibleCards(page)).length === data.length, "reset did not show every career");
+        await noSidewaysScroll(page, "careers after filtering");
+        noProblems(problems, "careers");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("careers: compare two or three careers side by side", async () => {
+      for (const width of WIDTHS) {
+        const { context, page, problems } = await open(browser, origin + "/careers/", { width });
+        try {
+          const ids = await page.$$eval('input[name="compare"]', (boxes) => boxes.map((b) => b.value));
+          assert(!(await page.locator("#compare-out table").count()), "a comparison shows before anything is picked");
+          await page.check(`input[name="compare"][value="${ids[0]}"]`);
+          assert(await page.locator(".tray").isVisible(), "no tray after one pick");
+          await page.check(`input[name="compare"][value="${ids[1]}"]`);
+          const heads = await page.$$eval("#compare-out thead th a", (as) => as.map((a) => a.textContent));
+          assert(heads.length === 2, `expected 2 columns, saw ${heads.length}`);
+          assert(page.url().includes(`compare=${ids[0]}%2C${ids[1]}`) || page.url().includes(`compare=${ids[0]},${ids[1]}`), `address: ${page.url()}`);
+          await page.check(`input[name="compare"][value="${ids[2]}"]`);
+          assert((await page.locator("#compare-out thead th a").count()) === 3, "third pick not shown");
+          assert(await page.isDisabled(`input[name="compare"][value="${ids[3]}"]`), "a fourth pick is allowed");
+          await page.screenshot({ path: path.join(shots, `careers-compare-${width}.png`), fullPage: false, clip: undefined });
+          await page.locator("#compare").screenshot({ path: path.join(shots, `careers-compare-panel-${width}.png`) });
+          await axe(page, `careers with a comparison at ${width}px`);
+          if (width === 320) await noSidewaysScroll(page, "careers with a comparison");
+          await page.getByRole("button", { name: `Remove ${(await page.textContent("#compare-out thead th a"))} from the comparison` }).click();
+          assert((await page.locator("#compare-out thead th a").count()) === 2, "remove did not drop a column");
+
+          await page.goto(`${origin}/careers/?compare=${ids[4]},${ids[5]}`);
+          assert((await page.locator("#compare-out thead th a").count()) === 2, "comparison not read from the address");
+          assert(await page.isChecked(`input[name="compare"][value="${ids[4]}"]`), "boxes not ticked from the address");
+          noProblems(problems, "compare");
+        } finally {
+          await context.close();
+        }
+      }
+    });
+
+    await check("self-assessment: scores the answers and shows the matching result", async () => {
+      const { context, page, problems } = await open(browser, origin + "/self-assessment/", { width: 320 });
+      try {
+        const answer = async (forHi, forHim) => {
+          const groups = await page.$$eval('#assessment fieldset', (sets) =>
+            sets.map((s) => ({ name: s.querySelector("input").name, lean: s.querySelector("input").dataset.lean })));
+          for (const g of groups) {
+            const value = g.lean === "HI" ? forHi : forHim;
+            await page.check(`input[name="${g.name}"][value="${value}"]`);
+          }
+          await page.click('#assessment button[type="submit"]');
+        };
+        await page.click('#assessment button[type="submit"]');
+        assert((await page.textContent("#result")).includes("at least one"), "no hint when nothing is answered");
+        await answer(2, 0);
+        assert((await page.textContent("#result h3")) === (await page.textContent("#result-hi h3")), "all-HI answers did not give the HI result");
+        await page.locator("#result").screenshot({ path: path.join(shots, "assessment-result-320.png") });
+        await axe(page, "self-assessment with a result");
+        await answer(0, 2);
+        assert((await page.textContent("#result h3")) === (await page.textContent("#result-him h3")), "all-HIM answers did not give the HIM result");
+        await answer(1, 1);
+        assert((await page.textContent("#result h3")) === (await page.textContent("#result-both h3")), "even answers did not give the both result");
+        await page.click('#assessment button[type="reset"]');
+        assert((await page.textContent("#result")) === "", "reset did not clear the result");
+        noProblems(problems, "self-assessment");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("faq: the filter narrows the questions and an address #id opens its answer", async () => {
+      const { context, page, problems } = await open(browser, origin + "/faq/", { width: 320 });
+      try {
+        const total = await page.locator("details.faq").count();
+        await page.fill("#faq-filter", "coding");
+        const shown = await page.locator("details.faq:visible").count();
+        assert(shown > 0 && shown < total, `filter "coding" left ${shown} of ${total}`);
+        assert((await page.textContent("#faq-count")).includes(`${shown} of ${total}`), "count not updated");
+        await page.fill("#faq-filter", "zzzqqq");
+        assert(await page.locator("#faq-empty").isVisible(), "no message when nothing matches");
+        await page.fill("#faq-filter", "");
+        assert((await page.locator("details.faq:visible").count()) === total, "clearing the filter did not restore every question");
+        await axe(page, "faq after filtering");
+
+        const id = await page.locator("details.faq").nth(3).getAttribute("id");
+        await page.goto(`${origin}/faq/#${id}`);
+        assert(await page.locator(`#${id}`).evaluate((d) => d.open), "the question in the address is not open");
+        const other = await page.locator("details.faq").nth(5).getAttribute("id");
+        await page.evaluate((h) => { location.hash = h; }, other);
+        await page.waitForFunction((h) => document.getElementById(h).open, other);
+        await page.click("#faq-expand");
+        assert((await page.locator("details.faq[open]").count()) === total, "open all did not open all");
+        noProblems(problems, "faq");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("search: a missing index fails gracefully", async () => {
+      const { context, page } = await open(browser, origin + "/", { width: 320 });
+      try {
+        await page.route("**/pagefind/**", (route) => route.fulfill({ status: 404, body: "" }));
+        await page.click("#search-toggle");
+        await page.waitForFunction(() => /isn’t available/.test(document.getElementById("search-status").textContent));
+        assert((await page.getAttribute("#search-toggle", "aria-expanded")) === "true", "panel not marked open");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("search: Pagefind finds pages from the header", async () => {
+      const probe = await fetch(origin + "/pagefind/pagefind-ui.js");
+      if (probe.status === 404) return { skip: "no /pagefind/pagefind-ui.js in this build (the index is not built yet)" };
+      for (const width of WIDTHS) {
+        const scheme = width === 320 ? "dark" : "light";
+        const { context, page, problems } = await open(browser, origin + "/guide/", { width, scheme });
+        try {
+          await page.click("#search-toggle");
+          const input = page.locator("#search input");
+          await input.waitFor();
+          assert(await input.evaluate((el) => el === document.activeElement), "the search field is not focused");
+          await input.fill("coding");
+          await page.locator(".pagefind-ui__result").first().waitFor({ timeout: 10000 });
+          const hits = await page.locator(".pagefind-ui__result").count();
+          assert(hits > 0, "no results for 'coding'");
+          await page.screenshot({ path: path.join(shots, `search-${width}-${scheme}.png`) });
+          await axe(page, `search results at ${width}px, ${scheme}`);
+          if (width === 320) await noSidewaysScroll(page, "search results");
+          await page.keyboard.press("Escape");
+          assert(await page.locator("#search-panel").isHidden(), "Escape did not close the panel");
+          noProblems(problems, `search at ${width}px`);
+        } finally {
+          await context.close();
+        }
+      }
+    });
+  } finally {
+    await browser.close();
+    server.close();
+  }
+
+  console.log(`${results.passed} passed, ${results.failed} failed, ${results.skipped} skipped`);
+  process.exit(results.failed ? 1 : 0);
+}
+
+function htmlFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === "pagefind" ? [] : htmlFiles(full);
+    return entry.name.endsWith(".html") ? [full] : [];
+  });
+}
+
+main().catch((err) => {
+  console.log(`not ok - the browser checks ran\n    ${err.stack}`);
+  console.log(`${results.passed} passed, ${results.failed + 1} failed, ${results.skipped} skipped`);
+  process.exit(1);
+});

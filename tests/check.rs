@@ -1,0 +1,191 @@
+//! `docent check` and `docent new`: schemas, every finding at once, and scaffolding.
+
+mod common;
+
+use assert_cmd::Command;
+use common::Site;
+
+fn docent(site: &Site, args: &[&str]) -> (bool, String, String) {
+    let out = Command::cargo_bin("docent")
+        .unwrap()
+        .current_dir(&site.root)
+        .args(args)
+        .output()
+        .unwrap();
+    let text =
+        |b: &[u8]| String::from_utf8_lossy(b).replace(&site.root.display().to_string(), "[ROOT]");
+    (out.status.success(), text(&out.stdout), text(&out.stderr))
+}
+
+fn edit(site: &Site, rel: &str, from: &str, to: &str) {
+    let text = std::fs::read_to_string(site.root.join(rel)).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    site.write(rel, text.replacen(from, to, 1));
+}
+
+#[test]
+fn schema_errors_point_at_toml_lines() {
+    let site = Site::fixture("basic");
+    edit(
+        &site,
+        "content/data/facts.toml",
+        "value = 110680",
+        "value = \"110,680\"\nunti = \"USD\"",
+    );
+    edit(
+        &site,
+        "content/notes/first.md",
+        "pay = 110680",
+        "pay = 110680\nlevel = \"Intro\"",
+    );
+    insta::assert_snapshot!("schema_errors", site.build_err());
+}
+
+#[test]
+fn a_clean_site_checks_clean() {
+    let site = Site::fixture("basic");
+    let (ok, _, stderr) = docent(&site, &["check"]);
+    assert!(ok, "{stderr}");
+    assert_eq!(stderr, "checked: 0 errors, 0 warnings\n");
+    assert!(!site.public("index.html").exists(), "check writes nothing");
+    let sources = std::fs::read_to_string(site.root.join("content/data/sources.toml")).unwrap();
+    site.write(
+        "content/data/sources.toml",
+        format!("{sources}\n[unused-one]\ntitle = \"U\"\npublisher = \"P\"\ndate = \"2020\"\n"),
+    );
+    let (ok, _, stderr) = docent(&site, &["check"]);
+    assert!(ok, "warnings alone pass: {stderr}");
+    assert!(stderr.contains("warning[unused-source]: source `unused-one` is never cited\n  --> content/data/sources.toml:11:1"), "{stderr}");
+}
+
+#[test]
+fn check_reports_every_stage_at_once() {
+    let site = Site::fixture("basic");
+    edit(
+        &site,
+        "content/data/facts.toml",
+        "value = 110680",
+        "value = \"lots\"",
+    );
+    edit(
+        &site,
+        "content/notes/second.md",
+        "(@/notes/first.md#details)",
+        "(@/notes/first.md#detail)",
+    );
+    site.write(
+        "content/notes/third.md",
+        "+++\ntitle = \"Third\"\n+++\n![Chart](missing.png)\n\n<script>alert(1)</script>\n",
+    );
+    site.write(
+        "templates/section.html",
+        "{% extends \"base.html\" %}{% block main %}{{ section.title | nope }}{% endblock main %}",
+    );
+    let (ok, _, stderr) = docent(&site, &["check"]);
+    assert!(!ok);
+    insta::assert_snapshot!("check_every_stage", stderr);
+}
+
+#[test]
+fn check_json_is_stable_for_ci() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/notes/third.md",
+        "+++\ntitle = \"Third\"\n+++\n![Chart](missing.png)\n",
+    );
+    let (ok, stdout, _) = docent(&site, &["check", "--format", "json"]);
+    assert!(!ok, "a missing image is an error");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["errors"], 1);
+    let finding = &json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["severity"] == "error")
+        .unwrap();
+    assert_eq!(finding["code"], "missing-file");
+    assert_eq!(finding["file"], "content/notes/third.md");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(4), Some(10))
+    );
+}
+
+#[test]
+fn new_scaffolds_flags_and_never_overwrites() {
+    let site = Site::fixture("basic");
+    let (ok, stdout, stderr) = docent(
+        &site,
+        &["new", "article", "Reading job ads", "--section", "notes"],
+    );
+    assert!(ok, "{stderr}");
+    assert_eq!(stdout, "created content/notes/reading-job-ads.md\n");
+    let text = std::fs::read_to_string(site.root.join("content/notes/reading-job-ads.md")).unwrap();
+    assert!(
+        text.starts_with("+++\ntitle = \"Reading job ads\"\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("TODO: write about Reading job ads."),
+        "the archetype body is used: {text}"
+    );
+    let (ok, _, stderr) = docent(&site, &["check"]);
+    assert!(!ok, "placeholders fail the check");
+    assert!(stderr.contains("error[placeholder]: placeholder text is still here\n --> content/notes/reading-job-ads.md:3:"), "{stderr}");
+    let (ok, _, stderr) = docent(
+        &site,
+        &["new", "article", "Reading job ads", "--section", "notes"],
+    );
+    assert!(!ok);
+    assert_eq!(
+        stderr,
+        "error: content/notes/reading-job-ads.md already exists; docent new never overwrites a file\n"
+    );
+}
+
+#[test]
+fn new_career_fills_the_bundled_schema() {
+    let site = Site::bundled();
+    let (ok, stdout, stderr) = docent(
+        &site,
+        &["new", "career", "Clinical Documentation Specialist"],
+    );
+    assert!(ok, "{stderr}");
+    assert_eq!(
+        stdout,
+        "created content/careers/clinical-documentation-specialist.md\n"
+    );
+    let text = std::fs::read_to_string(
+        site.root
+            .join("content/careers/clinical-documentation-specialist.md"),
+    )
+    .unwrap();
+    for key in [
+        "field = \"TODO: one of HI, HIM, both\"",
+        "duties = [\"TODO: duties\"]",
+        "## How to become one",
+    ] {
+        assert!(text.contains(key), "missing {key} in {text}");
+    }
+    let (ok, stdout, _) = docent(&site, &["check", "--format", "json"]);
+    assert!(!ok);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let codes: Vec<&str> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"placeholder") && codes.contains(&"schema"),
+        "{codes:?}"
+    );
+    let (ok, stdout, _) = docent(&site, &["new", "faq", "Is coding a good first job?"]);
+    assert!(ok);
+    assert_eq!(stdout, "created content/data/faq.toml\n");
+    let (ok, _, stderr) = docent(&site, &["new", "faq", "Is coding a good first job?"]);
+    assert!(
+        !ok && stderr.contains("already has a question with id \"is-coding-a-good-first-job\""),
+        "{stderr}"
+    );
+}
