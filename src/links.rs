@@ -79,6 +79,11 @@ pub fn check(
             if known {
                 return Ok(());
             }
+            if cite.key.is_empty() {
+                let span = shift(meta, &cite.span);
+                return Err(Diagnostic::at(&meta.file.shown, &meta.file.text, span, "empty citation")
+                    .with_help("write a source key after `@`, like `[@uc-online]`, or `\\[@]` for literal text"));
+            }
             let d = Diagnostic::at(
                 &meta.file.shown,
                 &meta.file.text,

@@ -167,7 +167,11 @@ fn cite_html(out: &mut Rendered, reference: &str, span: Range<usize>) -> String 
             "<a href=\"#ref-{id}\" role=\"doc-noteref\">{number}</a>"
         ));
     }
-    format!("<sup class=\"cite\">[{}]</sup>", links.join(", "))
+    // Search results should read the sentence, not the reference numbers.
+    format!(
+        "<sup class=\"cite\" data-pagefind-ignore>[{}]</sup>",
+        links.join(", ")
+    )
 }
 
 fn heading_html(
@@ -207,7 +211,7 @@ fn heading_html(
     };
     let id = html_escape(&id);
     format!(
-        "<h{level} id=\"{id}\"{class}>{content} <a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to “{}”\">#</a></h{level}>\n",
+        "<h{level} id=\"{id}\"{class}>{content} <a class=\"anchor\" href=\"#{id}\" data-pagefind-ignore aria-label=\"Link to “{}”\">#</a></h{level}>\n",
         html_escape(&title)
     )
 }
@@ -270,8 +274,9 @@ mod tests {
     fn heading_ids_are_unique_and_anchored() {
         let r = render("## Pay\n\n## Pay\n\n### Sub *part*\n\n## Custom {#mine}\n");
         assert!(
-            r.html
-                .contains("<h2 id=\"pay\">Pay <a class=\"anchor\" href=\"#pay\"")
+            r.html.contains(
+                "<h2 id=\"pay\">Pay <a class=\"anchor\" href=\"#pay\" data-pagefind-ignore"
+            )
         );
         assert!(r.html.contains("id=\"pay-1\""));
         assert!(r.html.contains("id=\"mine\""));
@@ -298,7 +303,7 @@ mod tests {
         assert_eq!(r.citations, ["uc", "bls"]);
         assert_eq!(r.citation_uses.len(), 3);
         assert!(r.html.contains(
-            "<sup class=\"cite\">[<a href=\"#ref-uc\" role=\"doc-noteref\">1</a>]</sup>"
+            "<sup class=\"cite\" data-pagefind-ignore>[<a href=\"#ref-uc\" role=\"doc-noteref\">1</a>]</sup>"
         ));
         assert!(
             r.html

@@ -112,7 +112,8 @@ pub fn build(
                 &page.meta,
                 rendered,
                 &urls,
-                site.ancestors(page.section),
+                // Zola's page.ancestors ends with the page's own section.
+                [site.ancestors(page.section), vec![page.section]].concat(),
                 sources,
             );
             map.insert("slug".into(), Value::from(page.slug.as_str()));

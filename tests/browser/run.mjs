@@ -129,7 +129,11 @@ async function open(browser, url, { width = 1280, scheme = "light", js = true } 
     problems.push(`console: ${msg.text()}`);
   });
   page.on("pageerror", (err) => problems.push(`page error: ${err.message}`));
-  page.on("requestfailed", (req) => problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on("requestfailed", (req) => {
+    // Leaving a page cancels what it was still fetching (the icon, say); that is not a failure.
+    const reason = req.failure()?.errorText || "";
+    if (reason !== "net::ERR_ABORTED") problems.push(`request failed: ${req.url()} (${reason})`);
+  });
   page.on("response", (res) => {
     if (res.status() >= 400 && !(res.request().isNavigationRequest() && url.includes("/no-such-page/"))) {
       problems.push(`HTTP ${res.status()}: ${res.url()}`);
