@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::discover::SourceFile;
 use crate::error::{Diagnostic, Diagnostics, collect};
-use crate::frontmatter::{self, PageFront, RawDate, SectionFront, SortBy, Split};
+use crate::frontmatter::{self, PageFront, RawDate, SectionFront, Shared, SortBy, Split};
 use crate::slug;
 
 /// What a page and a section share: who they are and what they say.
@@ -144,25 +144,8 @@ fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
     if is_section {
         let front: SectionFront = frontmatter::parse(&file, &split)?;
-        let dates = (
-            dated(&file, &split, "date", &front.date)?,
-            dated(&file, &split, "updated", &front.updated)?,
-        );
         let path = section_path(&file.rel);
-        let aliases = alias_outputs(&file, &split, &front.aliases)?;
-        let body_offset = split.body_offset;
-        let meta = meta(
-            file,
-            body_offset,
-            &front.title,
-            &front.description,
-            dates,
-            front.weight,
-            &front.template,
-            &front.extra,
-            path,
-            aliases,
-        );
+        let meta = meta(file, &split, &front, path)?;
         Ok(Parsed::Section(front, meta))
     } else {
         let mut front: PageFront = frontmatter::parse(&file, &split)?;
@@ -171,56 +154,34 @@ fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
                 .0
                 .map(|d| RawDate::Text(d.to_string()));
         }
-        let dates = (
-            dated(&file, &split, "date", &front.date)?,
-            dated(&file, &split, "updated", &front.updated)?,
-        );
         let slug = page_slug(&file, &split, front.slug.as_deref())?;
         let path = format!("{}{slug}/", dir_path(page_dir(&file.rel)));
-        let aliases = alias_outputs(&file, &split, &front.aliases)?;
-        let body_offset = split.body_offset;
-        let meta = meta(
-            file,
-            body_offset,
-            &front.title,
-            &front.description,
-            dates,
-            front.weight,
-            &front.template,
-            &front.extra,
-            path,
-            aliases,
-        );
+        let meta = meta(file, &split, &front, path)?;
         Ok(Parsed::Page(front, meta))
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The resolved fields pages and sections share, with their dates and aliases checked.
 fn meta(
     file: SourceFile,
-    body_offset: usize,
-    title: &str,
-    description: &Option<String>,
-    (date, updated): (Option<String>, Option<String>),
-    weight: Option<i64>,
-    template: &Option<String>,
-    extra: &toml::Table,
+    split: &Split,
+    front: &impl Shared,
     path: String,
-    aliases: Vec<String>,
-) -> Meta {
-    Meta {
-        body_offset,
-        file,
-        title: title.to_string(),
-        description: description.clone(),
-        date,
-        updated,
-        weight,
-        template: template.clone(),
-        extra: extra.clone(),
+) -> Result<Meta, Diagnostic> {
+    let s = front.shared();
+    Ok(Meta {
+        date: dated(&file, split, "date", s.date)?,
+        updated: dated(&file, split, "updated", s.updated)?,
+        aliases: alias_outputs(&file, split, s.aliases)?,
+        body_offset: split.body_offset,
+        title: s.title.to_string(),
+        description: s.description.clone(),
+        weight: s.weight,
+        template: s.template.clone(),
+        extra: s.extra.clone(),
         path,
-        aliases,
-    }
+        file,
+    })
 }
 
 /// Checks a date and returns it as ISO text (`2024-05-01` or `2024-05-01T10:00:00Z`).

@@ -14,13 +14,20 @@ const FENCE: &str = "+++";
 /// A Markdown file cut in two. Offsets are bytes into the whole file, so errors in either part
 /// report true file lines.
 #[derive(Debug, Clone, Copy)]
-pub struct Split<'a> {
-    pub front: &'a str,
+pub struct Split {
     pub front_offset: usize,
+    pub front_end: usize,
     pub body_offset: usize,
 }
 
-pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
+impl Split {
+    /// The front matter's text, between the fences.
+    pub fn front<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.front_offset..self.front_end]
+    }
+}
+
+pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     let text = file.text.as_str();
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lines = line_spans(text, start);
@@ -46,7 +53,7 @@ pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
         if text[s..e].trim_end() == FENCE {
             let body_offset = (e + 1).min(text.len());
             return Ok(Split {
-                front: &text[front_offset..s],
+                front_end: s,
                 front_offset,
                 body_offset,
             });
@@ -152,19 +159,61 @@ pub struct SectionFront {
     pub extra: toml::Table,
 }
 
+/// The keys pages and sections share, borrowed from either kind of front matter.
+pub struct SharedKeys<'a> {
+    pub title: &'a str,
+    pub description: &'a Option<String>,
+    pub date: &'a Option<RawDate>,
+    pub updated: &'a Option<RawDate>,
+    pub weight: Option<i64>,
+    pub template: &'a Option<String>,
+    pub aliases: &'a [String],
+    pub extra: &'a toml::Table,
+}
+
+pub trait Shared {
+    fn shared(&self) -> SharedKeys<'_>;
+}
+
+macro_rules! shared_keys {
+    ($($front:ty),*) => {$(
+        impl Shared for $front {
+            fn shared(&self) -> SharedKeys<'_> {
+                SharedKeys {
+                    title: &self.title,
+                    description: &self.description,
+                    date: &self.date,
+                    updated: &self.updated,
+                    weight: self.weight,
+                    template: &self.template,
+                    aliases: &self.aliases,
+                    extra: &self.extra,
+                }
+            }
+        }
+    )*};
+}
+
+shared_keys!(PageFront, SectionFront);
+
 /// Parses the front matter of `file` as a `T`, reporting errors at true file lines.
 pub fn parse<T: for<'de> Deserialize<'de>>(
     file: &SourceFile,
     split: &Split,
 ) -> Result<T, Diagnostic> {
-    tomlfile::parse(&file.shown, &file.text, split.front_offset, split.front)
+    tomlfile::parse(
+        &file.shown,
+        &file.text,
+        split.front_offset,
+        split.front(&file.text),
+    )
 }
 
 /// The 1-based line of `key = ...` in the front matter, for errors about a key's value.
 pub fn key_line(file: &SourceFile, split: &Split, key: &str) -> Option<usize> {
     let before = file.text[..split.front_offset].matches('\n').count();
     split
-        .front
+        .front(&file.text)
         .lines()
         .position(|line| {
             let line = line.trim_start();
@@ -190,7 +239,7 @@ mod tests {
     fn splits_front_and_body() {
         let f = file("+++\ntitle = \"A\"\n+++\nBody\n");
         let s = split(&f).unwrap();
-        assert_eq!(s.front, "title = \"A\"\n");
+        assert_eq!(s.front(&f.text), "title = \"A\"\n");
         assert_eq!(&f.text[s.body_offset..], "Body\n");
     }
 

@@ -134,7 +134,7 @@ impl Schemas {
                         schema,
                         file,
                         split.front_offset,
-                        split.front,
+                        split.front(&file.text),
                         &["extra"],
                     ));
                 }
