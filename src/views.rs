@@ -137,6 +137,7 @@ pub fn build(
                 neighbour(position.and_then(|p| p.checked_sub(1))),
             );
             map.insert("higher".into(), neighbour(position.map(|p| p + 1)));
+            map.shrink_to_fit(); // one map per page lives until every page is rendered
             Value::from(map)
         })
         .collect();

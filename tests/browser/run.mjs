@@ -20,6 +20,20 @@ import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 import { chromium } from "playwright-core";
 
+/** Screenshots are for people to look at, not assertions: a capture that fails under load is
+ *  retried once and then reported as a warning, never as a test failure. */
+async function snapshot(target, options) {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      await target.screenshot(options);
+      return;
+    } catch (err) {
+      if (attempt === 2) console.log(`# warning: no screenshot ${options.path}: ${String(err).split("\n")[0]}`);
+    }
+  }
+}
+
+
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, "../..");
 const shots = path.join(here, "screenshots");
@@ -207,7 +221,7 @@ async function main() {
           await check(`page ${label}: axe, layout, console, requests`, async () => {
             const { context, page, problems } = await open(browser, origin + url, { width, scheme });
             try {
-              await page.screenshot({ path: path.join(shots, `${name}-${width}-${scheme}.png`), fullPage: true });
+              await snapshot(page, { path: path.join(shots, `${name}-${width}-${scheme}.png`), fullPage: true });
               await axe(page, label);
               if (width === 320) await noSidewaysScroll(page, label);
               noProblems(problems, label);
@@ -373,8 +387,8 @@ async function main() {
           await page.check(`input[name="compare"][value="${ids[2]}"]`);
           assert((await page.locator("#compare-out thead th a").count()) === 3, "third pick not shown");
           assert(await page.isDisabled(`input[name="compare"][value="${ids[3]}"]`), "a fourth pick is allowed");
-          await page.screenshot({ path: path.join(shots, `careers-compare-${width}.png`), fullPage: false, clip: undefined });
-          await page.locator("#compare").screenshot({ path: path.join(shots, `careers-compare-panel-${width}.png`) });
+          await snapshot(page, { path: path.join(shots, `careers-compare-${width}.png`), fullPage: false, clip: undefined });
+          await snapshot(page.locator("#compare"), { path: path.join(shots, `careers-compare-panel-${width}.png`) });
           await axe(page, `careers with a comparison at ${width}px`);
           if (width === 320) await noSidewaysScroll(page, "careers with a comparison");
           await page.getByRole("button", { name: `Remove ${(await page.textContent("#compare-out thead th a"))} from the comparison` }).click();
@@ -406,7 +420,7 @@ async function main() {
         assert((await page.textContent("#result")).includes("at least one"), "no hint when nothing is answered");
         await answer(2, 0);
         assert((await page.textContent("#result h3")) === (await page.textContent("#result-hi h3")), "all-HI answers did not give the HI result");
-        await page.locator("#result").screenshot({ path: path.join(shots, "assessment-result-320.png") });
+        await snapshot(page.locator("#result"), { path: path.join(shots, "assessment-result-320.png") });
         await axe(page, "self-assessment with a result");
         await answer(0, 2);
         assert((await page.textContent("#result h3")) === (await page.textContent("#result-him h3")), "all-HIM answers did not give the HIM result");
@@ -475,7 +489,7 @@ async function main() {
           await page.locator(".pagefind-ui__result").first().waitFor({ timeout: 10000 });
           const hits = await page.locator(".pagefind-ui__result").count();
           assert(hits > 0, "no results for 'coding'");
-          await page.screenshot({ path: path.join(shots, `search-${width}-${scheme}.png`) });
+          await snapshot(page, { path: path.join(shots, `search-${width}-${scheme}.png`) });
           await axe(page, `search results at ${width}px, ${scheme}`);
           if (width === 320) await noSidewaysScroll(page, "search results");
           await page.keyboard.press("Escape");
