@@ -1,8 +1,9 @@
 //! Writes a rendered site: only files whose bytes changed, stale files removed, never anything
 //! outside the output folder, and never into a folder docent did not create.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Result, bail};
 use walkdir::WalkDir;
@@ -76,31 +77,128 @@ fn real_path(path: &Path) -> PathBuf {
 }
 
 /// Writes `files` (relative path -> bytes) into `out`. Call [`check_dir`] first.
-pub fn write(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<Written> {
-    fs::create_dir_all(out)?;
-    if !out.join(MARKER).is_file() {
-        fs::write(&out.join(MARKER), b"docent output\n")?;
-    }
-    let mut written = 0;
+#[cfg(test)]
+pub fn write(out: &Path, files: &std::collections::BTreeMap<String, Vec<u8>>) -> Result<Written> {
+    let staging = Staging::new(out)?;
     for (rel, bytes) in files {
-        let path = safe_join(out, rel)?;
-        if std::fs::read(&path).is_ok_and(|old| old == *bytes) {
-            continue;
-        }
-        if let Some(parent) = path.parent() {
-            make_real_dirs(out, parent)?;
-        }
-        if path
-            .symlink_metadata()
-            .is_ok_and(|m| m.is_symlink() || m.is_dir())
-        {
-            remove_entry(&path)?;
-        }
-        fs::write(&path, bytes)?;
-        written += 1;
+        staging.put(rel, bytes)?;
     }
-    let removed = remove_stale(out, files)?;
-    Ok(Written { written, removed })
+    staging.commit()
+}
+
+/// Where a build puts the files whose bytes changed until the whole site is ready: a hidden
+/// folder inside the output folder. [`Staging::commit`] moves them into place and removes stale
+/// files; dropping it uncommitted removes the folder, so a failed build leaves the output as it
+/// was. Files can be put from several threads at once.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    /// Every file of the new site, and the ones that changed and wait in `dir`.
+    files: Mutex<(HashSet<String>, Vec<String>)>,
+    committed: bool,
+}
+
+const STAGING: &str = ".docent-staging";
+
+/// Two sources would write the same output file.
+#[derive(Debug)]
+pub struct Duplicate(pub String);
+
+impl std::fmt::Display for Duplicate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "two sources write /{}", self.0)
+    }
+}
+
+impl std::error::Error for Duplicate {}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging> {
+        fs::create_dir_all(out)?;
+        if !out.join(MARKER).is_file() {
+            fs::write(&out.join(MARKER), b"docent output\n")?;
+        }
+        let dir = out.join(STAGING);
+        if dir.symlink_metadata().is_ok() {
+            remove_entry(&dir)?; // left by a build that was killed
+        }
+        fs::create_dir_all(&dir)?;
+        let files = Mutex::new((HashSet::new(), Vec::new()));
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            files,
+            committed: false,
+        })
+    }
+
+    /// Adds a file of the new site. It is staged only if its bytes differ from what is there.
+    /// The same path twice is an error: two sources would write one file.
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let target = safe_join(&self.out, rel)?;
+        if !self.lock().0.insert(rel.to_string()) {
+            return Err(Duplicate(rel.to_string()).into());
+        }
+        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        let staged = safe_join(&self.dir, rel)?;
+        if let Some(parent) = staged.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&staged, bytes)?;
+        self.lock().1.push(rel.to_string());
+        Ok(())
+    }
+
+    /// Every file of the new site, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.lock().0.iter().cloned().collect();
+        all.sort();
+        all
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (HashSet<String>, Vec<String>)> {
+        // A poisoned lock only means another thread panicked mid-insert; the sets stay usable.
+        self.files.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Moves the changed files into place, then removes files the new site no longer has.
+    pub fn commit(mut self) -> Result<Written> {
+        let (all, mut changed) = std::mem::take(&mut *self.lock());
+        changed.sort();
+        for rel in &changed {
+            let path = safe_join(&self.out, rel)?;
+            if let Some(parent) = path.parent() {
+                make_real_dirs(&self.out, parent)?;
+            }
+            if path
+                .symlink_metadata()
+                .is_ok_and(|m| m.is_symlink() || m.is_dir())
+            {
+                remove_entry(&path)?;
+            }
+            let staged = safe_join(&self.dir, rel)?;
+            std::fs::rename(&staged, &path).map_err(|e| {
+                anyhow::anyhow!("could not move {} into place: {e}", path.display())
+            })?;
+        }
+        remove_entry(&self.dir)?;
+        self.committed = true;
+        let removed = remove_stale(&self.out, &all)?;
+        Ok(Written {
+            written: changed.len(),
+            removed,
+        })
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 /// The manifest the last build left in `out`, if any. It lives in the marker file.
@@ -153,8 +251,8 @@ fn remove_entry(path: &Path) -> Result<()> {
 }
 
 /// Removes files under `out` that this build did not produce, then folders left empty.
-fn remove_stale(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<usize> {
-    let keep: HashSet<&str> = files.keys().map(String::as_str).chain([MARKER]).collect();
+fn remove_stale(out: &Path, files: &HashSet<String>) -> Result<usize> {
+    let keep: HashSet<&str> = files.iter().map(String::as_str).chain([MARKER]).collect();
     let mut removed = 0;
     let mut dirs = Vec::new();
     for entry in WalkDir::new(out).min_depth(1).follow_links(false) {
@@ -182,6 +280,7 @@ fn remove_stale(out: &Path, files: &BTreeMap<String, Vec<u8>>) -> Result<usize> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
 
     fn files(list: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
         list.iter()

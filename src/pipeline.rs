@@ -1,10 +1,12 @@
 //! The build, stage by stage. Each stage takes what the last one returned; nothing is written
 //! until every stage has succeeded.
 
+use std::collections::btree_map::Entry;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -41,6 +43,36 @@ pub fn render(options: &Options) -> Result<Built> {
 
 /// Like [`render`], but takes the Markdown of unchanged bodies from `cache` (`docent serve`).
 pub fn render_with(options: &Options, cache: Option<&mut MarkdownCache>) -> Result<Built> {
+    let files = Mutex::new(BTreeMap::new());
+    let (pages, sections) = render_into(options, cache, &|rel, bytes| match files
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(rel.to_string())
+    {
+        Entry::Occupied(_) => Err(output::Duplicate(rel.to_string()).into()),
+        Entry::Vacant(slot) => {
+            slot.insert(bytes);
+            Ok(())
+        }
+    })?;
+    let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
+    Ok(Built {
+        files,
+        pages,
+        sections,
+    })
+}
+
+/// Where each finished file goes, by output path: memory for `serve`, staging for `build`.
+type Emit<'a> = &'a (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
+
+/// Every stage, in order. Each file is handed to `emit` as soon as it is ready. Returns the
+/// number of pages and sections.
+fn render_into(
+    options: &Options,
+    cache: Option<&mut MarkdownCache>,
+    emit: Emit,
+) -> Result<(usize, usize)> {
     let (config, config_text) = load_config(&options.root, options.base_url.as_deref())?;
     let sources = discover::discover(&options.root)??;
     let templates = render::load(sources.templates)?;
@@ -64,27 +96,29 @@ pub fn render_with(options: &Options, cache: Option<&mut MarkdownCache>) -> Resu
     };
     templates.bind(&site, &views, &urls);
     let not_found = render::render_extra(&templates, "404.html", &globals).transpose()?;
-    let pages = render::render_all(&templates, &site, &views, &globals, &urls)?;
-    let mut files = site_extras(&site, &config, &urls, not_found);
-    if config.build_search_index && options.search {
-        let indexed = pages
-            .iter()
-            .map(|(path, html)| (urls.path(path), html.clone()))
-            .collect();
-        files.extend(search::index(indexed, &config.language)?);
+    let search = config.build_search_index && options.search;
+    let indexed = Mutex::new(Vec::new());
+    render::render_all(&templates, &site, &views, &globals, &urls, &|path, html| {
+        if search {
+            indexed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((urls.path(path), html.clone()));
+        }
+        let rel = format!("{}index.html", path.trim_start_matches('/'));
+        emit(&rel, html.into_bytes()).map_err(|e| Diagnostic::in_file(&rel, format!("{e:#}")))
+    })?;
+    for (rel, bytes) in site_extras(&site, &config, &urls, not_found) {
+        emit(&rel, bytes)?;
     }
-    files.extend(pages.into_iter().map(|(path, html)| {
-        (
-            format!("{}index.html", path.trim_start_matches('/')),
-            html.into_bytes(),
-        )
-    }));
-    add_assets(&mut files, &sources.assets)?;
-    Ok(Built {
-        files,
-        pages: site.pages.len(),
-        sections: site.sections.len(),
-    })
+    if search {
+        let pages = indexed.into_inner().unwrap_or_else(|e| e.into_inner());
+        for (rel, bytes) in search::index(pages, &config.language)? {
+            emit(&rel, bytes)?;
+        }
+    }
+    add_assets(emit, &sources.assets)?;
+    Ok((site.pages.len(), site.sections.len()))
 }
 
 /// Renders the site and writes it to `out`, touching only files whose bytes changed.
@@ -112,20 +146,22 @@ pub fn build(options: &Options, out: &Path) -> Result<Summary> {
             up_to_date: true,
         });
     }
-    let built = render(options)?;
-    let written = output::write(out, &built.files)?;
-    let manifest = Manifest::record(out, inputs, built.files.keys().cloned());
+    let staging = output::Staging::new(out)?;
+    let (pages, sections) = render_into(options, None, &|rel, bytes| staging.put(rel, &bytes))?;
+    let paths = staging.paths();
+    let written = staging.commit()?;
+    let manifest = Manifest::record(out, inputs, paths.into_iter());
     output::write_manifest(
         out,
         &Manifest {
-            pages: built.pages,
-            sections: built.sections,
+            pages,
+            sections,
             ..manifest
         },
     )?;
     Ok(Summary {
-        pages: built.pages,
-        sections: built.sections,
+        pages,
+        sections,
         written,
         up_to_date: false,
     })
@@ -313,21 +349,19 @@ fn site_extras(
 }
 
 /// Adds static/ and the files beside content. A file that would replace a rendered page is an error.
-fn add_assets(files: &mut BTreeMap<String, Vec<u8>>, assets: &[discover::Asset]) -> Result<()> {
-    let read: Vec<(String, Vec<u8>)> = assets
-        .par_iter()
-        .map(|a| fs::read(&a.path).map(|bytes| (a.rel.clone(), bytes)))
-        .collect::<Result<_>>()?;
-    for ((rel, bytes), asset) in read.into_iter().zip(assets) {
-        if files.contains_key(&rel) {
-            let d = Diagnostic::in_file(
-                &asset.path,
-                format!("this file would replace the generated /{rel}"),
-            )
-            .with_help("rename or move it");
-            return Err(crate::error::Diagnostics::from(d).into());
-        }
-        files.insert(rel, bytes);
-    }
-    Ok(())
+fn add_assets(emit: Emit, assets: &[discover::Asset]) -> Result<()> {
+    assets.par_iter().try_for_each(|asset| {
+        let bytes = fs::read(&asset.path)?;
+        emit(&asset.rel, bytes).map_err(|err| match err.downcast::<output::Duplicate>() {
+            Ok(dup) => {
+                let d = Diagnostic::in_file(
+                    &asset.path,
+                    format!("this file would replace the generated /{}", dup.0),
+                )
+                .with_help("rename or move it");
+                crate::error::Diagnostics::from(d).into()
+            }
+            Err(err) => err,
+        })
+    })
 }

@@ -241,14 +241,16 @@ pub struct Globals {
     pub data: Value,
 }
 
-/// Renders every section and page. Returns (URL path, HTML) pairs, or every error found.
+/// Renders every section and page, handing each (URL path, HTML) to `emit` as soon as it is
+/// ready, so a large site never holds all its pages at once. Reports every error found.
 pub fn render_all(
     templates: &Templates,
     site: &Site,
     views: &Views,
     globals: &Globals,
     urls: &Urls,
-) -> Result<Vec<(String, String)>, Diagnostics> {
+    emit: &(dyn Fn(&str, String) -> Result<(), Diagnostic> + Sync),
+) -> Result<(), Diagnostics> {
     let mut base = Context::new();
     base.insert_value("config", globals.config.clone());
     base.insert_value("data", globals.data.clone());
@@ -273,14 +275,13 @@ pub fn render_all(
         context.insert("current_path", &urls.path(&meta.path));
         context.insert("current_url", &urls.permalink(&meta.path));
         match templates.tera.render(&name, &context) {
-            Ok(mut html) => {
-                html.shrink_to_fit(); // held until the whole site is rendered
-                Ok((meta.path.clone(), html))
-            }
+            Ok(html) => emit(&meta.path, html).map_err(Diagnostics::from),
             Err(err) => Err(Diagnostics::from(templates.diagnose(&err, Some(meta)))),
         }
     });
-    collect(results.collect::<Vec<_>>()).map_err(merge_repeats)
+    collect(results.collect::<Vec<_>>())
+        .map(|_| ())
+        .map_err(merge_repeats)
 }
 
 /// One template bug breaks every page that uses it. Report it once, naming how many pages hit it.
