@@ -38,9 +38,9 @@ pub struct Sources {
 }
 
 /// Whether a file name belongs to an editor or the OS rather than to the author:
-/// swap files, backups, lock files and hidden files.
+/// swap files, backups, lock files and hidden files (but `.well-known/`, which sites publish).
 pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
+    (name.starts_with('.') && name != ".well-known")
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
@@ -177,7 +177,7 @@ mod tests {
         ] {
             assert!(is_ignored_name(name), "{name}");
         }
-        for name in ["x.md", "site.css", "_index.md"] {
+        for name in ["x.md", "site.css", "_index.md", ".well-known"] {
             assert!(!is_ignored_name(name), "{name}");
         }
     }

@@ -230,7 +230,10 @@ fn a_failed_build_leaves_the_previous_output() {
     site.write("content/notes/first.md", "+++\ntitle = \"Broken\n+++\n");
     site.build_err();
     assert_eq!(site.read("notes/first/index.html"), before);
-    assert!(!site.public(".docent-staging").exists(), "the staging folder is cleaned up");
+    assert!(
+        !site.public(".docent-staging").exists(),
+        "the staging folder is cleaned up"
+    );
 }
 
 #[test]
@@ -322,9 +325,19 @@ fn a_render_error_late_in_the_build_writes_nothing() {
     site.build_ok();
     let before = site.read("index.html");
     // The home page renders fine; only the notes pages break, after other pages were staged.
-    site.write("content/_index.md", "+++\ntitle = \"Changed home\"\n+++\nNew text.\n");
-    site.write("templates/note.html", "{% extends \"base.html\" %}{% block main %}{{ page.nope }}{% endblock main %}");
+    site.write(
+        "content/_index.md",
+        "+++\ntitle = \"Changed home\"\n+++\nNew text.\n",
+    );
+    site.write(
+        "templates/note.html",
+        "{% extends \"base.html\" %}{% block main %}{{ page.nope }}{% endblock main %}",
+    );
     site.build_err();
-    assert_eq!(site.read("index.html"), before, "the home page is not half-updated");
+    assert_eq!(
+        site.read("index.html"),
+        before,
+        "the home page is not half-updated"
+    );
     assert!(!site.public(".docent-staging").exists());
 }

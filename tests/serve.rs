@@ -523,7 +523,8 @@ fn paths_never_reach_outside_the_built_site() {
     ];
     for path in paths {
         let response = server.request(&format!(
-            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            server.port
         ));
         assert!(
             [400, 404].contains(&response.status),
@@ -729,4 +730,19 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+#[test]
+fn pages_refuse_a_foreign_host_against_dns_rebinding() {
+    let (_site, server) = started();
+    let foreign = server.request(&format!(
+        "GET /notes/first/ HTTP/1.1\r\nHost: rebind.example:{}\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(foreign.status, 403);
+    let ours = server.request(&format!(
+        "GET /notes/first/ HTTP/1.1\r\nHost: localhost:{}\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(ours.status, 200);
 }

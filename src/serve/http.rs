@@ -8,8 +8,10 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::Request;
 use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use mime_guess::mime;
@@ -32,6 +34,9 @@ pub fn router(app: App) -> Router {
         .route(reload::EVENTS_PATH, get(reload::events))
         .route(reload::SCRIPT_PATH, get(reload::script))
         .fallback(site)
+        // Pages and build errors are private to this machine: a page on another site that
+        // rebinds its own domain to 127.0.0.1 must not read them (DNS rebinding).
+        .layer(middleware::from_fn_with_state(app.clone(), only_our_hosts))
         .with_state(app)
         // A page must never come from the browser's cache after a rebuild.
         .layer(SetResponseHeaderLayer::overriding(
@@ -43,6 +48,27 @@ pub fn router(app: App) -> Router {
             HeaderValue::from_static("nosniff"),
         ))
         .layer(CatchPanicLayer::new())
+}
+
+async fn only_our_hosts(State(app): State<App>, request: Request, next: Next) -> Response {
+    // The Host header is what a rebinding page cannot fake; cross-origin reads without it are
+    // already stopped by the missing CORS headers. Other methods get their 405 from the handler.
+    let allowed = !matches!(*request.method(), Method::GET | Method::HEAD) || {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok());
+        app.hosts.allow(host, None)
+    };
+    if allowed {
+        next.run(request).await
+    } else {
+        (
+            StatusCode::FORBIDDEN,
+            "forbidden: this preview answers only its own address\n",
+        )
+            .into_response()
+    }
 }
 
 /// Where a request path leads.
