@@ -95,6 +95,8 @@ pub struct Staging {
     dir: PathBuf,
     /// Every file of the new site, and the ones that changed and wait in `dir`.
     files: Mutex<(HashSet<String>, Vec<String>)>,
+    /// Staging folders already created, to spare a system call per file.
+    made: Mutex<HashSet<PathBuf>>,
     committed: bool,
 }
 
@@ -128,6 +130,7 @@ impl Staging {
             out: out.to_path_buf(),
             dir,
             files,
+            made: Mutex::new(HashSet::new()),
             committed: false,
         })
     }
@@ -143,8 +146,18 @@ impl Staging {
             return Ok(());
         }
         let staged = safe_join(&self.dir, rel)?;
-        if let Some(parent) = staged.parent() {
+        if let Some(parent) = staged.parent().filter(|p| {
+            !self
+                .made
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(*p)
+        }) {
             fs::create_dir_all(parent)?;
+            self.made
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(parent.to_path_buf());
         }
         fs::write(&staged, bytes)?;
         self.lock().1.push(rel.to_string());
@@ -165,24 +178,8 @@ impl Staging {
 
     /// Moves the changed files into place, then removes files the new site no longer has.
     pub fn commit(mut self) -> Result<Written> {
-        let (all, mut changed) = std::mem::take(&mut *self.lock());
-        changed.sort();
-        for rel in &changed {
-            let path = safe_join(&self.out, rel)?;
-            if let Some(parent) = path.parent() {
-                make_real_dirs(&self.out, parent)?;
-            }
-            if path
-                .symlink_metadata()
-                .is_ok_and(|m| m.is_symlink() || m.is_dir())
-            {
-                remove_entry(&path)?;
-            }
-            let staged = safe_join(&self.dir, rel)?;
-            std::fs::rename(&staged, &path).map_err(|e| {
-                anyhow::anyhow!("could not move {} into place: {e}", path.display())
-            })?;
-        }
+        let (all, changed) = std::mem::take(&mut *self.lock());
+        merge(&self.dir, &self.out)?;
         remove_entry(&self.dir)?;
         self.committed = true;
         let removed = remove_stale(&self.out, &all)?;
@@ -191,6 +188,34 @@ impl Staging {
             removed,
         })
     }
+}
+
+/// Moves everything staged under `from` into `to`. Where `to` has nothing yet, a whole folder
+/// moves in one rename, so a first build costs one rename per top-level folder, not per file.
+/// Nothing under `to` is followed: a symlink in the way is removed, never written through.
+fn merge(from: &Path, to: &Path) -> Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(from)
+        .map_err(|e| anyhow::anyhow!("could not read {}: {e}", from.display()))?
+        .collect::<std::io::Result<_>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        let staged_dir = entry.file_type()?.is_dir();
+        match target.symlink_metadata() {
+            Ok(meta) if staged_dir && meta.is_dir() => merge(&source, &target)?,
+            Ok(_) => {
+                remove_entry(&target)?;
+                rename(&source, &target)?;
+            }
+            Err(_) => rename(&source, &target)?,
+        }
+    }
+    Ok(())
+}
+
+fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to)
+        .map_err(|e| anyhow::anyhow!("could not move {} into place: {e}", to.display()))
 }
 
 impl Drop for Staging {
@@ -220,24 +245,6 @@ fn safe_join(out: &Path, rel: &str) -> Result<PathBuf> {
         bail!("refusing to write {rel:?}: not a plain path inside the output folder");
     }
     Ok(out.join(rel_path))
-}
-
-/// Creates the folders from `out` down to `dir`, replacing any symlink on the way, so a write
-/// can never follow a link out of the output folder.
-fn make_real_dirs(out: &Path, dir: &Path) -> Result<()> {
-    let mut current = out.to_path_buf();
-    for part in dir.strip_prefix(out)?.components() {
-        current.push(part);
-        match current.symlink_metadata() {
-            Ok(meta) if meta.is_dir() => continue,
-            Ok(_) => remove_entry(&current)?,
-            Err(_) => {}
-        }
-        std::fs::create_dir(&current)
-            .or_else(|e| if current.is_dir() { Ok(()) } else { Err(e) })
-            .map_err(|e| anyhow::anyhow!("could not create folder {}: {e}", current.display()))?;
-    }
-    Ok(())
 }
 
 fn remove_entry(path: &Path) -> Result<()> {
