@@ -198,12 +198,14 @@ fn write(path: &Path, text: &str) {
     std::fs::write(path, text).unwrap();
 }
 
-fn generate_docent(root: &Path, pages: usize) {
+/// The same content for both tools; only section settings and link syntax differ.
+fn generate_content(
+    root: &Path,
+    pages: usize,
+    section_keys: &str,
+    link: impl Fn(usize, usize, &str) -> String + Copy,
+) {
     let per = pages / SECTIONS;
-    write(
-        &root.join("site.toml"),
-        "title = \"Bench\"\nbase_url = \"https://bench.example.org\"\n",
-    );
     write(
         &root.join("content/_index.md"),
         "+++\ntitle = \"Home\"\n+++\nThe home page.\n",
@@ -211,11 +213,9 @@ fn generate_docent(root: &Path, pages: usize) {
     for s in 0..SECTIONS {
         write(
             &root.join(format!("content/s{s}/_index.md")),
-            &format!("+++\ntitle = \"Section {s}\"\nsort_by = \"weight\"\n+++\n"),
+            &format!("+++\ntitle = \"Section {s}\"\n{section_keys}+++\n"),
         );
         for i in 0..per {
-            let link =
-                |s: usize, p: usize, text: &str| format!("[{text}](@/s{s}/p{p}.md#overview)");
             let text = format!(
                 "+++\ntitle = \"Page {i}\"\nweight = {i}\ndate = 2024-01-01\n+++\n{}",
                 body(s, i, per, link)
@@ -223,6 +223,15 @@ fn generate_docent(root: &Path, pages: usize) {
             write(&root.join(format!("content/s{s}/p{i}.md")), &text);
         }
     }
+}
+
+fn generate_docent(root: &Path, pages: usize) {
+    write(
+        &root.join("site.toml"),
+        "title = \"Bench\"\nbase_url = \"https://bench.example.org\"\n",
+    );
+    let link = |s: usize, p: usize, text: &str| format!("[{text}](@/s{s}/p{p}.md#overview)");
+    generate_content(root, pages, "sort_by = \"weight\"\n", link);
     write(
         &root.join("templates/base.html"),
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{% block title %}{% endblock title %}</title></head><body>{% block main %}{% endblock main %}</body></html>\n",
@@ -242,31 +251,14 @@ fn generate_docent(root: &Path, pages: usize) {
 }
 
 fn generate_hugo(root: &Path, pages: usize) {
-    let per = pages / SECTIONS;
     write(
         &root.join("hugo.toml"),
         "baseURL = \"https://bench.example.org/\"\ntitle = \"Bench\"\ndisableKinds = [\"taxonomy\", \"term\"]\n[markup.tableOfContents]\nstartLevel = 2\nendLevel = 3\n",
     );
-    write(
-        &root.join("content/_index.md"),
-        "+++\ntitle = \"Home\"\n+++\nThe home page.\n",
-    );
-    for s in 0..SECTIONS {
-        write(
-            &root.join(format!("content/s{s}/_index.md")),
-            &format!("+++\ntitle = \"Section {s}\"\n+++\n"),
-        );
-        for i in 0..per {
-            let link = |s: usize, p: usize, text: &str| {
-                format!("[{text}]({{{{< ref \"/s{s}/p{p}.md#overview\" >}}}})")
-            };
-            let text = format!(
-                "+++\ntitle = \"Page {i}\"\nweight = {i}\ndate = 2024-01-01\n+++\n{}",
-                body(s, i, per, link)
-            );
-            write(&root.join(format!("content/s{s}/p{i}.md")), &text);
-        }
-    }
+    let link = |s: usize, p: usize, text: &str| {
+        format!("[{text}]({{{{< ref \"/s{s}/p{p}.md#overview\" >}}}})")
+    };
+    generate_content(root, pages, "", link);
     write(
         &root.join("layouts/_default/baseof.html"),
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ block \"title\" . }}{{ end }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
