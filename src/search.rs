@@ -9,7 +9,10 @@ use pagefind::options::PagefindServiceConfig;
 pub const BUNDLE: &str = "pagefind";
 
 /// Indexes `(url, html)` pages and returns `(output path, bytes)` for every index file.
-pub fn index(pages: Vec<(String, String)>, language: &str) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn index(mut pages: Vec<(String, String)>, language: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    // Pages arrive in whatever order the render threads finish; Pagefind's output depends on
+    // the order it is given, and the site must be the same bytes on every build.
+    pages.sort();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -192,3 +192,25 @@ fn collect_sources(value: &toml::Value, keys: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[test]
+fn the_search_index_is_the_same_bytes_on_every_build() {
+    let site = Site::bundled();
+    let first = site.root.join("first");
+    let second = site.root.join("second");
+    for out in [&first, &second] {
+        let status = site.build(&["--output-dir", out.to_str().unwrap()]).status;
+        assert!(status.success());
+    }
+    let files = files_under(&first.join("pagefind"));
+    assert!(!files.is_empty(), "the bundled site builds a search index");
+    assert_eq!(files, files_under(&second.join("pagefind")));
+    for file in files {
+        let a = std::fs::read(first.join("pagefind").join(&file)).unwrap();
+        assert_eq!(
+            a,
+            std::fs::read(second.join("pagefind").join(&file)).unwrap(),
+            "{file}"
+        );
+    }
+}
