@@ -106,6 +106,15 @@ fn page(title: &str, body: &str) -> String {
     format!("+++\ntitle = \"{title}\"\n+++\n\n{body}\n")
 }
 
+/// Saves a new body for the first note, waits for the reload event, then for the new bytes.
+fn edit_first_note(site: &Site, server: &Server, events: &Events, body: &str) {
+    save(&site.path("content/notes/first.md"), &page("First", body));
+    events.wait_for("reload");
+    eventually("the edit is served", || {
+        server.get("/notes/first/").text().contains(body)
+    });
+}
+
 #[test]
 fn serves_the_built_site_from_memory_with_the_reload_script() {
     let (site, server) = started();
@@ -199,14 +208,7 @@ fn edits_renames_deletes_and_new_folders_reload_pages() {
     let events = server.events();
     events.wait_for("hello");
 
-    save(
-        &site.path("content/notes/first.md"),
-        &page("First", "Edited body."),
-    );
-    events.wait_for("reload");
-    eventually("the edit is served", || {
-        server.get("/notes/first/").text().contains("Edited body.")
-    });
+    edit_first_note(&site, &server, &events, "Edited body.");
     let line = server.wait_for_line(PATIENCE, |l| {
         l.starts_with("content/notes/first.md changed (content)")
     });
@@ -478,14 +480,7 @@ fn a_failed_first_build_still_serves_the_error_on_every_path() {
     let events = server.events();
     events.wait_for("hello");
     assert!(events.wait_for("overlay").contains("wieght"));
-    save(
-        &site.path("content/notes/first.md"),
-        &page("First", "Now fine."),
-    );
-    events.wait_for("reload");
-    eventually("the site is served", || {
-        server.get("/notes/first/").text().contains("Now fine.")
-    });
+    edit_first_note(&site, &server, &events, "Now fine.");
 }
 
 #[test]
@@ -635,14 +630,7 @@ fn polling_also_picks_up_changes() {
     let server = site.serve(&["--poll"]);
     let events = server.events();
     events.wait_for("hello");
-    save(
-        &site.path("content/notes/first.md"),
-        &page("First", "Polled body."),
-    );
-    events.wait_for("reload");
-    eventually("the edit is served", || {
-        server.get("/notes/first/").text().contains("Polled body.")
-    });
+    edit_first_note(&site, &server, &events, "Polled body.");
 }
 
 #[test]
