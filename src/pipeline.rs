@@ -75,20 +75,32 @@ fn render_into(
 ) -> Result<(usize, usize)> {
     let (config, config_text) = load_config(&options.root, options.base_url.as_deref())?;
     let sources = discover::discover(&options.root)??;
-    let templates = render::load(sources.templates)?;
-    let data = data::load(&sources.data)?;
-    let site = crate::content::index(sources.markdown, options.drafts, &config.title)?;
-    schema::load(&options.root)?.check(&sources.data, &site)?;
+    let Loaded {
+        templates,
+        schemas,
+        data,
+        site,
+    } = load(
+        options,
+        &config,
+        sources.templates,
+        sources.markdown,
+        &sources.data,
+    )?;
+    let urls = Urls {
+        origin: config.origin(),
+        base_path: config.base_path(),
+    };
+    let indexer = (config.build_search_index && options.search)
+        .then(|| search::Indexer::start(&config.language, page_urls(&site, &urls)))
+        .transpose()?;
+    schemas.check(&sources.data, &site)?;
     let renders = match cache {
         Some(cache) => cache.render(&site),
         None => render_markdown(&site),
     };
     let bibliography = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
     links::check(&site, &renders, bibliography)?;
-    let urls = Urls {
-        origin: config.origin(),
-        base_path: config.base_path(),
-    };
     let views = views::build(&site, renders, &config, bibliography);
     let globals = Globals {
         config: config_value(&config, &config_text, &site, &urls)?,
@@ -96,14 +108,9 @@ fn render_into(
     };
     templates.bind(&site, &views, &urls);
     let not_found = render::render_extra(&templates, "404.html", &globals).transpose()?;
-    let search = config.build_search_index && options.search;
-    let indexed = Mutex::new(Vec::new());
     render::render_all(&templates, &site, &views, &globals, &urls, &|path, html| {
-        if search {
-            indexed
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((urls.path(path), html.clone()));
+        if let Some(indexer) = &indexer {
+            indexer.add(urls.path(path), html.clone());
         }
         let rel = format!("{}index.html", path.trim_start_matches('/'));
         emit(&rel, html.into_bytes()).map_err(|e| Diagnostic::in_file(&rel, format!("{e:#}")))
@@ -111,17 +118,54 @@ fn render_into(
     for (rel, bytes) in site_extras(&site, &config, &urls, not_found) {
         emit(&rel, bytes)?;
     }
-    if search {
-        let pages = indexed.into_inner().unwrap_or_else(|e| e.into_inner());
-        for (rel, bytes) in search::index(pages, &config.language)? {
-            emit(&rel, bytes)?;
-        }
-    }
     add_assets(emit, &sources.assets)?;
+    if let Some(indexer) = indexer {
+        indexer
+            .finish()?
+            .into_par_iter()
+            .try_for_each(|(rel, bytes)| emit(&rel, bytes))?;
+    }
     Ok((site.pages.len(), site.sections.len()))
 }
 
-/// Renders the site and writes it to `out`, touching only files whose bytes changed.
+/// The inputs that do not depend on one another, parsed and checked.
+struct Loaded {
+    templates: render::Templates,
+    schemas: schema::Schemas,
+    data: data::Data,
+    site: Site,
+}
+
+/// Loads templates, schemas, data and content side by side, then reports errors in the order a
+/// reader would fix them: templates, data, content, schemas.
+fn load(
+    options: &Options,
+    config: &Config,
+    templates: Vec<discover::SourceFile>,
+    markdown: Vec<discover::SourceFile>,
+    data: &[discover::SourceFile],
+) -> Result<Loaded> {
+    let (templates, (schemas, (data, site))) = rayon::join(
+        || render::load(templates),
+        || {
+            rayon::join(
+                || schema::load(&options.root),
+                || {
+                    let data = data::load(data);
+                    let site = crate::content::index(markdown, options.drafts, &config.title);
+                    (data, site)
+                },
+            )
+        },
+    );
+    Ok(Loaded {
+        templates: templates?,
+        data: data?,
+        site: site?,
+        schemas: schemas?,
+    })
+}
+
 /// What a build did, for its one-line report.
 pub struct Summary {
     pub pages: usize,
@@ -190,6 +234,15 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<(Config, Strin
         config.base_url = url.trim_end_matches('/').to_string();
     }
     Ok((config, text))
+}
+
+/// The URL path of every page and section, as the search index names them.
+fn page_urls(site: &Site, urls: &Urls) -> Vec<String> {
+    let sections = site.sections.iter().map(|s| &s.meta);
+    sections
+        .chain(site.pages.iter().map(|p| &p.meta))
+        .map(|meta| urls.path(&meta.path))
+        .collect()
 }
 
 pub fn render_markdown(site: &Site) -> Renders {

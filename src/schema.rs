@@ -9,6 +9,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use jsonschema::error::ValidationErrorKind;
+use rayon::prelude::*;
 use serde_json::Value as Json;
 use toml::de::{DeTable, DeValue};
 
@@ -20,8 +21,11 @@ use crate::frontmatter;
 const SUFFIX: &str = ".schema.json";
 
 pub struct Schemas {
-    by_name: BTreeMap<String, (jsonschema::Validator, Json)>,
+    by_name: BTreeMap<String, Compiled>,
 }
+
+/// A compiled schema, with its JSON for error messages.
+type Compiled = (jsonschema::Validator, Json);
 
 /// Loads every `templates/schemas/*.schema.json`. A schema that is not valid JSON, or not a
 /// valid JSON Schema, is an error in that file.
@@ -33,47 +37,14 @@ pub fn load(root: &Path) -> Result<Schemas, Diagnostics> {
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
     entries.sort();
-    for path in entries {
-        let Some(name) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_suffix(SUFFIX))
-        else {
-            continue;
-        };
-        let shown = Path::new("templates/schemas").join(path.file_name().unwrap_or_default());
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(err) => {
-                errors.push(Diagnostic::in_file(
-                    &shown,
-                    format!("could not read the schema: {err}"),
-                ));
-                continue;
+    // Compiling a schema is the slow part, and each is independent: compile them side by side.
+    let loaded: Vec<_> = entries.par_iter().map(|path| load_one(path)).collect();
+    for result in loaded.into_iter().flatten() {
+        match result {
+            Ok((name, compiled)) => {
+                by_name.insert(name, compiled);
             }
-        };
-        let schema: Json = match serde_json::from_str(&text) {
-            Ok(schema) => schema,
-            Err(err) => {
-                errors.push(Diagnostic::at_line(
-                    &shown,
-                    &text,
-                    err.line(),
-                    err.column().saturating_sub(1),
-                    1,
-                    format!("invalid JSON: {err}"),
-                ));
-                continue;
-            }
-        };
-        match jsonschema::validator_for(&schema) {
-            Ok(validator) => {
-                by_name.insert(name.to_string(), (validator, schema));
-            }
-            Err(err) => errors.push(Diagnostic::in_file(
-                &shown,
-                format!("not a valid JSON Schema: {err}"),
-            )),
+            Err(d) => errors.push(d),
         }
     }
     if errors.is_empty() {
@@ -81,6 +52,42 @@ pub fn load(root: &Path) -> Result<Schemas, Diagnostics> {
     } else {
         Err(Diagnostics(errors))
     }
+}
+
+/// One schema file, compiled; `None` for a file that is not a schema.
+fn load_one(path: &Path) -> Option<Result<(String, Compiled), Diagnostic>> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(SUFFIX))?;
+    let shown = Path::new("templates/schemas").join(path.file_name().unwrap_or_default());
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) => {
+            let message = format!("could not read the schema: {err}");
+            return Some(Err(Diagnostic::in_file(&shown, message)));
+        }
+    };
+    let schema: Json = match serde_json::from_str(&text) {
+        Ok(schema) => schema,
+        Err(err) => {
+            return Some(Err(Diagnostic::at_line(
+                &shown,
+                &text,
+                err.line(),
+                err.column().saturating_sub(1),
+                1,
+                format!("invalid JSON: {err}"),
+            )));
+        }
+    };
+    Some(match jsonschema::validator_for(&schema) {
+        Ok(validator) => Ok((name.to_string(), (validator, schema))),
+        Err(err) => Err(Diagnostic::in_file(
+            &shown,
+            format!("not a valid JSON Schema: {err}"),
+        )),
+    })
 }
 
 impl Schemas {

@@ -1,18 +1,71 @@
 //! The search index: Pagefind, used as a library, indexes the rendered pages in memory and
 //! returns its index and UI files, which are written with the rest of the site.
+//!
+//! Indexing costs more than rendering, so it runs on a thread of its own and takes each page
+//! as soon as it is rendered, while the other pages are still being rendered and written.
 
-use anyhow::{Context, Result};
+use std::collections::HashMap;
+use std::sync::mpsc;
+use std::thread;
+
+use anyhow::{Context, Result, anyhow};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
 /// The folder, at the site root, that holds the index and the search UI.
 pub const BUNDLE: &str = "pagefind";
 
-/// Indexes `(url, html)` pages and returns `(output path, bytes)` for every index file.
-pub fn index(mut pages: Vec<(String, String)>, language: &str) -> Result<Vec<(String, Vec<u8>)>> {
-    // Pages arrive in whatever order the render threads finish; Pagefind's output depends on
-    // the order it is given, and the site must be the same bytes on every build.
-    pages.sort();
+/// `(output path, bytes)` for every file of the bundle.
+pub type Files = Vec<(String, Vec<u8>)>;
+
+enum Message {
+    Page(String, String),
+    Finish,
+}
+
+/// A search index being built on its own thread.
+pub struct Indexer {
+    pages: mpsc::Sender<Message>,
+    worker: thread::JoinHandle<Result<Files>>,
+}
+
+impl Indexer {
+    /// Starts an indexer for pages with these URLs. Pagefind numbers pages in the order it is
+    /// given them, and the site must be the same bytes on every build, so pages are indexed in
+    /// sorted URL order whatever order they arrive in.
+    pub fn start(language: &str, mut urls: Vec<String>) -> Result<Indexer> {
+        urls.sort();
+        let (pages, inbox) = mpsc::channel();
+        let language = language.to_string();
+        let worker = thread::Builder::new()
+            .name("search index".into())
+            .spawn(move || index_in_order(&language, &urls, inbox))
+            .context("could not start the search indexer")?;
+        Ok(Indexer { pages, worker })
+    }
+
+    /// Hands over one rendered page.
+    pub fn add(&self, url: String, html: String) {
+        // A send fails only when the worker has stopped on an error, which `finish` reports.
+        let _ = self.pages.send(Message::Page(url, html));
+    }
+
+    /// Waits for the index and returns its files.
+    pub fn finish(self) -> Result<Files> {
+        let _ = self.pages.send(Message::Finish);
+        self.worker
+            .join()
+            .map_err(|_| anyhow!("the search indexer stopped unexpectedly"))?
+    }
+}
+
+/// Indexes what arrives in `inbox`, in the order of `urls`. If the sender goes away without
+/// [`Message::Finish`] (the build failed), it stops without building the index.
+fn index_in_order(
+    language: &str,
+    urls: &[String],
+    inbox: mpsc::Receiver<Message>,
+) -> Result<Files> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -22,11 +75,29 @@ pub fn index(mut pages: Vec<(String, String)>, language: &str) -> Result<Vec<(St
             .force_language(language.to_string())
             .build();
         let mut index = PagefindIndex::new(Some(config)).context("could not set up Pagefind")?;
-        for (url, html) in pages {
-            index
-                .add_html_file(None, Some(url.clone()), html)
-                .await
-                .with_context(|| format!("could not index {url} for search"))?;
+        let mut waiting: HashMap<String, String> = HashMap::new();
+        let mut next = 0;
+        loop {
+            match inbox.recv() {
+                Ok(Message::Page(url, html)) => {
+                    waiting.insert(url, html);
+                }
+                Ok(Message::Finish) => break,
+                Err(_) => return Ok(Vec::new()),
+            }
+            while let Some((url, html)) = urls
+                .get(next)
+                .and_then(|url| waiting.remove_entry(url.as_str()))
+            {
+                add(&mut index, url, html).await?;
+                next += 1;
+            }
+        }
+        // Pages whose URL was not announced still go in, in URL order.
+        let mut rest: Vec<(String, String)> = waiting.into_iter().collect();
+        rest.sort();
+        for (url, html) in rest {
+            add(&mut index, url, html).await?;
         }
         let files = index
             .get_files()
@@ -35,29 +106,47 @@ pub fn index(mut pages: Vec<(String, String)>, language: &str) -> Result<Vec<(St
         Ok(files
             .into_iter()
             .map(|f| {
-                (
-                    format!(
-                        "{BUNDLE}/{}",
-                        f.filename.to_string_lossy().replace('\\', "/")
-                    ),
-                    f.contents,
-                )
+                let name = f.filename.to_string_lossy().replace('\\', "/");
+                (format!("{BUNDLE}/{name}"), f.contents)
             })
             .collect())
     })
+}
+
+async fn add(index: &mut PagefindIndex, url: String, html: String) -> Result<()> {
+    index
+        .add_html_file(None, Some(url.clone()), html)
+        .await
+        .with_context(|| format!("could not index {url} for search"))?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn page(title: &str, text: &str) -> String {
+        format!(
+            "<html><body><main data-pagefind-body><h1>{title}</h1><p>{text}</p></main></body></html>"
+        )
+    }
+
+    fn index(pages: &[(&str, String)], announced: &[&str]) -> Files {
+        let indexer = Indexer::start("en", announced.iter().map(|u| u.to_string()).collect())
+            .expect("the indexer starts");
+        for (url, html) in pages {
+            indexer.add(url.to_string(), html.clone());
+        }
+        indexer.finish().expect("the index builds")
+    }
+
     #[test]
     fn indexes_pages_into_a_bundle() {
-        let pages = vec![
-            ("/a/".to_string(), "<html><body><main data-pagefind-body><h1>Coding</h1><p>Medical coding work.</p></main></body></html>".to_string()),
-            ("/b/".to_string(), "<html><body><main data-pagefind-body><h1>Systems</h1><p>Informatics systems.</p></main></body></html>".to_string()),
+        let pages = [
+            ("/a/", page("Coding", "Medical coding work.")),
+            ("/b/", page("Systems", "Informatics systems.")),
         ];
-        let files = index(pages.clone(), "en").unwrap();
+        let files = index(&pages, &["/a/", "/b/"]);
         let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
         for expected in [
             "pagefind/pagefind.js",
@@ -69,10 +158,33 @@ mod tests {
                 "{expected} missing from {names:?}"
             );
         }
-        assert_eq!(
-            index(pages, "en").unwrap(),
-            files,
-            "the index is deterministic"
+        assert!(
+            names.iter().any(|n| n.starts_with("pagefind/fragment/")),
+            "no page fragments in {names:?}"
         );
+    }
+
+    #[test]
+    fn the_index_does_not_depend_on_arrival_order() {
+        let pages: Vec<(&str, String)> = ["/a/", "/b/", "/c/", "/d/"]
+            .into_iter()
+            .zip(["Coding", "Systems", "Privacy", "Records"])
+            .map(|(url, title)| (url, page(title, &format!("{title} and more words."))))
+            .collect();
+        let reversed: Vec<(&str, String)> = pages.iter().rev().cloned().collect();
+        let announced = ["/a/", "/b/", "/c/", "/d/"];
+        let forward = index(&pages, &announced);
+        assert_eq!(index(&reversed, &announced), forward);
+        // Pages nobody announced are still indexed, after the announced ones, in URL order.
+        assert_eq!(index(&reversed, &["/a/", "/b/"]), forward);
+    }
+
+    #[test]
+    fn a_dropped_indexer_stops_without_building() {
+        let indexer = Indexer::start("en", vec!["/a/".into()]).unwrap();
+        indexer.add("/a/".into(), page("Coding", "Words."));
+        let Indexer { pages, worker } = indexer;
+        drop(pages);
+        assert_eq!(worker.join().unwrap().unwrap(), Vec::new());
     }
 }
