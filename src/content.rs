@@ -87,6 +87,17 @@ impl Site {
         chain.reverse();
         chain
     }
+
+    /// Frees every source text. Once Markdown is rendered and links are checked nothing reads
+    /// them again, and on a large site they are a good share of the memory a build holds.
+    /// Afterwards [`Meta::body`] is empty.
+    pub fn release_sources(&mut self) {
+        let metas = self.pages.iter_mut().map(|p| &mut p.meta);
+        for meta in metas.chain(self.sections.iter_mut().map(|s| &mut s.meta)) {
+            meta.file.text = String::new();
+            meta.body_offset = 0;
+        }
+    }
 }
 
 enum Parsed {
@@ -125,6 +136,7 @@ pub fn index(files: Vec<SourceFile>, drafts: bool, site_title: &str) -> Result<S
     section_front.retain(|(_, meta)| !in_draft(meta));
     page_front.retain(|(_, meta)| !in_draft(meta));
     let dirs = add_sections(&mut site, section_front, site_title);
+    site.pages.reserve_exact(page_front.len());
     let errors: Vec<Diagnostic> = page_front
         .into_iter()
         .filter_map(|(front, meta)| add_page(&mut site, &dirs, front, meta).err())

@@ -79,7 +79,7 @@ fn render_into(
         templates,
         schemas,
         data,
-        site,
+        mut site,
     } = load(
         options,
         &config,
@@ -101,6 +101,8 @@ fn render_into(
     };
     let bibliography = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
     links::check(&site, &renders, bibliography)?;
+    let chosen = templates.choose(&site)?;
+    site.release_sources();
     let views = views::build(&site, renders, &config, bibliography);
     let globals = Globals {
         config: config_value(&config, &config_text, &site, &urls)?,
@@ -108,24 +110,37 @@ fn render_into(
     };
     templates.bind(&site, &views, &urls);
     let not_found = render::render_extra(&templates, "404.html", &globals).transpose()?;
-    render::render_all(&templates, &site, &views, &globals, &urls, &|path, html| {
-        if let Some(indexer) = &indexer {
-            indexer.add(urls.path(path), html.clone());
-        }
-        let rel = format!("{}index.html", path.trim_start_matches('/'));
-        emit(&rel, html.into_bytes()).map_err(|e| Diagnostic::in_file(&rel, format!("{e:#}")))
-    })?;
+    render::render_all(
+        &templates,
+        &chosen,
+        &site,
+        &views,
+        &globals,
+        &urls,
+        &|path, html| {
+            if let Some(indexer) = &indexer {
+                indexer.add(urls.path(path), html.clone());
+            }
+            let rel = format!("{}index.html", path.trim_start_matches('/'));
+            emit(&rel, html.into_bytes()).map_err(|e| Diagnostic::in_file(&rel, format!("{e:#}")))
+        },
+    )?;
+    // Free what the pages needed before the rest of the site is written.
+    drop((views, templates, globals));
     for (rel, bytes) in site_extras(&site, &config, &urls, not_found) {
         emit(&rel, bytes)?;
     }
     add_assets(emit, &sources.assets)?;
+    let counts = (site.pages.len(), site.sections.len());
+    // And free the site while the indexer finishes, rather than after.
+    drop((site, data, sources.data));
     if let Some(indexer) = indexer {
         indexer
             .finish()?
             .into_par_iter()
             .try_for_each(|(rel, bytes)| emit(&rel, bytes))?;
     }
-    Ok((site.pages.len(), site.sections.len()))
+    Ok(counts)
 }
 
 /// The inputs that do not depend on one another, parsed and checked.

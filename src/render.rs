@@ -185,6 +185,18 @@ impl Templates {
         }
     }
 
+    /// The template every section and page renders with, checked to exist. Reports every
+    /// missing template, pointing at the front matter that names it.
+    pub fn choose(&self, site: &Site) -> Result<Chosen, Diagnostics> {
+        let sections = (0..site.sections.len()).map(Target::Section);
+        let targets = sections.chain((0..site.pages.len()).map(Target::Page));
+        let mut sections = collect(
+            targets.map(|target| self.template_for(site, target).map_err(Diagnostics::from)),
+        )?;
+        let pages = sections.split_off(site.sections.len());
+        Ok(Chosen { sections, pages })
+    }
+
     fn template_for(&self, site: &Site, target: Target) -> Result<String, Diagnostic> {
         let (chosen, default) = match target {
             Target::Page(i) => {
@@ -243,8 +255,24 @@ pub struct Globals {
 
 /// Renders every section and page, handing each (URL path, HTML) to `emit` as soon as it is
 /// ready, so a large site never holds all its pages at once. Reports every error found.
+/// Each section's and page's template name, from [`Templates::choose`].
+pub struct Chosen {
+    sections: Vec<String>,
+    pages: Vec<String>,
+}
+
+impl Chosen {
+    fn get(&self, target: Target) -> &str {
+        match target {
+            Target::Section(i) => &self.sections[i],
+            Target::Page(i) => &self.pages[i],
+        }
+    }
+}
+
 pub fn render_all(
     templates: &Templates,
+    chosen: &Chosen,
     site: &Site,
     views: &Views,
     globals: &Globals,
@@ -262,9 +290,7 @@ pub fn render_all(
         .chain((0..site.pages.len()).map(Target::Page))
         .collect();
     let results = targets.par_iter().map(|&target| {
-        let name = templates
-            .template_for(site, target)
-            .map_err(Diagnostics::from)?;
+        let name = chosen.get(target);
         let meta = site.meta(target);
         let mut context = base.clone();
         let (key, value) = match target {
@@ -274,7 +300,7 @@ pub fn render_all(
         context.insert_value(key, value.clone());
         context.insert("current_path", &urls.path(&meta.path));
         context.insert("current_url", &urls.permalink(&meta.path));
-        match templates.tera.render(&name, &context) {
+        match templates.tera.render(name, &context) {
             Ok(html) => emit(&meta.path, html).map_err(Diagnostics::from),
             Err(err) => Err(Diagnostics::from(templates.diagnose(&err, Some(meta)))),
         }

@@ -3,8 +3,11 @@
 //! Each page becomes one `tera::Value` (Arc-backed, so handing it to many contexts copies
 //! pointers, not content). A section's `pages` holds those same values.
 
+use std::sync::LazyLock;
+
 use rayon::prelude::*;
 use serde::Serialize;
+use tera::value::Key;
 use tera::{Map, Value};
 
 use crate::config::Config;
@@ -34,17 +37,7 @@ struct Common<'a> {
     weight: Option<i64>,
     word_count: usize,
     reading_time: usize,
-    toc: Vec<TocEntry<'a>>,
     ancestors: Vec<&'a str>,
-}
-
-#[derive(Serialize)]
-struct TocEntry<'a> {
-    level: u32,
-    id: &'a str,
-    title: &'a str,
-    permalink: String,
-    children: Vec<TocEntry<'a>>,
 }
 
 /// A neighbour in section order: enough to link to it.
@@ -187,6 +180,7 @@ fn common(
     sources: Option<&toml::Table>,
 ) -> Map {
     let permalink = urls.permalink(&meta.path);
+    let toc = toc(&rendered.toc, &permalink);
     let common = Common {
         title: &meta.title,
         description: meta.description.as_deref(),
@@ -197,7 +191,6 @@ fn common(
         weight: meta.weight,
         word_count: rendered.word_count,
         reading_time: rendered.word_count.div_ceil(READING_SPEED),
-        toc: toc(&rendered.toc, &permalink),
         ancestors: ancestors
             .iter()
             .map(|&a| site.sections[a].meta.file.rel.as_str())
@@ -207,6 +200,11 @@ fn common(
     let mut map = Value::from_serializable(&common)
         .into_map()
         .unwrap_or_default();
+    // Zola's place for `toc`: after `reading_time`.
+    let at = map
+        .get_index_of(&Key::Str("reading_time"))
+        .map_or(map.len(), |i| i + 1);
+    map.shift_insert(at, Key::Str("toc"), toc);
     let content = links::resolve_hrefs(&rendered.html, site, urls.base_path);
     map.insert("content".into(), Value::safe_string(&content));
     let summary = rendered
@@ -219,17 +217,29 @@ fn common(
     map
 }
 
-fn toc<'a>(headings: &'a [Heading], permalink: &str) -> Vec<TocEntry<'a>> {
-    headings
+/// The table of contents as Zola shapes it: `level`, `id`, `title`, `permalink`, `children`.
+/// Built as values directly, with one shared empty array for every leaf's `children`: a large
+/// site has tens of thousands of headings, and each entry lives until every page is rendered.
+fn toc(headings: &[Heading], permalink: &str) -> Value {
+    static EMPTY: LazyLock<Value> = LazyLock::new(|| Value::from(Vec::<Value>::new()));
+    if headings.is_empty() {
+        return EMPTY.clone();
+    }
+    let entries: Vec<Value> = headings
         .iter()
-        .map(|h| TocEntry {
-            level: h.level,
-            id: &h.id,
-            title: &h.title,
-            permalink: format!("{permalink}#{}", h.id),
-            children: toc(&h.children, permalink),
+        .map(|h| {
+            let mut entry = Map::with_capacity(5);
+            entry.insert(Key::Str("level"), Value::from(h.level));
+            entry.insert(Key::Str("id"), Value::from(h.id.as_str()));
+            entry.insert(Key::Str("title"), Value::from(h.title.as_str()));
+            let link = format!("{permalink}#{}", h.id);
+            entry.insert(Key::Str("permalink"), Value::from(link));
+            let children = toc(&h.children, permalink);
+            entry.insert(Key::Str("children"), children);
+            Value::from(entry)
         })
-        .collect()
+        .collect();
+    Value::from(entries)
 }
 
 /// The page's sources in citation order: each source's own fields plus `key` and `number`.
