@@ -49,30 +49,23 @@ fn main() {
 
     println!("docent build benchmark ({runs} runs each, median)\n");
     let bundled = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = root.path().join("bundled-out");
+    let fresh = Fresh::new(root.path());
     let cold = median(runs, || {
-        let _ = std::fs::remove_dir_all(&out);
-        measure(
-            Command::new(&docent)
-                .arg("--root")
-                .arg(bundled)
-                .arg("build")
-                .arg("--output-dir")
-                .arg(&out),
-        )
+        let out = fresh.next();
+        measure(docent_build(&docent, bundled).arg("--output-dir").arg(&out))
     });
     println!("bundled site, cold build: {}", show(&cold));
 
     for &size in &sizes {
         let site = root.path().join(format!("docent-{size}"));
         generate_docent(&site, size);
-        let out = site.join("public");
+        let mut out = PathBuf::new();
         let docent_cold = median(runs, || {
-            let _ = std::fs::remove_dir_all(&out);
-            measure(Command::new(&docent).arg("--root").arg(&site).arg("build"))
+            out = fresh.next();
+            measure(docent_build(&docent, &site).arg("--output-dir").arg(&out))
         });
         let docent_warm = median(runs, || {
-            measure(Command::new(&docent).arg("--root").arg(&site).arg("build"))
+            measure(docent_build(&docent, &site).arg("--output-dir").arg(&out))
         });
         println!("\n{size} pages");
         println!("  docent cold:           {}", show(&docent_cold));
@@ -84,17 +77,17 @@ fn main() {
         if let Some(hugo) = &hugo {
             let hsite = root.path().join(format!("hugo-{size}"));
             generate_hugo(&hsite, size);
-            let hout = hsite.join("public");
             let hugo_cold = median(runs, || {
-                let _ = std::fs::remove_dir_all(&hout);
                 let _ = std::fs::remove_dir_all(hsite.join("resources"));
                 measure(
                     Command::new(hugo)
                         .arg("--quiet")
                         .arg("--source")
                         .arg(&hsite)
+                        .arg("--destination")
+                        .arg(fresh.next())
                         .arg("--cacheDir")
-                        .arg(hsite.join(".cache")),
+                        .arg(fresh.next()),
                 )
             });
             println!("  hugo cold:             {}", show(&hugo_cold));
@@ -108,6 +101,34 @@ fn main() {
             println!("  hugo: not installed (apt-get install hugo) - skipped");
         }
     }
+}
+
+/// Output folders that have never existed. A cold build goes into a new folder rather than one
+/// just deleted: ext4 skips inodes freed in the last minute when it allocates new ones, so
+/// building straight after `rm -rf` of thousands of files measures that scan, not the tool.
+struct Fresh {
+    root: PathBuf,
+    count: std::cell::Cell<usize>,
+}
+
+impl Fresh {
+    fn new(root: &Path) -> Fresh {
+        Fresh {
+            root: root.join("out"),
+            count: std::cell::Cell::new(0),
+        }
+    }
+
+    fn next(&self) -> PathBuf {
+        self.count.set(self.count.get() + 1);
+        self.root.join(self.count.get().to_string())
+    }
+}
+
+fn docent_build(docent: &Path, site: &Path) -> Command {
+    let mut command = Command::new(docent);
+    command.arg("--root").arg(site).arg("build");
+    command
 }
 
 fn show(run: &Run) -> String {
