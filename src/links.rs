@@ -2,6 +2,7 @@
 //! anchors, and `[@key]` citations against `content/data/sources.toml`.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use crate::content::{Meta, Site, Target};
 use crate::error::{Diagnostic, Diagnostics, collect, did_you_mean};
@@ -37,74 +38,83 @@ pub fn check(
         .map(|s| &s.meta)
         .zip(&renders.sections)
         .chain(site.pages.iter().map(|p| &p.meta).zip(&renders.pages));
-    let results = docs.flat_map(|(meta, rendered)| {
-        let links = rendered.links.iter().map(move |link| {
-            let at = |message: String| {
-                Diagnostic::at(
-                    &meta.file.shown,
-                    &meta.file.text,
-                    shift(meta, &link.span),
-                    message,
-                )
-            };
-            let Some(&target) = site.by_file.get(link.target.as_str()) else {
-                let d = at(format!("broken link: no content file `{}`", link.target));
-                let files = site.by_file.keys().map(String::as_str);
-                return Err(match did_you_mean(&link.target, files) {
-                    Some(close) => d.with_help(format!("did you mean `@/{close}`?")),
-                    None => d.with_help(
-                        "`@/` paths are relative to content/, like `@/careers/_index.md`",
-                    ),
-                });
-            };
-            match &link.anchor {
-                Some(anchor)
-                    if !anchor.is_empty() && !renders.get(target).anchors.contains(anchor) =>
-                {
-                    let d = at(format!(
-                        "broken anchor: `{}` has no heading with id `{anchor}`",
-                        link.target
-                    ));
-                    let ids = renders.get(target).anchors.iter().map(String::as_str);
-                    Err(match did_you_mean(anchor, ids) {
-                        Some(close) => d.with_help(format!("did you mean `#{close}`?")),
-                        None => d,
-                    })
-                }
-                _ => Ok(()),
-            }
-        });
-        let citations = rendered.citation_uses.iter().map(move |cite| {
-            let known = sources.is_some_and(|s| s.contains_key(&cite.key));
-            if known {
-                return Ok(());
-            }
-            if cite.key.is_empty() {
-                let span = shift(meta, &cite.span);
-                return Err(Diagnostic::at(&meta.file.shown, &meta.file.text, span, "empty citation")
-                    .with_help("write a source key after `@`, like `[@uc-online]`, or `\\[@]` for literal text"));
-            }
-            let d = Diagnostic::at(
+    let anchors = |target| &renders.get(target).anchors;
+    let results =
+        docs.flat_map(|(meta, rendered)| check_one(site, meta, rendered, &anchors, sources));
+    collect(results.map(|r| r.map_err(Diagnostics::from))).map(|_| ())
+}
+
+/// Checks one body's links, anchors and citations; `anchors` gives any target's anchor ids.
+pub fn check_one<'s>(
+    site: &Site,
+    meta: &Meta,
+    rendered: &Rendered,
+    anchors: &dyn Fn(Target) -> &'s HashSet<String>,
+    sources: Option<&toml::Table>,
+) -> Vec<Result<(), Diagnostic>> {
+    let links = rendered.links.iter().map(move |link| {
+        let at = |message: String| {
+            Diagnostic::at(
                 &meta.file.shown,
                 &meta.file.text,
-                shift(meta, &cite.span),
-                format!("unknown citation key `{}`", cite.key),
-            );
-            Err(match sources {
+                shift(meta, &link.span),
+                message,
+            )
+        };
+        let Some(&target) = site.by_file.get(link.target.as_str()) else {
+            let d = at(format!("broken link: no content file `{}`", link.target));
+            let files = site.by_file.keys().map(String::as_str);
+            return Err(match did_you_mean(&link.target, files) {
+                Some(close) => d.with_help(format!("did you mean `@/{close}`?")),
                 None => {
-                    d.with_help("citations need content/data/sources.toml with a table per source")
+                    d.with_help("`@/` paths are relative to content/, like `@/careers/_index.md`")
                 }
-                Some(s) => match did_you_mean(&cite.key, s.keys().map(String::as_str)) {
-                    Some(close) => d.with_help(format!("did you mean `[@{close}]`?")),
-                    None => d.with_help(
-                        "add it to content/data/sources.toml, or write `\\[@...]` for literal text",
-                    ),
-                },
-            })
-        });
-        links.chain(citations).collect::<Vec<_>>()
+            });
+        };
+        match &link.anchor {
+            Some(anchor) if !anchor.is_empty() && !anchors(target).contains(anchor) => {
+                let d = at(format!(
+                    "broken anchor: `{}` has no heading with id `{anchor}`",
+                    link.target
+                ));
+                let ids = anchors(target).iter().map(String::as_str);
+                Err(match did_you_mean(anchor, ids) {
+                    Some(close) => d.with_help(format!("did you mean `#{close}`?")),
+                    None => d,
+                })
+            }
+            _ => Ok(()),
+        }
     });
-    collect(results.map(|r| r.map_err(Diagnostics::from))).map(|_| ())
+    let citations = rendered.citation_uses.iter().map(move |cite| {
+        let known = sources.is_some_and(|s| s.contains_key(&cite.key));
+        if known {
+            return Ok(());
+        }
+        if cite.key.is_empty() {
+            let span = shift(meta, &cite.span);
+            return Err(Diagnostic::at(&meta.file.shown, &meta.file.text, span, "empty citation")
+                .with_help("write a source key after `@`, like `[@uc-online]`, or `\\[@]` for literal text"));
+        }
+        let d = Diagnostic::at(
+            &meta.file.shown,
+            &meta.file.text,
+            shift(meta, &cite.span),
+            format!("unknown citation key `{}`", cite.key),
+        );
+        Err(match sources {
+            None => {
+                d.with_help("citations need content/data/sources.toml with a table per source")
+            }
+            Some(s) => match did_you_mean(&cite.key, s.keys().map(String::as_str)) {
+                Some(close) => d.with_help(format!("did you mean `[@{close}]`?")),
+                None => d.with_help(
+                    "add it to content/data/sources.toml, or write `\\[@...]` for literal text",
+                ),
+            },
+        })
+    });
+    links.chain(citations).collect()
 }
 
 fn shift(meta: &Meta, span: &std::ops::Range<usize>) -> std::ops::Range<usize> {

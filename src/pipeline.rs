@@ -3,7 +3,7 @@
 
 use std::collections::btree_map::Entry;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -12,7 +12,7 @@ use anyhow::Result;
 use rayon::prelude::*;
 
 use crate::config::{self, Config};
-use crate::content::Site;
+use crate::content::{Site, Target};
 use crate::error::Diagnostic;
 use crate::fingerprint::{self, Manifest};
 use crate::links::{self, Renders};
@@ -38,13 +38,18 @@ pub struct Built {
 
 /// Renders the whole site into memory.
 pub fn render(options: &Options) -> Result<Built> {
-    render_with(options, None)
+    render_with(options, None, None)
 }
 
-/// Like [`render`], but takes the Markdown of unchanged bodies from `cache` (`docent serve`).
-pub fn render_with(options: &Options, cache: Option<&mut MarkdownCache>) -> Result<Built> {
+/// Like [`render`], but takes the Markdown of unchanged bodies from `cache` and keeps what the
+/// pages were rendered from, so [`rerender`] can redo one edited body (`docent serve`).
+pub fn render_with(
+    options: &Options,
+    cache: Option<&mut MarkdownCache>,
+    keep: Option<&mut Option<Model>>,
+) -> Result<Built> {
     let files = Mutex::new(BTreeMap::new());
-    let (pages, sections) = render_into(options, cache, &|rel, bytes| match files
+    let emit = |rel: &str, bytes| match files
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .entry(rel.to_string())
@@ -54,7 +59,8 @@ pub fn render_with(options: &Options, cache: Option<&mut MarkdownCache>) -> Resu
             slot.insert(bytes);
             Ok(())
         }
-    })?;
+    };
+    let (pages, sections) = render_into(options, cache, &emit, keep)?;
     let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     Ok(Built {
         files,
@@ -72,6 +78,7 @@ fn render_into(
     options: &Options,
     cache: Option<&mut MarkdownCache>,
     emit: Emit,
+    keep: Option<&mut Option<Model>>,
 ) -> Result<(usize, usize)> {
     let (config, config_text) = load_config(&options.root, options.base_url.as_deref())?;
     let sources = discover::discover(&options.root)??;
@@ -102,6 +109,7 @@ fn render_into(
     let bibliography = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
     links::check(&site, &renders, bibliography)?;
     let chosen = templates.choose(&site)?;
+    let known = keep.is_some().then(|| Known::of(&site, &renders));
     site.release_sources();
     let views = views::build(&site, renders, &config, bibliography);
     let globals = Globals {
@@ -125,15 +133,36 @@ fn render_into(
             emit(&rel, html.into_bytes()).map_err(|e| Diagnostic::in_file(&rel, format!("{e:#}")))
         },
     )?;
-    // Free what the pages needed before the rest of the site is written.
-    drop((views, templates, globals));
+    // Keep what the pages were rendered from for `serve`; a build frees it before writing the
+    // rest of the site.
+    let kept = match (keep, known) {
+        (Some(slot), Some(known)) => Some((slot, known, views, templates, globals, chosen)),
+        _ => {
+            drop((views, templates, globals));
+            None
+        }
+    };
     for (rel, bytes) in site_extras(&site, &config, &urls, not_found) {
         emit(&rel, bytes)?;
     }
     add_assets(emit, &sources.assets)?;
     let counts = (site.pages.len(), site.sections.len());
-    // And free the site while the indexer finishes, rather than after.
-    drop((site, data, sources.data));
+    match kept {
+        Some((slot, known, views, templates, globals, chosen)) => {
+            *slot = Some(Model {
+                base: globals.context(),
+                bibliography: bibliography.cloned(),
+                config: config.clone(),
+                site,
+                views,
+                templates,
+                chosen,
+                known,
+            });
+        }
+        // Free the site while the indexer finishes, rather than after.
+        None => drop((site, data, sources.data)),
+    }
     if let Some(indexer) = indexer {
         indexer
             .finish()?
@@ -206,7 +235,8 @@ pub fn build(options: &Options, out: &Path) -> Result<Summary> {
         });
     }
     let staging = output::Staging::new(out)?;
-    let (pages, sections) = render_into(options, None, &|rel, bytes| staging.put(rel, &bytes))?;
+    let (pages, sections) =
+        render_into(options, None, &|rel, bytes| staging.put(rel, &bytes), None)?;
     let paths = staging.paths();
     let written = staging.commit()?;
     let manifest = Manifest::record(out, inputs, paths.into_iter());
@@ -275,6 +305,118 @@ pub fn render_markdown(site: &Site) -> Renders {
     }
 }
 
+/// What the last full build rendered its pages from, kept by `docent serve` so an edit to one
+/// body re-renders that page alone ([`rerender`]).
+pub struct Model {
+    config: Config,
+    site: Site,
+    views: views::Views,
+    templates: render::Templates,
+    chosen: render::Chosen,
+    /// The context every page starts from.
+    base: tera::Context,
+    bibliography: Option<toml::Table>,
+    known: Known,
+}
+
+/// For each section and page: a hash of its front matter and the anchors its body defines.
+/// An edit that changes neither touches no other page's links or metadata.
+struct Known {
+    sections: Vec<(u64, HashSet<String>)>,
+    pages: Vec<(u64, HashSet<String>)>,
+}
+
+impl Known {
+    fn of(site: &Site, renders: &Renders) -> Known {
+        let front = |meta: &crate::content::Meta| body_hash(&meta.file.text[..meta.body_offset]);
+        let pairs = |metas: Vec<&crate::content::Meta>, rendered: &[Rendered]| {
+            metas
+                .into_iter()
+                .zip(rendered)
+                .map(|(meta, r)| (front(meta), r.anchors.clone()))
+                .collect()
+        };
+        Known {
+            sections: pairs(
+                site.sections.iter().map(|s| &s.meta).collect(),
+                &renders.sections,
+            ),
+            pages: pairs(site.pages.iter().map(|p| &p.meta).collect(), &renders.pages),
+        }
+    }
+
+    fn get(&self, target: Target) -> &(u64, HashSet<String>) {
+        match target {
+            Target::Section(i) => &self.sections[i],
+            Target::Page(i) => &self.pages[i],
+        }
+    }
+}
+
+/// Re-renders the pages of edited content files (paths relative to content/) against the last
+/// full build, when only their bodies changed: same front matter, same anchors, and links and
+/// citations that resolve. Returns each page's output path and HTML, or `None` when a full
+/// build is needed, which also reports any error.
+///
+/// Other pages can show a body too (a listing's summaries, `get_page`), so `serve` follows
+/// this with a full build; this only puts the edited page in front of its reader first.
+pub fn rerender(
+    model: &Model,
+    cache: &mut MarkdownCache,
+    root: &Path,
+    edited: &[&str],
+) -> Option<Vec<(String, Vec<u8>)>> {
+    let site = &model.site;
+    let urls = Urls {
+        origin: model.config.origin(),
+        base_path: model.config.base_path(),
+    };
+    let anchors = |target| &model.known.get(target).1;
+    edited
+        .iter()
+        .map(|&rel| {
+            let target = *site.by_file.get(rel)?;
+            let old = site.meta(target);
+            let text = std::fs::read_to_string(root.join("content").join(rel)).ok()?;
+            let file = discover::SourceFile {
+                shown: old.file.shown.clone(),
+                rel: rel.to_string(),
+                text,
+            };
+            let split = crate::frontmatter::split(&file).ok()?;
+            let (front, known_anchors) = model.known.get(target);
+            if body_hash(&file.text[..split.body_offset]) != *front {
+                return None;
+            }
+            let rendered = cache.render_one(&file.text[split.body_offset..]);
+            if rendered.anchors != *known_anchors {
+                return None;
+            }
+            let meta = crate::content::Meta {
+                file,
+                body_offset: split.body_offset,
+                ..old.clone()
+            };
+            let sources = model.bibliography.as_ref();
+            let checks = links::check_one(site, &meta, &rendered, &anchors, sources);
+            if checks.iter().any(Result::is_err) {
+                return None;
+            }
+            let old_view = match target {
+                Target::Page(i) => &model.views.pages[i],
+                Target::Section(i) => &model.views.sections[i],
+            };
+            let view = views::refresh(old_view, site, target, rendered, &urls, sources);
+            let t = &model.templates;
+            let html =
+                render::render_one(t, &model.chosen, site, target, &view, &model.base, &urls)
+                    .ok()?;
+            let out = format!("{}index.html", meta.path.trim_start_matches('/'));
+            Some((out, html.into_bytes()))
+        })
+        .collect()
+}
+
 /// Rendered Markdown kept across the builds of `docent serve`, keyed by a hash of the body text.
 /// Rendering depends on the body alone, so an unchanged body is never rendered twice.
 #[derive(Default)]
@@ -289,6 +431,20 @@ impl MarkdownCache {
     /// Forgets everything, so the next build renders every body again.
     pub fn clear(&mut self) {
         self.entries.clear();
+    }
+
+    /// One body's Markdown, from the cache or rendered and kept.
+    fn render_one(&mut self, body: &str) -> Rendered {
+        let key = body_hash(body);
+        match self.entries.get(&key) {
+            Some((cached, rendered)) if cached == body => rendered.clone(),
+            _ => {
+                let rendered = markdown::render(body);
+                self.entries
+                    .insert(key, (body.to_string(), rendered.clone()));
+                rendered
+            }
+        }
     }
 
     fn render(&mut self, site: &Site) -> Renders {
@@ -432,4 +588,81 @@ fn add_assets(emit: Emit, assets: &[discover::Asset]) -> Result<()> {
             Err(err) => err,
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A copy of the basic fixture site, and a full build of it that keeps its model.
+    fn built() -> (tempfile::TempDir, Options, MarkdownCache, Model) {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        let options = Options {
+            root: dir.path().to_path_buf(),
+            base_url: None,
+            drafts: false,
+            search: false,
+        };
+        let mut cache = MarkdownCache::default();
+        let mut model = None;
+        render_with(&options, Some(&mut cache), Some(&mut model)).unwrap();
+        (dir, options, cache, model.unwrap())
+    }
+
+    fn edit(dir: &tempfile::TempDir, rel: &str, from: &str, to: &str) {
+        let path = dir.path().join("content").join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{from} is not in {rel}");
+        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+
+    #[test]
+    fn an_edited_body_renders_as_a_full_build_would() {
+        let (dir, options, mut cache, model) = built();
+        edit(&dir, "notes/first.md", "Intro with", "A new intro with");
+        let pages = rerender(&model, &mut cache, &options.root, &["notes/first.md"])
+            .expect("a body edit re-renders alone");
+        let full = render(&options).unwrap();
+        assert_eq!(pages.len(), 1);
+        let (file, html) = &pages[0];
+        assert_eq!(file, "notes/first/index.html");
+        assert!(String::from_utf8_lossy(html).contains("A new intro with"));
+        assert_eq!(
+            String::from_utf8_lossy(html),
+            String::from_utf8_lossy(&full.files[file])
+        );
+    }
+
+    #[test]
+    fn edits_that_reach_other_pages_need_a_full_build() {
+        let cases = [
+            (
+                "front matter",
+                "title = \"First note\"",
+                "title = \"Renamed\"",
+            ),
+            ("a new heading", "### Details", "### Particulars"),
+            ("a broken link", "(@/notes/second.md)", "(@/notes/none.md)"),
+            ("an unknown citation", "[@bls-2023]", "[@nobody]"),
+        ];
+        for (what, from, to) in cases {
+            let (dir, options, mut cache, model) = built();
+            edit(&dir, "notes/first.md", from, to);
+            let pages = rerender(&model, &mut cache, &options.root, &["notes/first.md"]);
+            assert!(pages.is_none(), "{what} was re-rendered alone");
+        }
+        let (_dir, options, mut cache, model) = built();
+        let gone = rerender(&model, &mut cache, &options.root, &["notes/none.md"]);
+        assert!(gone.is_none(), "a file the last build did not have");
+    }
 }

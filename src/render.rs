@@ -253,6 +253,19 @@ pub struct Globals {
     pub data: Value,
 }
 
+impl Globals {
+    /// What every page's context starts from: `config`, `data` and `lang`.
+    pub fn context(&self) -> Context {
+        let mut base = Context::new();
+        base.insert_value("config", self.config.clone());
+        base.insert_value("data", self.data.clone());
+        if let Some(lang) = self.config.get_from_path("language") {
+            base.insert_value("lang", lang.clone());
+        }
+        base
+    }
+}
+
 /// Renders every section and page, handing each (URL path, HTML) to `emit` as soon as it is
 /// ready, so a large site never holds all its pages at once. Reports every error found.
 /// Each section's and page's template name, from [`Templates::choose`].
@@ -279,35 +292,47 @@ pub fn render_all(
     urls: &Urls,
     emit: &(dyn Fn(&str, String) -> Result<(), Diagnostic> + Sync),
 ) -> Result<(), Diagnostics> {
-    let mut base = Context::new();
-    base.insert_value("config", globals.config.clone());
-    base.insert_value("data", globals.data.clone());
-    if let Some(lang) = globals.config.get_from_path("language") {
-        base.insert_value("lang", lang.clone());
-    }
+    let base = globals.context();
     let targets: Vec<Target> = (0..site.sections.len())
         .map(Target::Section)
         .chain((0..site.pages.len()).map(Target::Page))
         .collect();
     let results = targets.par_iter().map(|&target| {
-        let name = chosen.get(target);
-        let meta = site.meta(target);
-        let mut context = base.clone();
-        let (key, value) = match target {
-            Target::Page(i) => ("page", &views.pages[i]),
-            Target::Section(i) => ("section", &views.sections[i]),
+        let value = match target {
+            Target::Page(i) => &views.pages[i],
+            Target::Section(i) => &views.sections[i],
         };
-        context.insert_value(key, value.clone());
-        context.insert("current_path", &urls.path(&meta.path));
-        context.insert("current_url", &urls.permalink(&meta.path));
-        match templates.tera.render(name, &context) {
-            Ok(html) => emit(&meta.path, html).map_err(Diagnostics::from),
-            Err(err) => Err(Diagnostics::from(templates.diagnose(&err, Some(meta)))),
-        }
+        let html = render_one(templates, chosen, site, target, value, &base, urls)?;
+        emit(&site.meta(target).path, html).map_err(Diagnostics::from)
     });
     collect(results.collect::<Vec<_>>())
         .map(|_| ())
         .map_err(merge_repeats)
+}
+
+/// Renders one section or page from its view, on top of the `base` context every page shares.
+pub fn render_one(
+    templates: &Templates,
+    chosen: &Chosen,
+    site: &Site,
+    target: Target,
+    value: &Value,
+    base: &Context,
+    urls: &Urls,
+) -> Result<String, Diagnostics> {
+    let meta = site.meta(target);
+    let mut context = base.clone();
+    let key = match target {
+        Target::Page(_) => "page",
+        Target::Section(_) => "section",
+    };
+    context.insert_value(key, value.clone());
+    context.insert("current_path", &urls.path(&meta.path));
+    context.insert("current_url", &urls.permalink(&meta.path));
+    templates
+        .tera
+        .render(chosen.get(target), &context)
+        .map_err(|err| Diagnostics::from(templates.diagnose(&err, Some(meta))))
 }
 
 /// One template bug breaks every page that uses it. Report it once, naming how many pages hit it.

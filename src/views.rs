@@ -11,7 +11,7 @@ use tera::value::Key;
 use tera::{Map, Value};
 
 use crate::config::Config;
-use crate::content::{Meta, Site};
+use crate::content::{Meta, Site, Target};
 use crate::data;
 use crate::links::{self, Renders};
 use crate::markdown::{Heading, Rendered};
@@ -100,15 +100,8 @@ pub fn build(
         .enumerate()
         .map(|(i, rendered)| {
             let page = &site.pages[i];
-            let mut map = common(
-                site,
-                &page.meta,
-                rendered,
-                &urls,
-                // Zola's page.ancestors ends with the page's own section.
-                [site.ancestors(page.section), vec![page.section]].concat(),
-                sources,
-            );
+            let ancestors = ancestors_of(site, Target::Page(i));
+            let mut map = common(site, &page.meta, rendered, &urls, ancestors, sources);
             map.insert("slug".into(), Value::from(page.slug.as_str()));
             map.insert("authors".into(), Value::from(page.authors.clone()));
             map.insert(
@@ -138,15 +131,9 @@ pub fn build(
         .sections
         .iter()
         .zip(renders.sections)
-        .map(|(section, rendered)| {
-            let ancestors = section
-                .parent
-                .map(|p| {
-                    let mut a = site.ancestors(p);
-                    a.push(p);
-                    a
-                })
-                .unwrap_or_default();
+        .enumerate()
+        .map(|(i, (section, rendered))| {
+            let ancestors = ancestors_of(site, Target::Section(i));
             let mut map = common(site, &section.meta, rendered, &urls, ancestors, sources);
             map.insert(
                 "pages".into(),
@@ -169,6 +156,37 @@ pub fn build(
         })
         .collect();
     Views { pages, sections }
+}
+
+/// A view again, after its body changed and nothing else did: the old view with every field
+/// that comes from the body replaced, in place.
+pub fn refresh(
+    old: &Value,
+    site: &Site,
+    target: Target,
+    rendered: Rendered,
+    urls: &Urls,
+    sources: Option<&toml::Table>,
+) -> Value {
+    let ancestors = ancestors_of(site, target);
+    let fresh = common(site, site.meta(target), rendered, urls, ancestors, sources);
+    let mut map = old.as_map().cloned().unwrap_or_default();
+    map.extend(fresh);
+    Value::from(map)
+}
+
+/// Section indices from the root down: Zola's `ancestors`. A page's ends with its own section.
+fn ancestors_of(site: &Site, target: Target) -> Vec<usize> {
+    match target {
+        Target::Page(i) => {
+            let section = site.pages[i].section;
+            [site.ancestors(section), vec![section]].concat()
+        }
+        Target::Section(i) => site.sections[i]
+            .parent
+            .map(|p| [site.ancestors(p), vec![p]].concat())
+            .unwrap_or_default(),
+    }
 }
 
 fn common(

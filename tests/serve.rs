@@ -106,10 +106,15 @@ fn page(title: &str, body: &str) -> String {
     format!("+++\ntitle = \"{title}\"\n+++\n\n{body}\n")
 }
 
-/// Saves a new body for the first note, waits for the reload event, then for the new bytes.
+/// Saves a new body for the first note, waits for the event that reloads its page (alone, or
+/// every page after a failed build), then for the new bytes.
 fn edit_first_note(site: &Site, server: &Server, events: &Events, body: &str) {
     save(&site.path("content/notes/first.md"), &page("First", body));
-    events.wait_for("reload");
+    let (event, data) = events.wait_for_any(&["pages", "reload"]);
+    assert!(
+        event == "reload" || data.contains("\"/notes/first/\""),
+        "{event}: {data}"
+    );
     eventually("the edit is served", || {
         server.get("/notes/first/").text().contains(body)
     });
@@ -213,8 +218,14 @@ fn edits_renames_deletes_and_new_folders_reload_pages() {
         l.starts_with("content/notes/first.md changed (content)")
     });
     assert!(
-        line.is_some_and(|l| l.contains(" 1 of ")),
-        "only the edited page was rendered again"
+        line.as_deref()
+            .is_some_and(|l| l.contains("1 page re-rendered first")),
+        "only the edited page was rendered at first: {line:?}"
+    );
+    let rest = server.wait_for_line(PATIENCE, |l| l.starts_with("the rest of the site: rebuilt"));
+    assert!(
+        rest.as_deref().is_some_and(|l| l.contains(" 0 of ")),
+        "the full build that follows reuses the Markdown: {rest:?}"
     );
 
     fs::rename(

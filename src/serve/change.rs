@@ -32,6 +32,8 @@ pub enum ChangeKind {
     Config,
     /// The watcher lost track (its queue overflowed): anything may have changed.
     Unknown,
+    /// Not a file: the full build owed after an edit re-rendered only its own page.
+    FollowUp,
     /// Not part of the site: editor temp files, the output folder, reads.
     Ignored,
 }
@@ -47,6 +49,7 @@ impl ChangeKind {
             ChangeKind::Static => "static",
             ChangeKind::Config => "config",
             ChangeKind::Unknown => "unknown",
+            ChangeKind::FollowUp => "follow-up",
             ChangeKind::Ignored => "ignored",
         }
     }
@@ -108,6 +111,37 @@ impl Batch {
         batch
     }
 
+    /// The full build owed after an edit re-rendered only its own page.
+    pub fn follow_up() -> Batch {
+        let mut batch = Batch::default();
+        batch.kinds.insert(ChangeKind::FollowUp);
+        batch
+    }
+
+    /// Whether this is only a [`Batch::follow_up`].
+    pub fn is_follow_up(&self) -> bool {
+        self.kinds.iter().all(|k| *k == ChangeKind::FollowUp) && !self.is_empty()
+    }
+
+    /// The content files (relative to content/) whose edits may be re-rendered alone: every
+    /// change is to a Markdown file. `None` when anything else changed.
+    pub fn edited_bodies(&self) -> Option<Vec<&str>> {
+        let content_only = self
+            .kinds
+            .iter()
+            .all(|k| matches!(k, ChangeKind::Content | ChangeKind::FollowUp));
+        if !content_only || self.paths.is_empty() {
+            return None;
+        }
+        self.paths
+            .iter()
+            .map(|p| {
+                p.strip_prefix("content/")
+                    .filter(|rel| rel.ends_with(".md"))
+            })
+            .collect()
+    }
+
     pub fn add(&mut self, kind: ChangeKind, rel: impl Into<String>) {
         if kind != ChangeKind::Ignored {
             self.kinds.insert(kind);
@@ -141,6 +175,9 @@ impl Batch {
 
     /// For the terminal: `content/x.md changed (content)` or `3 files changed (content, template)`.
     pub fn describe(&self) -> String {
+        if self.is_follow_up() {
+            return "the rest of the site".to_string();
+        }
         let kinds: Vec<&str> = self.kinds.iter().map(|k| k.name()).collect();
         let what = match self.paths.len() {
             1 => self.paths.iter().next().cloned().unwrap_or_default(),
@@ -320,5 +357,38 @@ mod tests {
         ]));
         one.merge(batch(&[(Data, "content/data/faq.toml")]));
         assert_eq!(one.describe(), "3 files changed (content, data, template)");
+    }
+
+    #[test]
+    fn only_markdown_edits_may_be_re_rendered_alone() {
+        let batch = |changes: &[(ChangeKind, &str)]| {
+            let mut b = Batch::default();
+            for (kind, path) in changes {
+                b.add(*kind, *path);
+            }
+            b
+        };
+        use ChangeKind::*;
+        let edit = batch(&[(Content, "content/guide/a.md"), (Content, "content/b.md")]);
+        assert_eq!(edit.edited_bodies(), Some(vec!["b.md", "guide/a.md"]));
+        let mut with_follow_up = edit.clone();
+        with_follow_up.merge(Batch::follow_up());
+        assert_eq!(
+            with_follow_up.edited_bodies(),
+            Some(vec!["b.md", "guide/a.md"])
+        );
+        for other in [
+            batch(&[(Content, "content/a.md"), (Template, "templates/page.html")]),
+            batch(&[(Content, "content/new-folder")]),
+            batch(&[(Data, "content/data/faq.toml")]),
+            batch(&[(Stylesheet, "static/css/site.css")]),
+            Batch::follow_up(),
+            Batch::unknown(),
+        ] {
+            assert_eq!(other.edited_bodies(), None, "{}", other.describe());
+        }
+        assert!(Batch::follow_up().is_follow_up());
+        assert!(!with_follow_up.is_follow_up());
+        assert!(!Batch::default().is_follow_up());
     }
 }

@@ -174,7 +174,7 @@ fn file_response(app: &App, snapshot: &Snapshot, file: &str, status: StatusCode)
     };
     let content_type = content_type(file);
     let body = if content_type.starts_with("text/html") {
-        inject(bytes, &reload::script_tag(&app.shared.tag(snapshot.build)))
+        inject(bytes, &reload::script_tag(&app.shared.tag(snapshot.build))).into()
     } else {
         bytes.clone()
     };

@@ -128,7 +128,7 @@ async fn bind(ip: IpAddr, port: Option<u16>) -> Result<TcpListener> {
 /// The first build. If it fails, the server starts all the same and shows the error.
 async fn first_build(builder: &Arc<Builder>, shared: &Shared) {
     let task = Arc::clone(builder);
-    let outcome = match tokio::task::spawn_blocking(move || task.build(true)).await {
+    let outcome = match tokio::task::spawn_blocking(move || task.build_all(true)).await {
         Ok(outcome) => outcome,
         Err(err) => {
             rebuild::fail(shared, &anyhow!("the first build stopped: {err}"));
@@ -144,7 +144,7 @@ async fn first_build(builder: &Arc<Builder>, shared: &Shared) {
                 outcome.elapsed.as_millis()
             );
             // The build it replaces is the empty one.
-            let _ = shared.publish(built.files, false);
+            let _ = shared.publish(built.files, false, None);
         }
         Err(err) => rebuild::fail(shared, &err),
     }

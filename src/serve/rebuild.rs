@@ -2,6 +2,7 @@
 //! thread, and shows each result. A good build is served and announced to open pages; a failed
 //! one is reported in the terminal and overlaid on every page, and the last good build stays.
 
+use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -13,22 +14,36 @@ use super::change::Batch;
 use super::debounce::Scheduler;
 use super::overlay;
 use super::state::Shared;
+use super::state::{self, Snapshot};
 use super::watch::{Events, Watching};
-use crate::pipeline::{self, Built, MarkdownCache};
+use crate::pipeline::{self, Built, MarkdownCache, Model};
 
-/// Builds the site, keeping rendered Markdown between builds.
+/// Builds the site, keeping rendered Markdown and what the last full build rendered its pages
+/// from, so an edit to a body re-renders that one page first.
 pub struct Builder {
     options: pipeline::Options,
     cache: Mutex<MarkdownCache>,
+    model: Mutex<Option<Model>>,
 }
 
 /// One build's result, with what the terminal line reports.
-pub struct Outcome {
-    pub result: Result<Built>,
+pub struct Outcome<T = Update> {
+    pub result: Result<T>,
     /// Pages and sections whose Markdown was rendered, out of all of them.
     pub rendered: usize,
     pub total: usize,
     pub elapsed: Duration,
+}
+
+/// What a good build changes in what is served.
+pub enum Update {
+    /// A whole new site. Reload the pages at `changed` (URL paths), or every page.
+    Site {
+        built: Built,
+        changed: Option<Vec<String>>,
+    },
+    /// Edited pages re-rendered alone, on top of the served site. A full build is owed.
+    Pages(Vec<(String, Vec<u8>)>),
 }
 
 impl Builder {
@@ -36,19 +51,60 @@ impl Builder {
         Builder {
             options,
             cache: Mutex::new(MarkdownCache::default()),
+            model: Mutex::new(None),
         }
     }
 
-    /// Builds the site into memory. `fresh` renders every body again (templates or site.toml
-    /// changed). A panic in the build is caught: the server must outlive any input.
-    pub fn build(&self, fresh: bool) -> Outcome {
+    /// Answers a batch of changes. An edit to Markdown bodies alone re-renders just their
+    /// pages when it can; anything else builds the whole site. A follow-up build reloads only
+    /// the pages that changed since `served`.
+    pub fn build(&self, batch: &Batch, served: &Snapshot) -> Outcome {
+        let started = Instant::now();
+        if let Some(edited) = batch.edited_bodies() {
+            let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+            let model = self.model.lock().unwrap_or_else(PoisonError::into_inner);
+            let pages = model.as_ref().and_then(|model| {
+                panic::catch_unwind(AssertUnwindSafe(|| {
+                    pipeline::rerender(model, &mut cache, &self.options.root, &edited)
+                }))
+                .ok()
+                .flatten()
+            });
+            if let Some(pages) = pages {
+                return Outcome {
+                    rendered: pages.len(),
+                    total: pages.len(),
+                    result: Ok(Update::Pages(pages)),
+                    elapsed: started.elapsed(),
+                };
+            }
+        }
+        let outcome = self.build_all(batch.renders_everything());
+        let follow_up = batch.is_follow_up();
+        Outcome {
+            result: outcome.result.map(|built| Update::Site {
+                changed: follow_up.then(|| changed_pages(served, &built.files)),
+                built,
+            }),
+            rendered: outcome.rendered,
+            total: outcome.total,
+            elapsed: outcome.elapsed,
+        }
+    }
+
+    /// Builds the whole site into memory. `fresh` renders every body again (templates or
+    /// site.toml changed). A panic in the build is caught: the server must outlive any input.
+    pub fn build_all(&self, fresh: bool) -> Outcome<Built> {
         let started = Instant::now();
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut model = self.model.lock().unwrap_or_else(PoisonError::into_inner);
         if fresh {
             cache.clear();
         }
+        // A failed build keeps no model: the next edit builds everything and reports again.
+        *model = None;
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
-            pipeline::render_with(&self.options, Some(&mut cache))
+            pipeline::render_with(&self.options, Some(&mut cache), Some(&mut model))
         }))
         .unwrap_or_else(|_| {
             cache.clear();
@@ -56,6 +112,9 @@ impl Builder {
                 "docent crashed while building; this is a bug. Undo the last change to go on"
             ))
         });
+        if result.is_err() {
+            *model = None;
+        }
         Outcome {
             result,
             rendered: cache.rendered,
@@ -63,6 +122,21 @@ impl Builder {
             elapsed: started.elapsed(),
         }
     }
+}
+
+/// The URL paths of pages whose HTML differs between what is served and a new build.
+fn changed_pages(served: &Snapshot, files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(file, _)| file.ends_with(".html"))
+        .filter(|(file, bytes)| {
+            served
+                .files
+                .get(*file)
+                .is_none_or(|old| old[..] != bytes[..])
+        })
+        .map(|(file, _)| state::url_path(file))
+        .collect()
 }
 
 /// Watches for changes and rebuilds until the watcher stops.
@@ -84,21 +158,26 @@ pub async fn run(
                 }
             },
             Some(outcome) = done_rx.recv() => {
-                if let Some((batch, outcome)) = scheduler.finished(outcome, Instant::now()) {
-                    show(&shared, &batch, outcome);
+                if let Some((batch, outcome)) = scheduler.finished(outcome, Instant::now())
+                    && show(&shared, &batch, outcome)
+                {
+                    scheduler.changed(Batch::follow_up(), Instant::now());
                 }
             }
             () = sleep_until(scheduler.deadline()) => {}
         }
         let now = Instant::now();
-        if let Some((batch, outcome)) = scheduler.due(now) {
-            show(&shared, &batch, outcome);
+        if let Some((batch, outcome)) = scheduler.due(now)
+            && show(&shared, &batch, outcome)
+        {
+            scheduler.changed(Batch::follow_up(), now);
         }
         if let Some(batch) = scheduler.start(now) {
             let (builder, done) = (Arc::clone(&builder), done_tx.clone());
+            let served = shared.snapshot();
             tokio::task::spawn_blocking(move || {
                 // Fails only once the server is shutting down.
-                let _ = done.send(builder.build(batch.renders_everything()));
+                let _ = done.send(builder.build(&batch, &served));
             });
         }
     }
@@ -111,22 +190,35 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-/// Serves or reports one build, with one line in the terminal for a good one.
-fn show(shared: &Shared, batch: &Batch, outcome: Outcome) {
+/// Serves or reports one build, with one line in the terminal for a good one. Returns whether
+/// a full build is owed: the build re-rendered only the edited pages.
+fn show(shared: &Shared, batch: &Batch, outcome: Outcome) -> bool {
     let ms = outcome.elapsed.as_millis();
+    let (rendered, total) = (outcome.rendered, outcome.total);
     match outcome.result {
-        Ok(built) => {
-            let old = shared.publish(built.files, batch.css_only());
+        Ok(Update::Site { built, changed }) => {
+            let old = shared.publish(built.files, batch.css_only(), changed);
             tokio::task::spawn_blocking(move || drop(old));
-            let (rendered, total) = (outcome.rendered, outcome.total);
             println!(
                 "{}: rebuilt in {ms} ms, {rendered} of {total} pages re-rendered",
                 batch.describe()
             );
+            false
+        }
+        Ok(Update::Pages(pages)) => {
+            let old = shared.publish_pages(pages);
+            tokio::task::spawn_blocking(move || drop(old));
+            println!(
+                "{}: rebuilt in {ms} ms, {} re-rendered first; the rest of the site follows",
+                batch.describe(),
+                crate::plural(rendered, "page")
+            );
+            true
         }
         Err(err) => {
             eprintln!("{}: the build failed in {ms} ms", batch.describe());
             fail(shared, &err);
+            false
         }
     }
 }

@@ -1,6 +1,7 @@
 // docent serve: live reload. Served at /__docent/reload.js and added to served HTML only.
 //
-// Listens to /__docent/events. "reload" reloads the page; "css" swaps same-origin stylesheets
+// Listens to /__docent/events. "reload" reloads the page; "pages" reloads it only if its path is
+// one of those listed (an edit re-rendered only some pages); "css" swaps same-origin stylesheets
 // in place; "overlay" shows a build error (HTML the server escaped) and "clear" removes it.
 // EventSource reconnects by itself; the server greets every connection with its build tag, and a
 // tag other than this page's (a rebuild or a restart while disconnected) reloads the page.
@@ -40,6 +41,13 @@
     if (build && e.data !== build) location.reload();
   });
   events.addEventListener("reload", () => location.reload());
+  events.addEventListener("pages", (e) => {
+    const { tag, paths } = JSON.parse(e.data);
+    let here = decodeURIComponent(location.pathname);
+    if (here.endsWith("/index.html")) here = here.slice(0, -"index.html".length);
+    if (paths.includes(here)) location.reload();
+    else build = tag;
+  });
   events.addEventListener("css", (e) => {
     build = e.data;
     swapStylesheets(e.data);

@@ -123,6 +123,9 @@ pub async fn script() -> Response {
 fn event(reload: Reload) -> Event {
     match reload {
         Reload::Page(tag) => Event::default().event("reload").data(tag),
+        Reload::Pages(tag, paths) => Event::default()
+            .event("pages")
+            .data(serde_json::json!({ "tag": tag, "paths": paths }).to_string()),
         Reload::Css(tag) => Event::default().event("css").data(tag),
         // JSON keeps the overlay on one line and its text exactly as it was.
         Reload::Overlay(html) => Event::default()

@@ -7,11 +7,13 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use axum::body::Bytes;
 use tokio::sync::broadcast;
 
 /// One good build, whole. Requests hold an `Arc` of it, so a new build never tears a response.
+/// Files are reference-counted: a snapshot that changes a few pages shares all the others.
 pub struct Snapshot {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: BTreeMap<String, Bytes>,
     /// 1 for the first good build, 0 while there is none.
     pub build: u64,
 }
@@ -21,6 +23,9 @@ pub struct Snapshot {
 pub enum Reload {
     /// Reload the page; the new build's tag.
     Page(String),
+    /// Reload only the pages at these URL paths; the others are current as of the new build's
+    /// tag.
+    Pages(String, Vec<String>),
     /// Only stylesheets changed: swap them in place; the new build's tag.
     Css(String),
     /// Show this overlay (escaped HTML): the build failed.
@@ -74,16 +79,56 @@ impl Shared {
         format!("{}-{build}", self.session)
     }
 
-    /// Serves a new good build and tells open pages. After an error, pages always reload:
-    /// the builds that failed may have hidden other changes.
+    /// Serves a new good build and tells open pages: only those at `changed` (URL paths) when it
+    /// is given, else every page. After an error, pages always reload: the builds that failed
+    /// may have hidden other changes.
     ///
     /// Returns the build it replaced. Freeing a large site takes tens of milliseconds, so the
     /// caller drops it off the path to the browser.
     #[must_use = "drop the old build where its freeing does not delay anything"]
-    pub fn publish(&self, files: BTreeMap<String, Vec<u8>>, css_only: bool) -> Arc<Snapshot> {
+    pub fn publish(
+        &self,
+        files: BTreeMap<String, Vec<u8>>,
+        css_only: bool,
+        changed: Option<Vec<String>>,
+    ) -> Arc<Snapshot> {
+        let files = files
+            .into_iter()
+            .map(|(k, v)| (k, Bytes::from(v)))
+            .collect();
+        self.swap(
+            |_| files,
+            if css_only {
+                Kind::Css
+            } else {
+                Kind::Pages(changed)
+            },
+        )
+    }
+
+    /// Serves the current build with these files replaced, and reloads only their pages.
+    #[must_use = "drop the old build where its freeing does not delay anything"]
+    pub fn publish_pages(&self, pages: Vec<(String, Vec<u8>)>) -> Arc<Snapshot> {
+        let paths = pages.iter().map(|(file, _)| url_path(file)).collect();
+        self.swap(
+            |old| {
+                let mut files = old.files.clone();
+                files.extend(pages.into_iter().map(|(k, v)| (k, Bytes::from(v))));
+                files
+            },
+            Kind::Pages(Some(paths)),
+        )
+    }
+
+    fn swap(
+        &self,
+        files: impl FnOnce(&Snapshot) -> BTreeMap<String, Bytes>,
+        kind: Kind,
+    ) -> Arc<Snapshot> {
         let (old, build) = {
             let mut site = self.site.write().unwrap_or_else(PoisonError::into_inner);
             let build = site.build + 1;
+            let files = files(&site);
             (
                 std::mem::replace(&mut *site, Arc::new(Snapshot { files, build })),
                 build,
@@ -100,10 +145,11 @@ impl Shared {
             let _ = self.reload.send(Reload::Clear);
         }
         let tag = self.tag(build);
-        let _ = self.reload.send(if css_only && !had_error {
-            Reload::Css(tag)
-        } else {
-            Reload::Page(tag)
+        let _ = self.reload.send(match kind {
+            _ if had_error => Reload::Page(tag),
+            Kind::Css => Reload::Css(tag),
+            Kind::Pages(Some(paths)) => Reload::Pages(tag, paths),
+            Kind::Pages(None) => Reload::Page(tag),
         });
         old
     }
@@ -113,6 +159,18 @@ impl Shared {
         *self.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(overlay.clone());
         let _ = self.reload.send(Reload::Overlay(overlay));
     }
+}
+
+/// What a new build asks of open pages.
+enum Kind {
+    Css,
+    /// Reload the pages at these URL paths, or every page.
+    Pages(Option<Vec<String>>),
+}
+
+/// The URL path a page is served at: `guide/x/index.html` is `/guide/x/`.
+pub fn url_path(file: &str) -> String {
+    format!("/{}", file.strip_suffix("index.html").unwrap_or(file))
 }
 
 #[cfg(test)]
@@ -128,30 +186,30 @@ mod tests {
         let shared = Shared::new();
         let mut rx = shared.subscribe();
         let before = shared.snapshot();
-        let _ = shared.publish(files("one"), false);
+        let _ = shared.publish(files("one"), false, None);
         assert_eq!(
             before.build, 0,
             "a request in flight keeps the build it started with"
         );
         assert_eq!(shared.snapshot().build, 1);
         assert_eq!(rx.try_recv().ok(), Some(Reload::Page(shared.tag(1))));
-        let _ = shared.publish(files("two"), true);
+        let _ = shared.publish(files("two"), true, None);
         assert_eq!(rx.try_recv().ok(), Some(Reload::Css(shared.tag(2))));
     }
 
     #[test]
     fn an_error_keeps_the_last_good_build_until_the_next() {
         let shared = Shared::new();
-        let _ = shared.publish(files("good"), false);
+        let _ = shared.publish(files("good"), false, None);
         let mut rx = shared.subscribe();
         shared.fail("<div>bad</div>".into());
         assert_eq!(
             rx.try_recv().ok(),
             Some(Reload::Overlay("<div>bad</div>".into()))
         );
-        assert_eq!(shared.snapshot().files["index.html"], b"good");
+        assert_eq!(shared.snapshot().files["index.html"], &b"good"[..]);
         assert!(shared.error().is_some());
-        let _ = shared.publish(files("fixed"), true);
+        let _ = shared.publish(files("fixed"), true, None);
         assert_eq!(rx.try_recv().ok(), Some(Reload::Clear));
         assert_eq!(
             rx.try_recv().ok(),
@@ -159,5 +217,30 @@ mod tests {
             "a reload, not a CSS swap"
         );
         assert!(shared.error().is_none());
+    }
+
+    #[test]
+    fn pages_published_alone_join_the_served_build() {
+        let shared = Shared::new();
+        let mut site = files("home");
+        site.insert("guide/x/index.html".into(), b"old x".to_vec());
+        site.insert("guide/y/index.html".into(), b"old y".to_vec());
+        let _ = shared.publish(site, false, None);
+        let mut rx = shared.subscribe();
+        let _ = shared.publish_pages(vec![("guide/x/index.html".into(), b"new x".to_vec())]);
+        let now = shared.snapshot();
+        assert_eq!(now.build, 2);
+        assert_eq!(now.files["guide/x/index.html"], &b"new x"[..]);
+        assert_eq!(now.files["guide/y/index.html"], &b"old y"[..]);
+        assert_eq!(now.files["index.html"], &b"home"[..]);
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(Reload::Pages(shared.tag(2), vec!["/guide/x/".into()]))
+        );
+        let _ = shared.publish(files("all"), false, Some(vec!["/".into()]));
+        assert_eq!(
+            rx.try_recv().ok(),
+            Some(Reload::Pages(shared.tag(3), vec!["/".into()]))
+        );
     }
 }

@@ -275,15 +275,20 @@ impl Events {
 
     /// Waits for an event called `name`, skipping others; returns its data.
     pub fn wait_for(&self, name: &str) -> String {
+        self.wait_for_any(&[name]).1
+    }
+
+    /// Waits for an event with one of these names, skipping others; returns its name and data.
+    pub fn wait_for_any(&self, names: &[&str]) -> (String, String) {
         let deadline = Instant::now() + PATIENCE;
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.next(left) {
-                Some((event, data)) if event == name => return data,
+                Some((event, data)) if names.contains(&event.as_str()) => return (event, data),
                 Some(_) => continue,
                 None => break,
             }
         }
-        panic!("no `{name}` event within {PATIENCE:?}");
+        panic!("no {names:?} event within {PATIENCE:?}");
     }
 
     /// Every event that has arrived so far, without waiting.
