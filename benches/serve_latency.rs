@@ -2,7 +2,9 @@
 //! event reaching a connected page, measured over the real binary and a real socket.
 //!
 //! Two sites: a copy of the bundled site, and a generated one of 10,000 pages. Each gets a run
-//! of page saves (a `reload` event) and, on the bundled site, stylesheet saves (a `css` event).
+//! of body saves (the edited page is re-rendered alone first: a `pages` event), front-matter
+//! saves (a title: the whole site is built: a `reload` event) and, on the bundled site,
+//! stylesheet saves (a `css` event).
 //! Besides the median and p95 latency it reports the median build time the server printed, so
 //! the rest (notify, the debounce windows, the event) can be told apart from rendering.
 //!
@@ -35,12 +37,12 @@ fn main() {
         "bundled site ({} Markdown files), {saves} saves each",
         count_markdown(&bundled.join("content"))
     );
-    measure(&bundled, &page, "page save", "reload", saves);
+    measure(&bundled, &page, Save::Body, saves);
+    measure(&bundled, &page, Save::Title, saves);
     measure(
         &bundled,
         &bundled.join("static/css/site.css"),
-        "css save",
-        "css",
+        Save::Css,
         saves,
     );
 
@@ -51,17 +53,58 @@ fn main() {
         "generated site ({} Markdown files), {saves} saves",
         count_markdown(&large.join("content"))
     );
-    measure(
-        &large,
-        &large.join("content/bulk/s3/p3500.md"),
-        "page save",
-        "reload",
-        saves,
-    );
+    let page = large.join("content/bulk/s3/p3500.md");
+    measure(&large, &page, Save::Body, saves);
+    measure(&large, &page, Save::Title, saves);
 }
 
-/// Saves `file` `saves` times, each time waiting for `event`, and prints the figures.
-fn measure(root: &Path, file: &Path, what: &str, event: &str, saves: usize) {
+/// What a save changes, and so which event answers it.
+#[derive(Clone, Copy)]
+enum Save {
+    /// A new paragraph: the page is re-rendered alone first.
+    Body,
+    /// A new title in the front matter: every page is rendered again.
+    Title,
+    /// A new comment in a stylesheet.
+    Css,
+}
+
+impl Save {
+    fn apply(self, original: &str, i: usize) -> String {
+        match self {
+            Save::Body => format!("{original}\n\nSave number {i}, with *new* words.\n"),
+            Save::Title => {
+                let (line, rest) = original
+                    .split_once("title = ")
+                    .and_then(|(before, after)| Some((before, after.split_once('\n')?.1)))
+                    .expect("a title line in the front matter");
+                format!("{line}title = \"Title number {i}\"\n{rest}")
+            }
+            Save::Css => format!("{original}\n/* save {i} */\n"),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Save::Body => "body save",
+            Save::Title => "title save",
+            Save::Css => "css save",
+        }
+    }
+
+    fn event(self) -> &'static str {
+        match self {
+            Save::Body => "pages",
+            Save::Title => "reload",
+            Save::Css => "css",
+        }
+    }
+}
+
+/// Saves `file` `saves` times, each time waiting for the event that answers the save, and
+/// prints the figures. Saves are 100 ms apart: at 10,000 pages that is sooner than the full
+/// build that follows a body save finishes, so each save also stops that build.
+fn measure(root: &Path, file: &Path, save: Save, saves: usize) {
     let mut server = Server::start(root, &[]);
     let events = server.events();
     events.wait_for("hello");
@@ -71,17 +114,14 @@ fn measure(root: &Path, file: &Path, what: &str, event: &str, saves: usize) {
     // Two warm-up saves fill caches; they are not counted.
     for i in 0..saves + 2 {
         let before = server.stdout_lines().len();
-        let text = if file.extension().is_some_and(|e| e == "css") {
-            format!("{original}\n/* save {i} */\n")
-        } else {
-            format!("{original}\n\nSave number {i}, with *new* words.\n")
-        };
+        let text = save.apply(&original, i);
         let started = Instant::now();
         fs::write(file, text).expect("save");
-        events.wait_for(event);
+        events.wait_for(save.event());
         let latency = started.elapsed();
-        let line =
-            server.wait_for_line_after(before, support::PATIENCE, |l| l.contains(": rebuilt in "));
+        let line = server.wait_for_line_after(before, support::PATIENCE, |l| {
+            l.contains(" changed (") && l.contains(": rebuilt in ")
+        });
         thread::sleep(Duration::from_millis(100));
         if i >= 2 {
             latencies.push(latency);
@@ -95,7 +135,8 @@ fn measure(root: &Path, file: &Path, what: &str, event: &str, saves: usize) {
     let median = latencies[latencies.len() / 2];
     let p95 = latencies[(latencies.len() * 95).div_ceil(100).saturating_sub(1)];
     println!(
-        "  {what:<10} median {:>7.1} ms   p95 {:>7.1} ms   (build, as printed: median {build} ms; the rest: {:.1} ms)",
+        "  {:<10} median {:>7.1} ms   p95 {:>7.1} ms   (build, as printed: median {build} ms; the rest: {:.1} ms)",
+        save.name(),
         ms(median),
         ms(p95),
         ms(median) - build as f64

@@ -210,6 +210,7 @@ pub fn run(root: &Path, drafts: bool) -> Result<Report> {
             base_url: None,
             drafts,
             search: false,
+            stop: None,
         };
         match pipeline::render(&options) {
             Ok(built) => {

@@ -59,6 +59,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 base_url,
                 drafts,
                 search: true,
+                stop: None,
             };
             let out = if output_dir.is_absolute() {
                 output_dir

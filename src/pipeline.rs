@@ -6,7 +6,8 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -27,7 +28,21 @@ pub struct Options {
     pub drafts: bool,
     /// Build the search index when site.toml asks for one. `serve` may skip it for speed.
     pub search: bool,
+    /// Set while a build runs to stop it early; it then fails with [`Stopped`].
+    pub stop: Option<Arc<AtomicBool>>,
 }
+
+/// A build given up because [`Options::stop`] was set: newer changes will be built instead.
+#[derive(Debug)]
+pub struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the build was stopped for a newer one")
+    }
+}
+
+impl std::error::Error for Stopped {}
 
 /// A whole site in memory: output path -> bytes.
 pub struct Built {
@@ -118,21 +133,23 @@ fn render_into(
     };
     templates.bind(&site, &views, &urls);
     let not_found = render::render_extra(&templates, "404.html", &globals).transpose()?;
-    render::render_all(
-        &templates,
-        &chosen,
-        &site,
-        &views,
-        &globals,
-        &urls,
-        &|path, html| {
-            if let Some(indexer) = &indexer {
-                indexer.add(urls.path(path), html.clone());
-            }
-            let rel = format!("{}index.html", path.trim_start_matches('/'));
-            emit(&rel, html.into_bytes()).map_err(|e| Diagnostic::in_file(&rel, format!("{e:#}")))
-        },
-    )?;
+    let job = render::Job {
+        templates: &templates,
+        chosen: &chosen,
+        site: &site,
+        urls: &urls,
+        stop: options.stop.as_deref(),
+    };
+    render::render_all(&job, &views, &globals, &|path, html| {
+        if let Some(indexer) = &indexer {
+            indexer.add(urls.path(path), html.clone());
+        }
+        let rel = format!("{}index.html", path.trim_start_matches('/'));
+        emit(&rel, html.into_bytes()).map_err(|e| Diagnostic::in_file(&rel, format!("{e:#}")))
+    })?;
+    if job.stopped() {
+        return Err(Stopped.into());
+    }
     // Keep what the pages were rendered from for `serve`; a build frees it before writing the
     // rest of the site.
     let kept = match (keep, known) {
@@ -407,10 +424,14 @@ pub fn rerender(
                 Target::Section(i) => &model.views.sections[i],
             };
             let view = views::refresh(old_view, site, target, rendered, &urls, sources);
-            let t = &model.templates;
-            let html =
-                render::render_one(t, &model.chosen, site, target, &view, &model.base, &urls)
-                    .ok()?;
+            let job = render::Job {
+                templates: &model.templates,
+                chosen: &model.chosen,
+                site,
+                urls: &urls,
+                stop: None,
+            };
+            let html = render::render_one(&job, target, &view, &model.base).ok()?;
             let out = format!("{}index.html", meta.path.trim_start_matches('/'));
             Some((out, html.into_bytes()))
         })
@@ -612,6 +633,7 @@ mod tests {
             base_url: None,
             drafts: false,
             search: false,
+            stop: None,
         };
         let mut cache = MarkdownCache::default();
         let mut model = None;

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -266,8 +267,6 @@ impl Globals {
     }
 }
 
-/// Renders every section and page, handing each (URL path, HTML) to `emit` as soon as it is
-/// ready, so a large site never holds all its pages at once. Reports every error found.
 /// Each section's and page's template name, from [`Templates::choose`].
 pub struct Chosen {
     sections: Vec<String>,
@@ -283,26 +282,46 @@ impl Chosen {
     }
 }
 
+/// What pages are rendered with: templates, each page's choice of template, the site, and
+/// where it is served.
+pub struct Job<'a> {
+    pub templates: &'a Templates,
+    pub chosen: &'a Chosen,
+    pub site: &'a Site,
+    pub urls: &'a Urls<'a>,
+    /// Checked before each page: once set, the pages left are skipped.
+    pub stop: Option<&'a AtomicBool>,
+}
+
+impl Job<'_> {
+    pub fn stopped(&self) -> bool {
+        self.stop.is_some_and(|stop| stop.load(Ordering::Relaxed))
+    }
+}
+
+/// Renders every section and page, handing each (URL path, HTML) to `emit` as soon as it is
+/// ready, so a large site never holds all its pages at once. Reports every error found.
 pub fn render_all(
-    templates: &Templates,
-    chosen: &Chosen,
-    site: &Site,
+    job: &Job,
     views: &Views,
     globals: &Globals,
-    urls: &Urls,
     emit: &(dyn Fn(&str, String) -> Result<(), Diagnostic> + Sync),
 ) -> Result<(), Diagnostics> {
     let base = globals.context();
+    let site = job.site;
     let targets: Vec<Target> = (0..site.sections.len())
         .map(Target::Section)
         .chain((0..site.pages.len()).map(Target::Page))
         .collect();
     let results = targets.par_iter().map(|&target| {
+        if job.stopped() {
+            return Ok(());
+        }
         let value = match target {
             Target::Page(i) => &views.pages[i],
             Target::Section(i) => &views.sections[i],
         };
-        let html = render_one(templates, chosen, site, target, value, &base, urls)?;
+        let html = render_one(job, target, value, &base)?;
         emit(&site.meta(target).path, html).map_err(Diagnostics::from)
     });
     collect(results.collect::<Vec<_>>())
@@ -312,26 +331,24 @@ pub fn render_all(
 
 /// Renders one section or page from its view, on top of the `base` context every page shares.
 pub fn render_one(
-    templates: &Templates,
-    chosen: &Chosen,
-    site: &Site,
+    job: &Job,
     target: Target,
     value: &Value,
     base: &Context,
-    urls: &Urls,
 ) -> Result<String, Diagnostics> {
-    let meta = site.meta(target);
+    let meta = job.site.meta(target);
     let mut context = base.clone();
     let key = match target {
         Target::Page(_) => "page",
         Target::Section(_) => "section",
     };
     context.insert_value(key, value.clone());
-    context.insert("current_path", &urls.path(&meta.path));
-    context.insert("current_url", &urls.permalink(&meta.path));
+    context.insert("current_path", &job.urls.path(&meta.path));
+    context.insert("current_url", &job.urls.permalink(&meta.path));
+    let templates = job.templates;
     templates
         .tera
-        .render(chosen.get(target), &context)
+        .render(job.chosen.get(target), &context)
         .map_err(|err| Diagnostics::from(templates.diagnose(&err, Some(meta))))
 }
 

@@ -404,16 +404,52 @@ fn after_a_burst_of_saves_the_server_shows_a_clean_build() {
             continue;
         }
         let url = format!("/{}", rel.trim_end_matches("index.html"));
-        let served = server.get(&url);
         let clean = fs::read(&file).expect("read");
-        assert_eq!(
-            without_script(&served.body),
-            clean,
-            "{url} differs from a clean build"
-        );
+        // The full build that follows an edit may still be running: wait for it.
+        eventually(&format!("{url} is the same as a clean build"), || {
+            without_script(&server.get(&url).body) == clean
+        });
         compared += 1;
     }
     assert!(compared > 5);
+}
+
+#[test]
+fn after_the_edited_page_the_rest_of_the_site_follows() {
+    let (site, mut server) = started();
+    let events = server.events();
+    events.wait_for("hello");
+    save(
+        &site.path("templates/section.html"),
+        "{% extends \"base.html\" %}{% block main %}<ul>{% for p in section.pages %}\
+         <li>{{ p.title }}: {{ p.word_count }} words</li>{% endfor %}</ul>{% endblock main %}",
+    );
+    events.wait_for("reload");
+    eventually("the listing counts words", || {
+        server.get("/notes/").text().contains("First: ")
+    });
+    let before = server.stdout_lines().len();
+    save(
+        &site.path("content/notes/first.md"),
+        &page("First", "one two three four five six seven"),
+    );
+    let first = events.wait_for("pages");
+    assert!(first.contains("\"/notes/first/\""), "{first}");
+    assert!(!first.contains("\"/notes/\""), "the listing waits: {first}");
+    assert!(
+        server
+            .get("/notes/first/")
+            .text()
+            .contains("one two three four five six seven")
+    );
+    // The full build that follows updates the listing and reloads the pages that changed.
+    let rest = events.wait_for("pages");
+    assert!(rest.contains("\"/notes/\""), "{rest}");
+    assert!(server.get("/notes/").text().contains("First: 7 words"));
+    let line = server.wait_for_line_after(before, PATIENCE, |l| {
+        l.starts_with("the rest of the site: rebuilt in ")
+    });
+    assert!(line.is_some(), "the follow-up build is reported");
 }
 
 #[test]

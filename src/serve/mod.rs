@@ -68,6 +68,7 @@ async fn serve(root: &Path, options: Options) -> Result<()> {
         base_url: Some(url.clone()),
         drafts: options.drafts,
         search: false,
+        stop: None,
     }));
     let shared = Arc::new(Shared::new());
     // Watch before the first build, so a change made during it is not lost.

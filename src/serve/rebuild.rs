@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -24,6 +25,8 @@ pub struct Builder {
     options: pipeline::Options,
     cache: Mutex<MarkdownCache>,
     model: Mutex<Option<Model>>,
+    /// Stops a follow-up build when a newer change comes: the edit goes first.
+    stop: Arc<AtomicBool>,
 }
 
 /// One build's result, with what the terminal line reports.
@@ -48,11 +51,26 @@ pub enum Update {
 
 impl Builder {
     pub fn new(options: pipeline::Options) -> Builder {
+        let stop = Arc::new(AtomicBool::new(false));
         Builder {
-            options,
+            options: pipeline::Options {
+                stop: Some(Arc::clone(&stop)),
+                ..options
+            },
             cache: Mutex::new(MarkdownCache::default()),
             model: Mutex::new(None),
+            stop,
         }
+    }
+
+    /// Lets the next build run to the end, unless [`Builder::stop`] is called.
+    fn arm(&self) {
+        self.stop.store(false, Ordering::Relaxed);
+    }
+
+    /// Stops the running build at the next page; it fails with [`pipeline::Stopped`].
+    fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
     }
 
     /// Answers a batch of changes. An edit to Markdown bodies alone re-renders just their
@@ -101,10 +119,9 @@ impl Builder {
         if fresh {
             cache.clear();
         }
-        // A failed build keeps no model: the next edit builds everything and reports again.
-        *model = None;
+        let mut kept = None;
         let result = panic::catch_unwind(AssertUnwindSafe(|| {
-            pipeline::render_with(&self.options, Some(&mut cache), Some(&mut model))
+            pipeline::render_with(&self.options, Some(&mut cache), Some(&mut kept))
         }))
         .unwrap_or_else(|_| {
             cache.clear();
@@ -112,8 +129,12 @@ impl Builder {
                 "docent crashed while building; this is a bug. Undo the last change to go on"
             ))
         });
-        if result.is_err() {
-            *model = None;
+        match &result {
+            Ok(_) => *model = kept,
+            // A stopped build changes nothing: the last full build is still the baseline.
+            Err(err) if err.is::<pipeline::Stopped>() => {}
+            // After a failed build the next edit builds everything, and reports again.
+            Err(_) => *model = None,
         }
         Outcome {
             result,
@@ -148,16 +169,25 @@ pub async fn run(
 ) {
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
     let mut scheduler = Scheduler::default();
+    // Whether the running build is a follow-up, which a newer change may stop.
+    let mut following_up = false;
     loop {
         tokio::select! {
             event = events.recv() => match event {
-                Some(event) => scheduler.changed(watching.changes(event), Instant::now()),
+                Some(event) => {
+                    let batch = watching.changes(event);
+                    if following_up && !batch.is_empty() {
+                        builder.stop();
+                    }
+                    scheduler.changed(batch, Instant::now());
+                }
                 None => {
                     eprintln!("warning: the file watcher stopped; changes are no longer picked up");
                     return;
                 }
             },
             Some(outcome) = done_rx.recv() => {
+                following_up = false;
                 if let Some((batch, outcome)) = scheduler.finished(outcome, Instant::now())
                     && show(&shared, &batch, outcome)
                 {
@@ -173,6 +203,8 @@ pub async fn run(
             scheduler.changed(Batch::follow_up(), now);
         }
         if let Some(batch) = scheduler.start(now) {
+            following_up = batch.is_follow_up();
+            builder.arm();
             let (builder, done) = (Arc::clone(&builder), done_tx.clone());
             let served = shared.snapshot();
             tokio::task::spawn_blocking(move || {
@@ -215,6 +247,8 @@ fn show(shared: &Shared, batch: &Batch, outcome: Outcome) -> bool {
             );
             true
         }
+        // A newer change stopped it; the build for that change follows.
+        Err(err) if err.is::<pipeline::Stopped>() => false,
         Err(err) => {
             eprintln!("{}: the build failed in {ms} ms", batch.describe());
             fail(shared, &err);
