@@ -59,7 +59,7 @@ fn main() {
 }
 
 /// What a save changes, and so which event answers it.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Save {
     /// A new paragraph: the page is re-rendered alone first.
     Body,
@@ -109,15 +109,25 @@ fn measure(root: &Path, file: &Path, save: Save, saves: usize) {
     let events = server.events();
     events.wait_for("hello");
     let original = fs::read_to_string(file).expect("read the file to save");
+    // The page's URL path, as the `pages` event lists it: content/a/b.md is served at /a/b/.
+    let rel = file
+        .strip_prefix(root.join("content"))
+        .expect("a content file");
+    let url = format!("\"/{}/\"", rel.with_extension("").to_string_lossy());
     let mut latencies = Vec::new();
     let mut builds = Vec::new();
     // Two warm-up saves fill caches; they are not counted.
     for i in 0..saves + 2 {
         let before = server.stdout_lines().len();
         let text = save.apply(&original, i);
+        // Events from the build that followed the last save are not this save's.
+        events.drain();
         let started = Instant::now();
         fs::write(file, text).expect("save");
-        events.wait_for(save.event());
+        while save == Save::Body && !events.wait_for("pages").contains(&url) {}
+        if save != Save::Body {
+            events.wait_for(save.event());
+        }
         let latency = started.elapsed();
         let line = server.wait_for_line_after(before, support::PATIENCE, |l| {
             l.contains(" changed (") && l.contains(": rebuilt in ")

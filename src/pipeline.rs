@@ -32,6 +32,16 @@ pub struct Options {
     pub stop: Option<Arc<AtomicBool>>,
 }
 
+impl Options {
+    /// Fails with [`Stopped`] once [`Options::stop`] is set; checked between stages.
+    fn go_on(&self) -> Result<()> {
+        match &self.stop {
+            Some(stop) if stop.load(std::sync::atomic::Ordering::Relaxed) => Err(Stopped.into()),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// A build given up because [`Options::stop`] was set: newer changes will be built instead.
 #[derive(Debug)]
 pub struct Stopped;
@@ -97,6 +107,7 @@ fn render_into(
 ) -> Result<(usize, usize)> {
     let (config, config_text) = load_config(&options.root, options.base_url.as_deref())?;
     let sources = discover::discover(&options.root)??;
+    options.go_on()?;
     let Loaded {
         templates,
         schemas,
@@ -109,6 +120,7 @@ fn render_into(
         sources.markdown,
         &sources.data,
     )?;
+    options.go_on()?;
     let urls = Urls {
         origin: config.origin(),
         base_path: config.base_path(),
@@ -122,6 +134,7 @@ fn render_into(
         None => render_markdown(&site),
     };
     let bibliography = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
+    options.go_on()?;
     links::check(&site, &renders, bibliography)?;
     let chosen = templates.choose(&site)?;
     let known = keep.is_some().then(|| Known::of(&site, &renders));
@@ -131,6 +144,7 @@ fn render_into(
         config: config_value(&config, &config_text, &site, &urls)?,
         data: data::table_to_value(&data.tree),
     };
+    options.go_on()?;
     templates.bind(&site, &views, &urls);
     let not_found = render::render_extra(&templates, "404.html", &globals).transpose()?;
     let job = render::Job {
