@@ -57,6 +57,9 @@ impl std::error::Error for Stopped {}
 /// A whole site in memory: output path -> bytes.
 pub struct Built {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// The search index still to build, when site.toml asks for one and `Options::search`
+    /// left it out.
+    pub search: Option<search::Plan>,
     pub pages: usize,
     pub sections: usize,
 }
@@ -85,26 +88,33 @@ pub fn render_with(
             Ok(())
         }
     };
-    let (pages, sections) = render_into(options, cache, &emit, keep)?;
+    let done = render_into(options, cache, &emit, keep)?;
     let files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     Ok(Built {
         files,
-        pages,
-        sections,
+        search: done.search,
+        pages: done.pages,
+        sections: done.sections,
     })
 }
 
 /// Where each finished file goes, by output path: memory for `serve`, staging for `build`.
 type Emit<'a> = &'a (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
 
-/// Every stage, in order. Each file is handed to `emit` as soon as it is ready. Returns the
-/// number of pages and sections.
+/// What [`render_into`] reports besides the files it emitted.
+struct Done {
+    pages: usize,
+    sections: usize,
+    search: Option<search::Plan>,
+}
+
+/// Every stage, in order. Each file is handed to `emit` as soon as it is ready.
 fn render_into(
     options: &Options,
     cache: Option<&mut MarkdownCache>,
     emit: Emit,
     keep: Option<&mut Option<Model>>,
-) -> Result<(usize, usize)> {
+) -> Result<Done> {
     let (config, config_text) = load_config(&options.root, options.base_url.as_deref())?;
     let sources = discover::discover(&options.root)??;
     options.go_on()?;
@@ -125,9 +135,17 @@ fn render_into(
         origin: config.origin(),
         base_path: config.base_path(),
     };
-    let indexer = (config.build_search_index && options.search)
-        .then(|| search::Indexer::start(&config.language, page_urls(&site, &urls)))
-        .transpose()?;
+    let pages = config.build_search_index.then(|| search::Plan {
+        language: config.language.clone(),
+        pages: search_pages(&site, &urls),
+    });
+    let (indexer, plan) = match pages {
+        Some(plan) if options.search => {
+            let urls = plan.pages.into_iter().map(|(url, _)| url).collect();
+            (Some(search::Indexer::start(&plan.language, urls)?), None)
+        }
+        plan => (None, plan),
+    };
     schemas.check(&sources.data, &site)?;
     let renders = match cache {
         Some(cache) => cache.render(&site),
@@ -177,7 +195,11 @@ fn render_into(
         emit(&rel, bytes)?;
     }
     add_assets(emit, &sources.assets)?;
-    let counts = (site.pages.len(), site.sections.len());
+    let done = Done {
+        pages: site.pages.len(),
+        sections: site.sections.len(),
+        search: plan,
+    };
     match kept {
         Some((slot, known, views, templates, globals, chosen)) => {
             *slot = Some(Model {
@@ -200,7 +222,7 @@ fn render_into(
             .into_par_iter()
             .try_for_each(|(rel, bytes)| emit(&rel, bytes))?;
     }
-    Ok(counts)
+    Ok(done)
 }
 
 /// The inputs that do not depend on one another, parsed and checked.
@@ -266,8 +288,9 @@ pub fn build(options: &Options, out: &Path) -> Result<Summary> {
         });
     }
     let staging = output::Staging::new(out)?;
-    let (pages, sections) =
-        render_into(options, None, &|rel, bytes| staging.put(rel, &bytes), None)?;
+    let Done {
+        pages, sections, ..
+    } = render_into(options, None, &|rel, bytes| staging.put(rel, &bytes), None)?;
     let paths = staging.paths();
     let written = staging.commit()?;
     let manifest = Manifest::record(out, inputs, paths.into_iter());
@@ -312,12 +335,15 @@ pub fn load_config(root: &Path, base_url: Option<&str>) -> Result<(Config, Strin
     Ok((config, text))
 }
 
-/// The URL path of every page and section, as the search index names them.
-fn page_urls(site: &Site, urls: &Urls) -> Vec<String> {
+/// Every page and section, as the search index names it (its URL path), and its output file.
+fn search_pages(site: &Site, urls: &Urls) -> Vec<(String, String)> {
     let sections = site.sections.iter().map(|s| &s.meta);
     sections
         .chain(site.pages.iter().map(|p| &p.meta))
-        .map(|meta| urls.path(&meta.path))
+        .map(|meta| {
+            let file = format!("{}index.html", meta.path.trim_start_matches('/'));
+            (urls.path(&meta.path), file)
+        })
         .collect()
 }
 

@@ -59,6 +59,29 @@ impl Indexer {
     }
 }
 
+/// What to index, for a build that leaves the index for later (`docent serve` builds it when a
+/// page first asks for it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub language: String,
+    /// Each page's URL and the output file that holds its HTML.
+    pub pages: Vec<(String, String)>,
+}
+
+impl Plan {
+    /// Indexes the pages, reading their HTML with `html` (a missing file is skipped).
+    pub fn index<'a>(&self, html: impl Fn(&str) -> Option<&'a [u8]>) -> Result<Files> {
+        let urls = self.pages.iter().map(|(url, _)| url.clone()).collect();
+        let indexer = Indexer::start(&self.language, urls)?;
+        for (url, file) in &self.pages {
+            if let Some(bytes) = html(file) {
+                indexer.add(url.clone(), String::from_utf8_lossy(bytes).into_owned());
+            }
+        }
+        indexer.finish()
+    }
+}
+
 /// Indexes what arrives in `inbox`, in the order of `urls`. If the sender goes away without
 /// [`Message::Finish`] (the build failed), it stops without building the index.
 fn index_in_order(
@@ -177,6 +200,30 @@ mod tests {
         assert_eq!(index(&reversed, &announced), forward);
         // Pages nobody announced are still indexed, after the announced ones, in URL order.
         assert_eq!(index(&reversed, &["/a/", "/b/"]), forward);
+    }
+
+    #[test]
+    fn a_plan_indexes_the_files_it_names() {
+        let plan = Plan {
+            language: "en".into(),
+            pages: vec![
+                ("/a/".into(), "a/index.html".into()),
+                ("/b/".into(), "b/index.html".into()),
+            ],
+        };
+        let a = page("Coding", "Medical coding work.");
+        let b = page("Systems", "Informatics systems.");
+        let files = plan
+            .index(|file| match file {
+                "a/index.html" => Some(a.as_bytes()),
+                "b/index.html" => Some(b.as_bytes()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(
+            files,
+            index(&[("/a/", a.clone()), ("/b/", b.clone())], &["/a/", "/b/"])
+        );
     }
 
     #[test]

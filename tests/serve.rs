@@ -453,6 +453,45 @@ fn after_the_edited_page_the_rest_of_the_site_follows() {
 }
 
 #[test]
+fn the_search_index_is_built_when_first_asked_for_and_again_after_an_edit() {
+    let site = Site::new();
+    with_extras(&site);
+    site.write(
+        "site.toml",
+        "title = \"Serve fixture\"\nbase_url = \"https://example.org\"\nbuild_search_index = true\n",
+    );
+    let server = site.serve(&[]);
+    let entry = server.get("/pagefind/pagefind-entry.json");
+    assert_eq!(entry.status, 200);
+    assert_eq!(
+        entry.header("content-type"),
+        Some("application/json; charset=utf-8")
+    );
+    assert!(entry.text().contains("\"page_count\""), "{}", entry.text());
+    assert_eq!(server.get("/pagefind/pagefind.js").status, 200);
+    assert_eq!(server.get("/pagefind/no-such-file.js").status, 404);
+    let count = |text: String| {
+        text.split("\"page_count\":").nth(1).map(|r| {
+            r.chars()
+                .take_while(char::is_ascii_digit)
+                .collect::<String>()
+        })
+    };
+    let before = count(entry.text());
+
+    let events = server.events();
+    events.wait_for("hello");
+    site.write(
+        "content/notes/third.md",
+        &page("Third", "A page the index did not have."),
+    );
+    events.wait_for("reload");
+    eventually("the index counts the new page", || {
+        count(server.get("/pagefind/pagefind-entry.json").text()) != before
+    });
+}
+
+#[test]
 fn an_error_shows_an_overlay_and_keeps_the_last_good_build() {
     let (site, server) = started();
     let events = server.events();

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::Request;
 use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
@@ -20,6 +21,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use super::overlay;
 use super::reload::{self, Hosts};
+use super::search::Search;
 use super::state::{Shared, Snapshot};
 
 /// What every handler sees.
@@ -27,6 +29,7 @@ use super::state::{Shared, Snapshot};
 pub struct App {
     pub shared: Arc<Shared>,
     pub hosts: Arc<Hosts>,
+    pub search: Arc<Search>,
 }
 
 pub fn router(app: App) -> Router {
@@ -156,9 +159,17 @@ async fn site(State(app): State<App>, method: Method, uri: Uri) -> Response {
     if snapshot.build == 0 {
         return first_build_failed(&app);
     }
+    // The search index is built when first asked for, so its files are not in the snapshot.
+    let indexed = |file: &str| snapshot.search.is_some() && file.starts_with("pagefind/");
     match route(uri.path(), uri.query(), |file| {
-        snapshot.files.contains_key(file)
+        snapshot.files.contains_key(file) || indexed(file)
     }) {
+        Route::File(file) if !snapshot.files.contains_key(&file) => {
+            match app.search.file(Arc::clone(&snapshot), &file).await {
+                Some(bytes) => typed(&file, bytes, StatusCode::OK),
+                None => file_response(&app, &snapshot, "404.html", StatusCode::NOT_FOUND),
+            }
+        }
         Route::File(file) => file_response(&app, &snapshot, &file, StatusCode::OK),
         Route::Redirect(to) => Redirect::permanent(&to).into_response(),
         Route::NotFound => file_response(&app, &snapshot, "404.html", StatusCode::NOT_FOUND),
@@ -172,15 +183,19 @@ fn file_response(app: &App, snapshot: &Snapshot, file: &str, status: StatusCode)
     let Some(bytes) = snapshot.files.get(file) else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
-    let content_type = content_type(file);
-    let body = if content_type.starts_with("text/html") {
+    let body = if content_type(file).starts_with("text/html") {
         inject(bytes, &reload::script_tag(&app.shared.tag(snapshot.build))).into()
     } else {
         bytes.clone()
     };
-    let content_type = HeaderValue::from_str(&content_type)
+    typed(file, body, status)
+}
+
+/// A response with `bytes` and the Content-Type for `file`.
+fn typed(file: &str, bytes: Bytes, status: StatusCode) -> Response {
+    let content_type = HeaderValue::from_str(&content_type(file))
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
-    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
+    (status, [(header::CONTENT_TYPE, content_type)], bytes).into_response()
 }
 
 /// No build has succeeded yet: every path shows the error, and reloads once it is fixed.

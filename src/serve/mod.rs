@@ -13,6 +13,7 @@ mod http;
 mod overlay;
 mod rebuild;
 mod reload;
+mod search;
 mod state;
 mod watch;
 
@@ -83,7 +84,12 @@ async fn serve(root: &Path, options: Options) -> Result<()> {
     let rebuilds = rebuild::run(builder, Arc::clone(&shared), watching, events);
     tokio::spawn(rebuilds);
     let hosts = Arc::new(reload::Hosts::new(options.bind, addr.port()));
-    let app = http::router(http::App { shared, hosts });
+    let search = Arc::default();
+    let app = http::router(http::App {
+        shared,
+        hosts,
+        search,
+    });
     axum::serve(listener, app)
         .await
         .context("the server stopped")
@@ -145,7 +151,7 @@ async fn first_build(builder: &Arc<Builder>, shared: &Shared) {
                 outcome.elapsed.as_millis()
             );
             // The build it replaces is the empty one.
-            let _ = shared.publish(built.files, false, None);
+            let _ = shared.publish(built, false, None);
         }
         Err(err) => rebuild::fail(shared, &err),
     }

@@ -229,7 +229,7 @@ fn show(shared: &Shared, batch: &Batch, outcome: Outcome) -> bool {
     let (rendered, total) = (outcome.rendered, outcome.total);
     match outcome.result {
         Ok(Update::Site { built, changed }) => {
-            let old = shared.publish(built.files, batch.css_only(), changed);
+            let old = shared.publish(built, batch.css_only(), changed);
             tokio::task::spawn_blocking(move || drop(old));
             println!(
                 "{}: rebuilt in {ms} ms, {rendered} of {total} pages re-rendered",

@@ -10,10 +10,15 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::body::Bytes;
 use tokio::sync::broadcast;
 
+use crate::pipeline::Built;
+use crate::search;
+
 /// One good build, whole. Requests hold an `Arc` of it, so a new build never tears a response.
 /// Files are reference-counted: a snapshot that changes a few pages shares all the others.
 pub struct Snapshot {
     pub files: BTreeMap<String, Bytes>,
+    /// The search index to build when a page asks for it, if the site has one.
+    pub search: Option<Arc<search::Plan>>,
     /// 1 for the first good build, 0 while there is none.
     pub build: u64,
 }
@@ -51,6 +56,7 @@ impl Shared {
         Shared {
             site: RwLock::new(Arc::new(Snapshot {
                 files: BTreeMap::new(),
+                search: None,
                 build: 0,
             })),
             error: Mutex::new(None),
@@ -88,22 +94,18 @@ impl Shared {
     #[must_use = "drop the old build where its freeing does not delay anything"]
     pub fn publish(
         &self,
-        files: BTreeMap<String, Vec<u8>>,
+        built: Built,
         css_only: bool,
         changed: Option<Vec<String>>,
     ) -> Arc<Snapshot> {
-        let files = files
-            .into_iter()
-            .map(|(k, v)| (k, Bytes::from(v)))
-            .collect();
-        self.swap(
-            |_| files,
-            if css_only {
-                Kind::Css
-            } else {
-                Kind::Pages(changed)
-            },
-        )
+        let files = built.files.into_iter().map(|(k, v)| (k, Bytes::from(v)));
+        let next = (files.collect(), built.search.map(Arc::new));
+        let kind = if css_only {
+            Kind::Css
+        } else {
+            Kind::Pages(changed)
+        };
+        self.swap(|_| next, kind)
     }
 
     /// Serves the current build with these files replaced, and reloads only their pages.
@@ -114,7 +116,7 @@ impl Shared {
             |old| {
                 let mut files = old.files.clone();
                 files.extend(pages.into_iter().map(|(k, v)| (k, Bytes::from(v))));
-                files
+                (files, old.search.clone())
             },
             Kind::Pages(Some(paths)),
         )
@@ -122,17 +124,19 @@ impl Shared {
 
     fn swap(
         &self,
-        files: impl FnOnce(&Snapshot) -> BTreeMap<String, Bytes>,
+        next: impl FnOnce(&Snapshot) -> (BTreeMap<String, Bytes>, Option<Arc<search::Plan>>),
         kind: Kind,
     ) -> Arc<Snapshot> {
         let (old, build) = {
             let mut site = self.site.write().unwrap_or_else(PoisonError::into_inner);
             let build = site.build + 1;
-            let files = files(&site);
-            (
-                std::mem::replace(&mut *site, Arc::new(Snapshot { files, build })),
+            let (files, search) = next(&site);
+            let snapshot = Snapshot {
+                files,
+                search,
                 build,
-            )
+            };
+            (std::mem::replace(&mut *site, Arc::new(snapshot)), build)
         };
         let had_error = self
             .error
@@ -177,8 +181,20 @@ pub fn url_path(file: &str) -> String {
 mod tests {
     use super::*;
 
-    fn files(text: &str) -> BTreeMap<String, Vec<u8>> {
-        BTreeMap::from([("index.html".to_string(), text.as_bytes().to_vec())])
+    fn files(text: &str) -> Built {
+        site(BTreeMap::from([(
+            "index.html".to_string(),
+            text.as_bytes().to_vec(),
+        )]))
+    }
+
+    fn site(files: BTreeMap<String, Vec<u8>>) -> Built {
+        Built {
+            files,
+            search: None,
+            pages: 1,
+            sections: 0,
+        }
     }
 
     #[test]
@@ -222,10 +238,12 @@ mod tests {
     #[test]
     fn pages_published_alone_join_the_served_build() {
         let shared = Shared::new();
-        let mut site = files("home");
-        site.insert("guide/x/index.html".into(), b"old x".to_vec());
-        site.insert("guide/y/index.html".into(), b"old y".to_vec());
-        let _ = shared.publish(site, false, None);
+        let mut home = files("home");
+        home.files
+            .insert("guide/x/index.html".into(), b"old x".to_vec());
+        home.files
+            .insert("guide/y/index.html".into(), b"old y".to_vec());
+        let _ = shared.publish(home, false, None);
         let mut rx = shared.subscribe();
         let _ = shared.publish_pages(vec![("guide/x/index.html".into(), b"new x".to_vec())]);
         let now = shared.snapshot();
