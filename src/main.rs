@@ -13,6 +13,7 @@ mod filters;
 mod fingerprint;
 mod frontmatter;
 mod fs;
+mod incremental;
 mod links;
 mod markdown;
 mod new;

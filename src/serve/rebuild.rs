@@ -17,7 +17,8 @@ use super::overlay;
 use super::state::Shared;
 use super::state::{self, Snapshot};
 use super::watch::{Events, Watching};
-use crate::pipeline::{self, Built, MarkdownCache, Model};
+use crate::incremental::{self, MarkdownCache, Model};
+use crate::pipeline::{self, Built};
 
 /// Builds the site, keeping rendered Markdown and what the last full build rendered its pages
 /// from, so an edit to a body re-renders that one page first.
@@ -83,7 +84,7 @@ impl Builder {
             let model = self.model.lock().unwrap_or_else(PoisonError::into_inner);
             let pages = model.as_ref().and_then(|model| {
                 panic::catch_unwind(AssertUnwindSafe(|| {
-                    pipeline::rerender(model, &mut cache, &self.options.root, &edited)
+                    incremental::rerender(model, &mut cache, &self.options.root, &edited)
                 }))
                 .ok()
                 .flatten()
