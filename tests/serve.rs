@@ -289,7 +289,7 @@ fn a_template_change_reloads_and_renders_everything() {
         .wait_for_line_after(before, PATIENCE, |l| l.contains("(template)"))
         .expect("a rebuild line");
     let counts: Vec<usize> = line
-        .rsplit(", ")
+        .rsplit("again for ")
         .next()
         .map(|tail| tail.split(' ').filter_map(|w| w.parse().ok()).collect())
         .unwrap_or_default();

@@ -233,7 +233,7 @@ fn show(shared: &Shared, batch: &Batch, outcome: Outcome) -> bool {
             let old = shared.publish(built, batch.css_only(), changed);
             tokio::task::spawn_blocking(move || drop(old));
             println!(
-                "{}: rebuilt in {ms} ms, {rendered} of {total} pages re-rendered",
+                "{}: rebuilt in {ms} ms (Markdown rendered again for {rendered} of {total} pages)",
                 batch.describe()
             );
             false
