@@ -8,7 +8,8 @@
 //! Besides the median and p95 latency it reports the median build time the server printed, so
 //! the rest (notify, the debounce windows, the event) can be told apart from rendering.
 //!
-//! Run with `cargo bench --bench serve_latency`. Set `DOCENT_BENCH_SAVES` to change the count.
+//! Run with `cargo bench --bench serve_latency`. Set `DOCENT_BENCH_SAVES` to change the count
+//! and `DOCENT_BENCH_GAP_MS` the pause between saves.
 
 #[path = "../tests/serve/support.rs"]
 mod support;
@@ -102,8 +103,9 @@ impl Save {
 }
 
 /// Saves `file` `saves` times, each time waiting for the event that answers the save, and
-/// prints the figures. Saves are 100 ms apart: at 10,000 pages that is sooner than the full
-/// build that follows a body save finishes, so each save also stops that build.
+/// prints the figures. Saves are `DOCENT_BENCH_GAP_MS` apart (100 ms unless set). A body
+/// save's follow-up full build starts once the files have been still for 250 ms, so with a
+/// longer gap, at 10,000 pages, the next save lands while it runs and has to stop it first.
 fn measure(root: &Path, file: &Path, save: Save, saves: usize) {
     let mut server = Server::start(root, &[]);
     let events = server.events();
@@ -133,7 +135,7 @@ fn measure(root: &Path, file: &Path, save: Save, saves: usize) {
         let line = server.wait_for_line_after(before, support::PATIENCE, |l| {
             l.contains(" changed (") && l.contains(": rebuilt in ")
         });
-        thread::sleep(Duration::from_millis(100));
+        thread::sleep(gap());
         if i >= 2 {
             latencies.push(latency);
             builds.extend(line.as_deref().and_then(build_ms));
@@ -152,6 +154,15 @@ fn measure(root: &Path, file: &Path, save: Save, saves: usize) {
         ms(p95),
         ms(median) - build as f64
     );
+}
+
+/// The pause between saves.
+fn gap() -> Duration {
+    let ms = std::env::var("DOCENT_BENCH_GAP_MS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100);
+    Duration::from_millis(ms)
 }
 
 fn build_ms(line: &str) -> Option<u64> {
