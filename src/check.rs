@@ -155,7 +155,7 @@ impl Report {
 pub fn run(root: &Path, drafts: bool) -> Result<Report> {
     let mut report = Report::default();
     let config = report.stage("config", as_diagnostics(pipeline::load_config(root, None)));
-    let (sources, problems) = discover::discover_partial(root)?;
+    let (sources, problems) = discover::discover_partial(root, None)?;
     report.add(Severity::Error, "file", problems);
     scan_text(&mut report, sources.markdown.iter().chain(&sources.data));
     let templates_ok = report

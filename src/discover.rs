@@ -4,6 +4,7 @@
 //! Text files are read here, in parallel, so later stages work on memory only.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use rayon::prelude::*;
@@ -51,8 +52,8 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-pub fn discover(root: &Path) -> Result<Result<Sources, Diagnostics>> {
-    let (sources, problems) = discover_partial(root)?;
+pub fn discover(root: &Path, stop: Option<&AtomicBool>) -> Result<Result<Sources, Diagnostics>> {
+    let (sources, problems) = discover_partial(root, stop)?;
     Ok(if problems.is_empty() {
         Ok(sources)
     } else {
@@ -62,7 +63,11 @@ pub fn discover(root: &Path) -> Result<Result<Sources, Diagnostics>> {
 
 /// Like [`discover`], but keeps every file it could read beside the problems it found, so
 /// `docent check` can go on checking the rest.
-pub fn discover_partial(root: &Path) -> Result<(Sources, Vec<Diagnostic>)> {
+/// Once `stop` is set, files not read yet are left out: the caller is giving the build up.
+pub fn discover_partial(
+    root: &Path,
+    stop: Option<&AtomicBool>,
+) -> Result<(Sources, Vec<Diagnostic>)> {
     let content = root.join("content");
     let mut markdown = Vec::new();
     let mut data = Vec::new();
@@ -87,6 +92,7 @@ pub fn discover_partial(root: &Path) -> Result<(Sources, Vec<Diagnostic>)> {
     let mut read = |files: Vec<(PathBuf, String)>| -> Result<Vec<SourceFile>> {
         let results: Vec<Result<std::result::Result<SourceFile, Diagnostic>>> = files
             .into_par_iter()
+            .filter(|_| !stop.is_some_and(|stop| stop.load(Ordering::Relaxed)))
             .map(|(path, rel)| {
                 let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
                 Ok(fs::read_text(&path, &shown)?.map(|text| SourceFile { shown, rel, text }))
@@ -185,7 +191,7 @@ mod tests {
     #[test]
     fn missing_content_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let err = discover(dir.path()).unwrap().unwrap_err();
+        let err = discover(dir.path(), None).unwrap().unwrap_err();
         assert!(err.0[0].message.contains("does not exist"));
     }
 
@@ -204,7 +210,7 @@ mod tests {
             std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
             std::fs::write(root.join(path), text).unwrap();
         }
-        let s = discover(root).unwrap().unwrap();
+        let s = discover(root, None).unwrap().unwrap();
         assert_eq!(s.markdown[0].rel, "_index.md");
         assert_eq!(s.data[0].rel, "faq.toml");
         assert_eq!(s.templates.len(), 1);

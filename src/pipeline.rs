@@ -114,8 +114,10 @@ fn render_into(
     keep: Option<&mut Option<Model>>,
 ) -> Result<Done> {
     let (config, config_text) = load_config(&options.root, options.base_url.as_deref())?;
-    let sources = discover::discover(&options.root)??;
+    let sources = discover::discover(&options.root, options.stop.as_deref())?;
+    // A stopped discovery leaves files out; it is not an error in the site.
     options.go_on()?;
+    let sources = sources?;
     let Loaded {
         templates,
         schemas,
@@ -155,7 +157,8 @@ fn render_into(
     let chosen = templates.choose(&site)?;
     let known = keep.is_some().then(|| Known::of(&site, &renders));
     site.release_sources();
-    let views = views::build(&site, renders, &config, bibliography);
+    let stop = options.stop.as_deref();
+    let views = views::build(&site, renders, &config, bibliography, stop);
     let globals = Globals {
         config: config_value(&config, &config_text, &site, &urls)?,
         data: data::table_to_value(&data.tree),
@@ -461,4 +464,28 @@ fn add_assets(emit: Emit, assets: &[discover::Asset]) -> Result<()> {
             Err(err) => err,
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stopped_build_gives_up_without_blaming_the_site() {
+        let stop = Arc::new(AtomicBool::new(true));
+        let options = Options {
+            root: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
+            base_url: None,
+            drafts: false,
+            search: false,
+            stop: Some(Arc::clone(&stop)),
+        };
+        let err = render(&options).err().expect("a stopped build fails");
+        assert!(err.is::<Stopped>(), "{err:#}");
+        stop.store(false, std::sync::atomic::Ordering::Relaxed);
+        assert!(
+            render(&options).is_ok(),
+            "the same options build once not stopped"
+        );
+    }
 }

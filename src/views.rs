@@ -4,6 +4,7 @@
 //! pointers, not content). A section's `pages` holds those same values.
 
 use std::sync::LazyLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -64,12 +65,14 @@ impl Urls<'_> {
 }
 
 /// Builds every view. It takes the rendered Markdown by value and frees each body once its view
-/// holds the resolved HTML, so the two copies never all exist at once.
+/// holds the resolved HTML, so the two copies never all exist at once. Once `stop` is set, the
+/// pages left get empty views: the caller is giving the build up.
 pub fn build(
     site: &Site,
     renders: Renders,
     config: &Config,
     sources: Option<&toml::Table>,
+    stop: Option<&AtomicBool>,
 ) -> Views {
     let urls = Urls {
         origin: config.origin(),
@@ -99,6 +102,9 @@ pub fn build(
         .into_par_iter()
         .enumerate()
         .map(|(i, rendered)| {
+            if stop.is_some_and(|stop| stop.load(Ordering::Relaxed)) {
+                return Value::none();
+            }
             let page = &site.pages[i];
             let ancestors = ancestors_of(site, Target::Page(i));
             let mut map = common(site, &page.meta, rendered, &urls, ancestors, sources);
