@@ -148,6 +148,14 @@ impl MarkdownCache {
         self.entries.clear();
     }
 
+    /// Takes in what `other` holds and this cache does not: bodies rendered while this cache
+    /// was away in a build.
+    pub fn absorb(&mut self, other: MarkdownCache) {
+        for (key, entry) in other.entries {
+            self.entries.entry(key).or_insert(entry);
+        }
+    }
+
     /// One body's Markdown, from the cache or rendered and kept.
     fn render_one(&mut self, body: &str) -> Rendered {
         let key = body_hash(body);

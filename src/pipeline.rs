@@ -20,6 +20,7 @@ use crate::render::{self, Globals};
 use crate::views::{self, Urls};
 use crate::{data, discover, fs, markdown, output, schema, search, site_files};
 
+#[derive(Clone)]
 pub struct Options {
     pub root: PathBuf,
     pub base_url: Option<String>,

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -24,8 +25,8 @@ use crate::pipeline::{self, Built};
 /// from, so an edit to a body re-renders that one page first.
 pub struct Builder {
     options: pipeline::Options,
-    cache: Mutex<MarkdownCache>,
-    model: Mutex<Option<Model>>,
+    cache: Arc<Mutex<MarkdownCache>>,
+    model: Arc<Mutex<Option<Model>>>,
     /// Stops a follow-up build when a newer change comes: the edit goes first.
     stop: Arc<AtomicBool>,
 }
@@ -58,8 +59,8 @@ impl Builder {
                 stop: Some(Arc::clone(&stop)),
                 ..options
             },
-            cache: Mutex::new(MarkdownCache::default()),
-            model: Mutex::new(None),
+            cache: Arc::default(),
+            model: Arc::default(),
             stop,
         }
     }
@@ -80,8 +81,8 @@ impl Builder {
     pub fn build(&self, batch: &Batch, served: &Snapshot) -> Outcome {
         let started = Instant::now();
         if let Some(edited) = batch.edited_bodies() {
-            let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-            let model = self.model.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut cache = lock(&self.cache);
+            let model = lock(&self.model);
             let pages = model.as_ref().and_then(|model| {
                 panic::catch_unwind(AssertUnwindSafe(|| {
                     incremental::rerender(model, &mut cache, &self.options.root, &edited)
@@ -113,37 +114,90 @@ impl Builder {
 
     /// Builds the whole site into memory. `fresh` renders every body again (templates or
     /// site.toml changed). A panic in the build is caught: the server must outlive any input.
+    ///
+    /// The build runs on a thread of its own, which takes the Markdown cache with it and gives
+    /// it back when done. Once [`Builder::stop`] is called this returns at once, as stopped,
+    /// and the thread winds down (and frees what it built) while the next change is answered.
     pub fn build_all(&self, fresh: bool) -> Outcome<Built> {
         let started = Instant::now();
-        let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut model = self.model.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut cache = std::mem::take(&mut *lock(&self.cache));
         if fresh {
             cache.clear();
         }
-        let mut kept = None;
-        let result = panic::catch_unwind(AssertUnwindSafe(|| {
-            pipeline::render_with(&self.options, Some(&mut cache), Some(&mut kept))
-        }))
-        .unwrap_or_else(|_| {
-            cache.clear();
-            Err(anyhow!(
-                "docent crashed while building; this is a bug. Undo the last change to go on"
-            ))
-        });
-        match &result {
-            Ok(_) => *model = kept,
-            // A stopped build changes nothing: the last full build is still the baseline.
-            Err(err) if err.is::<pipeline::Stopped>() => {}
-            // After a failed build the next edit builds everything, and reports again.
-            Err(_) => *model = None,
+        let (options, cache_slot, model_slot) = (
+            self.options.clone(),
+            Arc::clone(&self.cache),
+            Arc::clone(&self.model),
+        );
+        let (done, result) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("build".into())
+            .spawn(move || {
+                let mut kept = None;
+                let built = panic::catch_unwind(AssertUnwindSafe(|| {
+                    pipeline::render_with(&options, Some(&mut cache), Some(&mut kept))
+                }))
+                .unwrap_or_else(|_| {
+                    cache.clear();
+                    Err(anyhow!(
+                        "docent crashed while building; this is a bug. Undo the last change to go on"
+                    ))
+                });
+                let counts = (cache.rendered, cache.rendered + cache.reused);
+                {
+                    let mut slot = lock(&cache_slot);
+                    cache.absorb(std::mem::take(&mut *slot));
+                    *slot = cache;
+                }
+                match &built {
+                    Ok(_) => *lock(&model_slot) = kept,
+                    // A stopped build changes nothing: the last full build is still the baseline.
+                    Err(err) if err.is::<pipeline::Stopped>() => {}
+                    // After a failed build the next edit builds everything, and reports again.
+                    Err(_) => *lock(&model_slot) = None,
+                }
+                // Fails only when the build was given up, which is fine.
+                let _ = done.send((built, counts));
+            });
+        if let Err(err) = spawned {
+            return outcome(
+                Err(anyhow!("could not start a build: {err}")),
+                (0, 0),
+                started,
+            );
         }
-        Outcome {
-            result,
-            rendered: cache.rendered,
-            total: cache.rendered + cache.reused,
-            elapsed: started.elapsed(),
+        loop {
+            match result.recv_timeout(Duration::from_millis(1)) {
+                Ok((built, counts)) => return outcome(built, counts, started),
+                Err(RecvTimeoutError::Timeout) if self.stop.load(Ordering::Relaxed) => {
+                    return outcome(Err(pipeline::Stopped.into()), (0, 0), started);
+                }
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => {
+                    let err = anyhow!("the build stopped unexpectedly");
+                    return outcome(Err(err), (0, 0), started);
+                }
+            }
         }
     }
+}
+
+fn outcome(
+    result: Result<Built>,
+    (rendered, total): (usize, usize),
+    started: Instant,
+) -> Outcome<Built> {
+    Outcome {
+        result,
+        rendered,
+        total,
+        elapsed: started.elapsed(),
+    }
+}
+
+/// A lock, even after a panic elsewhere: what it guards is replaced whole, never left half made.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The URL paths of pages whose HTML differs between what is served and a new build.
