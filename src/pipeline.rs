@@ -172,7 +172,7 @@ fn render_into(
         chosen: &chosen,
         site: &site,
         urls: &urls,
-        stop: options.stop.as_deref(),
+        stop,
     };
     render::render_all(&job, &views, &globals, &|path, html| {
         if let Some(indexer) = &indexer {
