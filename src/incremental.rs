@@ -78,10 +78,7 @@ pub fn rerender(
     edited: &[&str],
 ) -> Option<Vec<(String, Vec<u8>)>> {
     let site = &model.site;
-    let urls = Urls {
-        origin: model.config.origin(),
-        base_path: model.config.base_path(),
-    };
+    let urls = Urls::of(&model.config);
     let anchors = |target| &model.known.get(target).1;
     edited
         .iter()

@@ -132,10 +132,7 @@ fn render_into(
         &sources.data,
     )?;
     options.go_on()?;
-    let urls = Urls {
-        origin: config.origin(),
-        base_path: config.base_path(),
-    };
+    let urls = Urls::of(&config);
     let pages = config.build_search_index.then(|| search::Plan {
         language: config.language.clone(),
         pages: search_pages(&site, &urls),
@@ -159,7 +156,7 @@ fn render_into(
     let known = keep.is_some().then(|| Known::of(&site, &renders));
     site.release_sources();
     let stop = options.stop.as_deref();
-    let views = views::build(&site, renders, &config, bibliography, stop);
+    let views = views::build(&site, renders, &urls, bibliography, stop);
     let globals = Globals {
         config: config_value(&config, &config_text, &site, &urls)?,
         data: data::table_to_value(&data.tree),

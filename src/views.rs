@@ -56,6 +56,14 @@ pub struct Urls<'a> {
 }
 
 impl Urls<'_> {
+    /// Where the site in `config` is served.
+    pub fn of(config: &Config) -> Urls<'_> {
+        Urls {
+            origin: config.origin(),
+            base_path: config.base_path(),
+        }
+    }
+
     pub fn path(&self, path: &str) -> String {
         format!("{}{path}", self.base_path)
     }
@@ -70,14 +78,10 @@ impl Urls<'_> {
 pub fn build(
     site: &Site,
     renders: Renders,
-    config: &Config,
+    urls: &Urls,
     sources: Option<&toml::Table>,
     stop: Option<&AtomicBool>,
 ) -> Views {
-    let urls = Urls {
-        origin: config.origin(),
-        base_path: config.base_path(),
-    };
     let mut position = vec![0; site.pages.len()];
     for section in &site.sections {
         for (n, &p) in section.pages.iter().enumerate() {
@@ -107,7 +111,7 @@ pub fn build(
             }
             let page = &site.pages[i];
             let ancestors = ancestors_of(site, Target::Page(i));
-            let mut map = common(site, &page.meta, rendered, &urls, ancestors, sources);
+            let mut map = common(site, &page.meta, rendered, urls, ancestors, sources);
             map.insert("slug".into(), Value::from(page.slug.as_str()));
             map.insert("authors".into(), Value::from(page.authors.clone()));
             map.insert(
@@ -140,7 +144,7 @@ pub fn build(
         .enumerate()
         .map(|(i, (section, rendered))| {
             let ancestors = ancestors_of(site, Target::Section(i));
-            let mut map = common(site, &section.meta, rendered, &urls, ancestors, sources);
+            let mut map = common(site, &section.meta, rendered, urls, ancestors, sources);
             map.insert(
                 "pages".into(),
                 Value::from(
