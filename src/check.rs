@@ -1,286 +1,138 @@
-//! `docent check`: every stage of a build except writing, collecting every finding instead of
-//! stopping at the first. Besides the build's own errors it looks for what a build lets
-//! through: pages nothing links to, sources nothing cites, links to files that do not exist,
-//! `<script>` in content, and placeholders left by `docent new`.
+//! `docent check`: the stages of a build, run with a report that collects every finding instead
+//! of stopping at the first, and nothing written. Besides the build's own errors, its lints look
+//! for what a build lets through: pages nothing links to, sources nothing cites, links to files
+//! that do not exist, `<script>` in content, and placeholders left by `docent new`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use anyhow::Result;
-use serde::Serialize;
-
-use crate::content::Site;
-use crate::discover::SourceFile;
-use crate::error::{Diagnostic, Diagnostics, display_path};
+use crate::config::Config;
+use crate::data;
+use crate::discover::{Asset, SourceFile, Sources};
+use crate::error::{Diagnostic, Failure};
 use crate::links::{self, Renders};
-use crate::pipeline::{self, Options};
-use crate::{content, data, discover, render, schema};
+use crate::memo::Memo;
+use crate::pipeline::{self, Memory, Options, Stop};
+use crate::report::{Report, Severity};
+use crate::site::{Site, Texts};
 
 /// The text `docent new` puts where the author has to write something.
-pub const PLACEHOLDER: &str = "TODO:";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-}
-
-#[derive(Debug)]
-pub struct Finding {
-    pub severity: Severity,
-    /// A stable name for the kind of finding, for CI scripts: `schema`, `link`, `orphan`, ...
-    pub code: &'static str,
-    pub diagnostic: Diagnostic,
-}
-
-#[derive(Debug, Default)]
-pub struct Report {
-    pub findings: Vec<Finding>,
-}
-
-impl Report {
-    fn add(
-        &mut self,
-        severity: Severity,
-        code: &'static str,
-        diagnostics: impl IntoIterator<Item = Diagnostic>,
-    ) {
-        self.findings
-            .extend(diagnostics.into_iter().map(|diagnostic| Finding {
-                severity,
-                code,
-                diagnostic,
-            }));
-    }
-
-    /// Keeps the value of a stage, or records its errors under `code`.
-    fn stage<T>(
-        &mut self,
-        code: &'static str,
-        result: std::result::Result<T, Diagnostics>,
-    ) -> Option<T> {
-        result
-            .map_err(|Diagnostics(ds)| self.add(Severity::Error, code, ds))
-            .ok()
-    }
-
-    pub fn errors(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count()
-    }
-
-    pub fn warnings(&self) -> usize {
-        self.findings.len() - self.errors()
-    }
-
-    fn sort(&mut self) {
-        self.findings.sort_by(|a, b| {
-            let key = |f: &Finding| {
-                (
-                    f.diagnostic.file.clone(),
-                    f.diagnostic.location.as_ref().map(|l| (l.line, l.column)),
-                    f.code,
-                )
-            };
-            key(a).cmp(&key(b))
-        });
-        self.findings
-            .dedup_by(|a, b| a.code == b.code && a.diagnostic == b.diagnostic);
-    }
-
-    pub fn to_text(&self) -> String {
-        let mut text = String::new();
-        for f in &self.findings {
-            let label = match f.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-            };
-            text.push_str(&f.diagnostic.labelled(&format!("{label}[{}]", f.code)));
-            text.push_str("\n\n");
-        }
-        let (e, w) = (self.errors(), self.warnings());
-        let s = |n: usize| if n == 1 { "" } else { "s" };
-        text.push_str(&format!(
-            "checked: {e} error{}, {w} warning{}\n",
-            s(e),
-            s(w)
-        ));
-        text
-    }
-
-    /// A stable JSON shape for CI: `{ "errors", "warnings", "findings": [...] }`.
-    pub fn to_json(&self) -> String {
-        #[derive(Serialize)]
-        struct Item<'a> {
-            severity: Severity,
-            code: &'a str,
-            file: String,
-            line: Option<usize>,
-            column: Option<usize>,
-            message: &'a str,
-            help: Option<&'a str>,
-        }
-        #[derive(Serialize)]
-        struct Out<'a> {
-            errors: usize,
-            warnings: usize,
-            findings: Vec<Item<'a>>,
-        }
-        let findings = self
-            .findings
-            .iter()
-            .map(|f| Item {
-                severity: f.severity,
-                code: f.code,
-                file: display_path(&f.diagnostic.file),
-                line: f.diagnostic.location.as_ref().map(|l| l.line),
-                column: f.diagnostic.location.as_ref().map(|l| l.column),
-                message: &f.diagnostic.message,
-                help: f.diagnostic.help.as_deref(),
-            })
-            .collect();
-        let out = Out {
-            errors: self.errors(),
-            warnings: self.warnings(),
-            findings,
-        };
-        serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
-    }
-}
+pub(crate) const PLACEHOLDER: &str = "TODO:";
 
 /// Checks the site at `root`. Only an I/O failure is an `Err`; problems in the site are findings.
-pub fn run(root: &Path, drafts: bool) -> Result<Report> {
-    let mut report = Report::default();
-    let config = report.stage("config", as_diagnostics(pipeline::load_config(root, None)));
-    let (sources, problems) = discover::discover_partial(root, None)?;
-    report.add(Severity::Error, "file", problems);
-    scan_text(&mut report, sources.markdown.iter().chain(&sources.data));
-    let templates_ok = report
-        .stage("template", render::load(sources.templates.clone()))
-        .is_some();
-    let data = report.stage("data", data::load(&sources.data));
-    let schemas = report.stage("schema", schema::load(root));
-    if let Some(schemas) = &schemas {
-        report.add(Severity::Error, "schema", schemas.check_data(&sources.data));
-    }
-    let title = config.as_ref().map_or("", |(c, _)| c.title.as_str());
-    let Some(site) = report.stage(
-        "content",
-        content::index(sources.markdown.clone(), drafts, title),
-    ) else {
-        return Ok(finish(report));
+pub(crate) fn run(root: &Path, drafts: bool) -> anyhow::Result<Report> {
+    let options = Options {
+        root: root.to_path_buf(),
+        base_url: None,
+        drafts,
     };
-    if let Some(schemas) = &schemas {
-        report.add(Severity::Error, "schema", schemas.check_pages(&site));
-    }
-    let renders = pipeline::render_markdown(&site);
-    let bibliography = data
-        .as_ref()
-        .and_then(|d| d.tree.get(links::SOURCES))
-        .and_then(|s| s.as_table());
-    report.stage("link", links::check(&site, &renders, bibliography));
-    let base_path = config.as_ref().map_or("", |(c, _)| c.base_path());
-    let known: BTreeSet<String> = sources
-        .assets
-        .iter()
-        .map(|a| a.rel.clone())
-        .chain(
-            site.pages
-                .iter()
-                .map(|p| &p.meta)
-                .chain(site.sections.iter().map(|s| &s.meta))
-                .map(|m| format!("{}index.html", m.path.trim_start_matches('/'))),
-        )
-        .collect();
-    missing_files(
-        &mut report,
-        markdown_pages(&site, &renders),
-        base_path,
-        |f| known.contains(f),
-    );
-    if let Some(data) = &data {
-        unused_sources(&mut report, &sources.data, &site, &renders, data);
-    }
-    if report.errors() == 0 && templates_ok {
-        let options = Options {
-            root: root.to_path_buf(),
-            base_url: None,
-            drafts,
-            search: false,
-            stop: None,
-        };
-        match pipeline::render(&options) {
-            Ok(built) => {
-                let outputs = site
-                    .pages
-                    .iter()
-                    .map(|p| &p.meta)
-                    .chain(site.sections.iter().map(|s| &s.meta))
-                    .filter_map(|m| {
-                        let html = built
-                            .files
-                            .get(&format!("{}index.html", m.path.trim_start_matches('/')))?;
-                        Some((&m.file, m.path.as_str(), std::str::from_utf8(html).ok()?))
-                    });
-                missing_files(&mut report, outputs, base_path, |f| {
-                    built.files.contains_key(f)
-                });
-                orphans(&mut report, &site, &built.files, base_path);
-            }
-            Err(err) => match err.downcast::<Diagnostics>() {
-                Ok(Diagnostics(ds)) => report.add(Severity::Error, "render", ds),
-                Err(err) => return Err(err),
-            },
+    let memory = Memory::default();
+    let mut report = Report::collecting();
+    let ran = pipeline::run(&options, &memory, &mut report, &mut Memo::none(), &Stop::default());
+    match ran {
+        Ok(ran) => {
+            let built = memory.into_built(ran.counts);
+            lint_output(&mut report, root, &ran.site, &built.files, &ran.base_path);
         }
+        // Every problem in the site is in the report already.
+        Err(Failure::Site(_) | Failure::Stopped) => {}
+        Err(Failure::Io(err)) => return Err(err),
     }
-    Ok(finish(report))
-}
-
-fn finish(mut report: Report) -> Report {
     report.sort();
-    report
+    Ok(report)
 }
 
-fn as_diagnostics<T>(result: Result<T>) -> std::result::Result<T, Diagnostics> {
-    result.map_err(|err| match err.downcast::<Diagnostics>() {
-        Ok(ds) => ds,
-        Err(err) => match err.downcast::<Diagnostic>() {
-            Ok(d) => d.into(),
-            Err(err) => Diagnostic::in_file(crate::config::FILE, err.to_string()).into(),
-        },
-    })
+/// Placeholders from `docent new`, found line by line in Markdown and data.
+pub(crate) fn placeholders(sources: &Sources) -> Vec<Diagnostic> {
+    scan(sources, |line| line.find(PLACEHOLDER).map(|c| (c, PLACEHOLDER.len())))
+        .into_iter()
+        .map(|(file, line, column, width)| {
+            Diagnostic::at_line(&file.shown, &file.text, line, column, width, "placeholder text is still here")
+                .with_help("replace it with real content before publishing")
+        })
+        .collect()
 }
 
-/// Placeholders from `docent new` and `<script>` tags, found line by line.
-fn scan_text<'a>(report: &mut Report, files: impl Iterator<Item = &'a SourceFile>) {
-    for file in files {
+/// `<script>` tags in Markdown and data.
+pub(crate) fn scripts(sources: &Sources) -> Vec<Diagnostic> {
+    scan(sources, |line| line.to_ascii_lowercase().find("<script").map(|c| (c, 7)))
+        .into_iter()
+        .map(|(file, line, column, width)| {
+            Diagnostic::at_line(&file.shown, &file.text, line, column, width, "`<script>` in content")
+                .with_help("scripts belong in templates/ or static/, where the theme can keep them safe and fast")
+        })
+        .collect()
+}
+
+/// Each (file, 1-based line, column, width) where `find` matches a line of Markdown or data.
+fn scan(
+    sources: &Sources,
+    find: impl Fn(&str) -> Option<(usize, usize)>,
+) -> Vec<(&SourceFile, usize, usize, usize)> {
+    let mut found = Vec::new();
+    for file in sources.markdown.iter().chain(&sources.data) {
         for (i, line) in file.text.lines().enumerate() {
-            if let Some(col) = line.find(PLACEHOLDER) {
-                let d = Diagnostic::at_line(
-                    &file.shown,
-                    &file.text,
-                    i + 1,
-                    col,
-                    PLACEHOLDER.len(),
-                    "placeholder text is still here",
-                )
-                .with_help("replace it with real content before publishing");
-                report.add(Severity::Error, "placeholder", [d]);
-            }
-            if let Some(col) = line.to_ascii_lowercase().find("<script") {
-                let d = Diagnostic::at_line(&file.shown, &file.text, i + 1, col, 7, "`<script>` in content")
-                    .with_help("scripts belong in templates/ or static/, where the theme can keep them safe and fast");
-                report.add(Severity::Warning, "script", [d]);
+            if let Some((column, width)) = find(line) {
+                found.push((file, i + 1, column, width));
             }
         }
     }
+    found
+}
+
+/// The lints on rendered Markdown: links and images to files the site does not have, and
+/// sources nothing cites. Only a collecting report runs them.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn lint_markdown(
+    report: &mut Report,
+    site: &Site,
+    texts: &Texts,
+    renders: &Renders,
+    assets: &[Asset],
+    config: &Config,
+    data: &data::Data,
+    data_files: &[SourceFile],
+) {
+    if !report.lints() {
+        return;
+    }
+    let known: BTreeSet<&str> = assets
+        .iter()
+        .map(|a| a.rel.as_str())
+        .chain(site.docs().map(|(_, doc)| doc.output.as_str()))
+        .collect();
+    let pages = renders.iter().map(|(id, rendered)| {
+        (&site[id].shown, texts.full(id), site[id].path.as_str(), rendered.html.as_str())
+    });
+    let found = missing_files(pages, config.base_path(), |f| known.contains(f));
+    report.lint(Severity::Error, "missing-file", found);
+    report.lint(Severity::Warning, "unused-source", unused_sources(site, renders, data, data_files));
+}
+
+/// The lints on the built site: links in the rendered pages to files it does not have, and
+/// pages that no other page links to.
+fn lint_output(
+    report: &mut Report,
+    root: &Path,
+    site: &Site,
+    files: &BTreeMap<String, Vec<u8>>,
+    base_path: &str,
+) {
+    let texts: Vec<String> = site
+        .docs()
+        .map(|(_, doc)| std::fs::read_to_string(root.join(&doc.shown)).unwrap_or_default())
+        .collect();
+    let pages = site.docs().zip(&texts).filter_map(|((_, doc), text)| {
+        let html = std::str::from_utf8(files.get(&doc.output)?).ok()?;
+        Some((&doc.shown, text.as_str(), doc.path.as_str(), html))
+    });
+    let found = missing_files(pages, base_path, |f| files.contains_key(f));
+    report.lint(Severity::Error, "missing-file", found);
+    report.lint(Severity::Warning, "orphan", orphans(site, files, base_path));
 }
 
 /// Pages that no other page of the built site links to, through content, templates or nav.
-fn orphans(report: &mut Report, site: &Site, files: &BTreeMap<String, Vec<u8>>, base_path: &str) {
+fn orphans(site: &Site, files: &BTreeMap<String, Vec<u8>>, base_path: &str) -> Vec<Diagnostic> {
     let mut linked = BTreeSet::new();
     for (output, bytes) in files.iter().filter(|(name, _)| name.ends_with(".html")) {
         let Ok(html) = std::str::from_utf8(bytes) else {
@@ -300,33 +152,29 @@ fn orphans(report: &mut Report, site: &Site, files: &BTreeMap<String, Vec<u8>>, 
             }
         }
     }
-    for page in &site.pages {
-        if !linked.contains(page.meta.path.trim_matches('/')) {
-            let d = Diagnostic::in_file(&page.meta.file.shown, "no other page links here")
-                .with_help(format!(
-                    "link to it with [text](@/{}), or add it to `nav` in site.toml",
-                    page.meta.file.rel
-                ));
-            report.add(Severity::Warning, "orphan", [d]);
-        }
-    }
+    site.pages()
+        .filter(|(_, doc, _)| !linked.contains(doc.path.trim_matches('/')))
+        .map(|(_, doc, _)| {
+            Diagnostic::in_file(&doc.shown, "no other page links here").with_help(format!(
+                "link to it with [text](@/{}), or add it to `nav` in site.toml",
+                doc.rel
+            ))
+        })
+        .collect()
 }
 
 /// Sources in sources.toml that no page cites and no data names in a `source`/`sources` key.
 fn unused_sources(
-    report: &mut Report,
-    files: &[SourceFile],
     site: &Site,
     renders: &Renders,
     data: &data::Data,
-) {
+    files: &[SourceFile],
+) -> Vec<Diagnostic> {
     let Some(sources) = data.tree.get(links::SOURCES).and_then(|s| s.as_table()) else {
-        return;
+        return Vec::new();
     };
     let mut cited: BTreeSet<String> = renders
-        .pages
-        .iter()
-        .chain(&renders.sections)
+        .values()
         .flat_map(|r| r.citations.iter().cloned())
         .collect();
     let mut tables: Vec<toml::Value> = data
@@ -335,41 +183,35 @@ fn unused_sources(
         .filter(|(k, _)| *k != links::SOURCES)
         .map(|(_, v)| v.clone())
         .collect();
-    tables.extend(
-        site.pages
-            .iter()
-            .map(|p| toml::Value::Table(p.meta.extra.clone())),
-    );
+    tables.extend(site.pages().map(|(_, doc, _)| toml::Value::Table(doc.extra.clone())));
     for table in &tables {
         collect_source_keys(table, &mut cited);
     }
     let file = files.iter().find(|f| f.rel == "sources.toml");
-    for key in sources.keys().filter(|k| !cited.contains(*k)) {
-        let d = match file.and_then(|f| {
-            f.text
-                .lines()
-                .position(|l| l.trim() == format!("[{key}]"))
-                .map(|i| (f, i))
-        }) {
-            Some((f, i)) => Diagnostic::at_line(
-                &f.shown,
-                &f.text,
-                i + 1,
-                0,
-                key.len() + 2,
-                format!("source `{key}` is never cited"),
-            ),
-            None => Diagnostic::in_file(
-                "content/data/sources.toml",
-                format!("source `{key}` is never cited"),
-            ),
-        };
-        report.add(
-            Severity::Warning,
-            "unused-source",
-            [d.with_help("cite it with [@key] where its facts are used, or remove it")],
-        );
-    }
+    sources
+        .keys()
+        .filter(|k| !cited.contains(*k))
+        .map(|key| {
+            let message = format!("source `{key}` is never cited");
+            let span = file.and_then(|f| table_header_span(&f.text, key).map(|span| (f, span)));
+            let d = match span {
+                Some((f, span)) => Diagnostic::at(&f.shown, &f.text, span, message),
+                None => Diagnostic::in_file("content/data/sources.toml", message),
+            };
+            d.with_help("cite it with [@key] where its facts are used, or remove it")
+        })
+        .collect()
+}
+
+/// The span of the `[key]` header of a top-level table, from the TOML parser's own spans.
+fn table_header_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let table = toml::de::DeTable::parse(text).ok()?;
+    let (name, _) = table.get_ref().iter().find(|(k, _)| k.get_ref() == key)?;
+    let span = name.span();
+    // `[key]`: the bracket before the name and the one after it.
+    let start = text[..span.start].rfind('[').unwrap_or(span.start);
+    let end = text[span.end..].find(']').map_or(span.end, |i| span.end + i + 1);
+    Some(start..end)
 }
 
 fn collect_source_keys(value: &toml::Value, out: &mut BTreeSet<String>) {
@@ -392,14 +234,15 @@ fn collect_source_keys(value: &toml::Value, out: &mut BTreeSet<String>) {
     }
 }
 
-/// Links and images in the built pages that point at files the site does not have.
+/// Links and images in pages (source file, its text, URL path, HTML) that point at files the
+/// site does not have.
 fn missing_files<'a>(
-    report: &mut Report,
-    pages: impl Iterator<Item = (&'a SourceFile, &'a str, &'a str)>,
+    pages: impl Iterator<Item = (&'a std::path::PathBuf, &'a str, &'a str, &'a str)>,
     base_path: &str,
     exists: impl Fn(&str) -> bool,
-) {
-    for (source, path, html) in pages {
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (shown, text, path, html) in pages {
         let dir = path.trim_matches('/');
         for reference in local_references(html) {
             let Some(target) = resolve(&reference, dir, base_path) else {
@@ -410,47 +253,20 @@ fn missing_files<'a>(
                 continue;
             }
             let message = format!("`{reference}` points at a file the site does not have");
-            let located = source
-                .text
+            let located = text
                 .lines()
                 .enumerate()
                 .find_map(|(i, l)| l.find(&reference).map(|c| (i, c)));
             let d = match located {
-                Some((i, c)) => Diagnostic::at_line(
-                    &source.shown,
-                    &source.text,
-                    i + 1,
-                    c,
-                    reference.len(),
-                    message,
-                ),
-                None => {
-                    Diagnostic::in_file(&source.shown, format!("{message} (in the rendered page)"))
+                Some((i, c)) => {
+                    Diagnostic::at_line(shown, text, i + 1, c, reference.len(), message)
                 }
+                None => Diagnostic::in_file(shown, format!("{message} (in the rendered page)")),
             };
-            report.add(
-                Severity::Error,
-                "missing-file",
-                [d.with_help("add the file to static/ or beside the page, or fix the path")],
-            );
+            found.push(d.with_help("add the file to static/ or beside the page, or fix the path"));
         }
     }
-}
-
-/// The pages' Markdown with the page each belongs to, for [`missing_files`].
-fn markdown_pages<'a>(
-    site: &'a Site,
-    renders: &'a Renders,
-) -> impl Iterator<Item = (&'a SourceFile, &'a str, &'a str)> {
-    let metas = site
-        .pages
-        .iter()
-        .map(|p| &p.meta)
-        .chain(site.sections.iter().map(|s| &s.meta));
-    let htmls = renders.pages.iter().chain(&renders.sections);
-    metas
-        .zip(htmls)
-        .map(|(m, r)| (&m.file, m.path.as_str(), r.html.as_str()))
+    found
 }
 
 /// Every `href` and `src` value that points inside the site.

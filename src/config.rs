@@ -91,6 +91,24 @@ impl Config {
     }
 }
 
+/// The span of the `url` of the `index`th `[[nav]]` item in site.toml's `text`, from the TOML
+/// parser's own spans: inside the quotes.
+pub(crate) fn nav_url_span(text: &str, index: usize) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let table = DeTable::parse(text).ok()?;
+    let (_, nav) = table.get_ref().iter().find(|(k, _)| k.get_ref() == "nav")?;
+    let DeValue::Array(items) = nav.get_ref() else {
+        return None;
+    };
+    let DeValue::Table(item) = items.get(index)?.get_ref() else {
+        return None;
+    };
+    let (_, url) = item.iter().find(|(k, _)| k.get_ref() == "url")?;
+    let span = url.span();
+    let quoted = text.get(span.clone())?.starts_with(['"', '\'']) && span.len() >= 2;
+    Some(if quoted { span.start + 1..span.end - 1 } else { span })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,154 +1,57 @@
-//! The site index: Markdown files become pages and sections with URLs, order and parents.
+//! Reading the site: Markdown files become the [`Site`] model, with URLs, output files, order
+//! and parents.
 //!
 //! Follows Zola's conventions: `content/x.md` is the page `/x/`, a folder's `_index.md` is a
 //! section, `content/x/index.md` is a page whose folder holds its assets.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::discover::SourceFile;
 use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::frontmatter::{self, PageFront, RawDate, SectionFront, Shared, SortBy, Split};
+use crate::site::{Doc, DocId, Kind, Page, Section, Site, Texts};
 use crate::slug;
 
-/// What a page and a section share: who they are and what they say.
-#[derive(Debug, Clone)]
-pub struct Meta {
-    pub file: SourceFile,
-    pub body_offset: usize,
-    pub title: String,
-    pub description: Option<String>,
-    pub date: Option<String>,
-    pub updated: Option<String>,
-    pub weight: Option<i64>,
-    pub template: Option<String>,
-    pub extra: toml::Table,
-    /// URL path from the site root, without the base path: `/careers/x/`.
-    pub path: String,
-    /// Output paths of the redirect pages for old URLs: `old/url/index.html`.
-    pub aliases: Vec<String>,
+/// A content file read on its own, before it knows its neighbours.
+struct Parsed {
+    text: String,
+    doc: Doc,
+    draft: bool,
 }
 
-impl Meta {
-    pub fn body(&self) -> &str {
-        &self.file.text[self.body_offset..]
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub meta: Meta,
-    pub slug: String,
-    pub authors: Vec<String>,
-    pub taxonomies: BTreeMap<String, Vec<String>>,
-    pub section: usize,
-}
-
-#[derive(Debug, Clone)]
-pub struct Section {
-    pub meta: Meta,
-    pub sort_by: SortBy,
-    pub page_template: Option<String>,
-    pub schema: Option<String>,
-    pub parent: Option<usize>,
-    /// Page indices in display order.
-    pub pages: Vec<usize>,
-    pub subsections: Vec<usize>,
-}
-
-/// A content file, by its path relative to content/.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    Page(usize),
-    Section(usize),
-}
-
-#[derive(Debug, Default)]
-pub struct Site {
-    pub pages: Vec<Page>,
-    pub sections: Vec<Section>,
-    pub by_file: HashMap<String, Target>,
-}
-
-impl Site {
-    pub fn meta(&self, target: Target) -> &Meta {
-        match target {
-            Target::Page(i) => &self.pages[i].meta,
-            Target::Section(i) => &self.sections[i].meta,
-        }
-    }
-
-    /// Section indices from the root down to (not including) the given section.
-    pub fn ancestors(&self, mut section: usize) -> Vec<usize> {
-        let mut chain = Vec::new();
-        while let Some(parent) = self.sections[section].parent {
-            chain.push(parent);
-            section = parent;
-        }
-        chain.reverse();
-        chain
-    }
-
-    /// Frees every source text. Once Markdown is rendered and links are checked nothing reads
-    /// them again, and on a large site they are a good share of the memory a build holds.
-    /// Afterwards [`Meta::body`] is empty.
-    pub fn release_sources(&mut self) {
-        let metas = self.pages.iter_mut().map(|p| &mut p.meta);
-        for meta in metas.chain(self.sections.iter_mut().map(|s| &mut s.meta)) {
-            meta.file.text = String::new();
-            meta.body_offset = 0;
-        }
-    }
-}
-
-enum Parsed {
-    Page(PageFront, Meta),
-    Section(SectionFront, Meta),
-}
-
-/// Builds the index from every Markdown file. Drafts are left out unless `drafts` is set.
-pub fn index(files: Vec<SourceFile>, drafts: bool, site_title: &str) -> Result<Site, Diagnostics> {
+/// Builds the model from every Markdown file, with each doc's text beside it. Drafts are left
+/// out unless `drafts` is set.
+pub(crate) fn index(
+    files: Vec<SourceFile>,
+    drafts: bool,
+    site_title: &str,
+) -> Result<(Site, Texts), Diagnostics> {
     let parsed = collect(
         files
             .into_iter()
             .map(parse)
             .map(|r| r.map_err(Diagnostics::from)),
     )?;
-    let mut site = Site::default();
-    let mut section_front = Vec::new();
-    let mut page_front = Vec::new();
-    let mut draft_dirs = Vec::new();
-    for item in parsed {
-        match item {
-            Parsed::Section(front, meta) if front.draft && !drafts => {
-                draft_dirs.push(format!("{}/", section_dir(&meta.file.rel)));
-            }
-            Parsed::Section(front, meta) => section_front.push((front, meta)),
-            Parsed::Page(front, meta) if drafts || !front.draft => page_front.push((front, meta)),
-            Parsed::Page(..) => {}
-        }
-    }
     // A draft section hides everything under it.
-    let in_draft = |meta: &Meta| {
-        draft_dirs
-            .iter()
-            .any(|d| meta.file.rel.starts_with(d.as_str()))
-    };
-    section_front.retain(|(_, meta)| !in_draft(meta));
-    page_front.retain(|(_, meta)| !in_draft(meta));
-    let dirs = add_sections(&mut site, section_front, site_title);
-    site.pages.reserve_exact(page_front.len());
-    let errors: Vec<Diagnostic> = page_front
-        .into_iter()
-        .filter_map(|(front, meta)| add_page(&mut site, &dirs, front, meta).err())
+    let draft_dirs: Vec<String> = parsed
+        .iter()
+        .filter(|p| p.draft && !drafts && p.doc.section().is_some())
+        .map(|p| format!("{}/", section_dir(&p.doc.rel)))
         .collect();
-    if !errors.is_empty() {
-        return Err(Diagnostics(errors));
-    }
+    let hidden = |p: &Parsed| {
+        (p.draft && !drafts) || draft_dirs.iter().any(|d| p.doc.rel.starts_with(d.as_str()))
+    };
+    let (sections, pages): (Vec<Parsed>, Vec<Parsed>) = parsed
+        .into_iter()
+        .filter(|p| !hidden(p))
+        .partition(|p| p.doc.section().is_some());
+    let mut docs = with_root(sections, site_title);
+    docs.extend(pages);
+    link_sections(&mut docs);
+    let (texts, docs): (Vec<String>, Vec<Doc>) = docs.into_iter().map(|p| (p.text, p.doc)).unzip();
+    let site = Site::new(docs);
     check_unique_urls(&site)?;
-    for i in 0..site.sections.len() {
-        order_pages(&mut site, i);
-    }
-    Ok(site)
+    Ok((site, Texts::new(texts)))
 }
 
 fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
@@ -156,9 +59,22 @@ fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
     if is_section {
         let front: SectionFront = frontmatter::parse(&file, &split)?;
+        let kind = Kind::Section(Section {
+            sort_by: front.sort_by,
+            page_template: front.page_template.clone(),
+            schema: front.schema.clone(),
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        });
         let path = section_path(&file.rel);
-        let meta = meta(file, &split, &front, path)?;
-        Ok(Parsed::Section(front, meta))
+        let draft = front.draft;
+        let doc = doc(&file, &split, &front, path, kind)?;
+        Ok(Parsed {
+            text: file.text,
+            doc,
+            draft,
+        })
     } else {
         let mut front: PageFront = frontmatter::parse(&file, &split)?;
         if front.date.is_none() {
@@ -168,31 +84,46 @@ fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
         }
         let slug = page_slug(&file, &split, front.slug.as_deref())?;
         let path = format!("{}{slug}/", dir_path(page_dir(&file.rel)));
-        let meta = meta(file, &split, &front, path)?;
-        Ok(Parsed::Page(front, meta))
+        let kind = Kind::Page(Page {
+            slug,
+            authors: std::mem::take(&mut front.authors),
+            taxonomies: std::mem::take(&mut front.taxonomies),
+            section: DocId(0), // set by `link_sections` once every section is known
+        });
+        let draft = front.draft;
+        let doc = doc(&file, &split, &front, path, kind)?;
+        Ok(Parsed {
+            text: file.text,
+            doc,
+            draft,
+        })
     }
 }
 
-/// The resolved fields pages and sections share, with their dates and aliases checked.
-fn meta(
-    file: SourceFile,
+/// The resolved doc, with its dates and aliases checked.
+fn doc(
+    file: &SourceFile,
     split: &Split,
     front: &impl Shared,
     path: String,
-) -> Result<Meta, Diagnostic> {
+    kind: Kind,
+) -> Result<Doc, Diagnostic> {
     let s = front.shared();
-    Ok(Meta {
-        date: dated(&file, split, "date", s.date)?,
-        updated: dated(&file, split, "updated", s.updated)?,
-        aliases: alias_outputs(&file, split, s.aliases)?,
+    Ok(Doc {
+        shown: file.shown.clone(),
+        rel: file.rel.clone(),
         body_offset: split.body_offset,
+        date: dated(file, split, "date", s.date)?,
+        updated: dated(file, split, "updated", s.updated)?,
+        aliases: alias_outputs(file, split, s.aliases)?,
         title: s.title.to_string(),
         description: s.description.clone(),
         weight: s.weight,
         template: s.template.clone(),
         extra: s.extra.clone(),
+        output: Doc::output_of(&path),
         path,
-        file,
+        kind,
     })
 }
 
@@ -344,74 +275,83 @@ fn dir_path(dir: &str) -> String {
     path
 }
 
-fn add_sections(
-    site: &mut Site,
-    fronts: Vec<(SectionFront, Meta)>,
-    site_title: &str,
-) -> BTreeMap<String, usize> {
-    let mut dirs = BTreeMap::new();
-    let has_root = fronts.iter().any(|(_, m)| m.file.rel == "_index.md");
-    let implicit_root = (!has_root).then(|| {
-        let file = SourceFile {
-            shown: "content/_index.md".into(),
-            rel: "_index.md".into(),
-            text: String::new(),
-        };
-        let meta = Meta {
-            file,
-            body_offset: 0,
-            title: site_title.to_string(),
-            description: None,
-            date: None,
-            updated: None,
-            weight: None,
-            template: None,
-            extra: toml::Table::new(),
-            path: "/".into(),
-            aliases: Vec::new(),
-        };
-        (
-            SectionFront {
+/// The sections with the root first: `content/_index.md`, or one made from the site's title.
+fn with_root(mut sections: Vec<Parsed>, site_title: &str) -> Vec<Parsed> {
+    match sections.iter().position(|p| p.doc.rel == "_index.md") {
+        Some(root) => {
+            let root = sections.remove(root);
+            sections.insert(0, root);
+        }
+        None => {
+            let doc = Doc {
+                shown: "content/_index.md".into(),
+                rel: "_index.md".into(),
+                body_offset: 0,
+                path: "/".into(),
+                output: Doc::output_of("/"),
                 title: site_title.to_string(),
                 description: None,
                 date: None,
                 updated: None,
-                draft: false,
                 weight: None,
                 template: None,
-                sort_by: SortBy::Weight,
-                page_template: None,
-                schema: None,
-                aliases: Vec::new(),
                 extra: toml::Table::new(),
-            },
-            meta,
-        )
-    });
-    for (front, meta) in implicit_root.into_iter().chain(fronts) {
-        dirs.insert(section_dir(&meta.file.rel).to_string(), site.sections.len());
-        site.by_file
-            .insert(meta.file.rel.clone(), Target::Section(site.sections.len()));
-        site.sections.push(Section {
-            meta,
-            sort_by: front.sort_by,
-            page_template: front.page_template,
-            schema: front.schema,
-            parent: None,
-            pages: Vec::new(),
-            subsections: Vec::new(),
-        });
-    }
-    // BTreeMap order puts parents before children, and siblings in name order.
-    for (dir, &i) in &dirs {
-        if dir.is_empty() {
-            continue;
+                aliases: Vec::new(),
+                kind: Kind::Section(Section {
+                    sort_by: SortBy::Weight,
+                    page_template: None,
+                    schema: None,
+                    parent: None,
+                    pages: Vec::new(),
+                    subsections: Vec::new(),
+                }),
+            };
+            let root = Parsed {
+                text: String::new(),
+                doc,
+                draft: false,
+            };
+            sections.insert(0, root);
         }
-        let parent = nearest_section(&dirs, parent_dir(dir));
-        site.sections[i].parent = Some(parent);
-        site.sections[parent].subsections.push(i);
     }
-    dirs
+    sections
+}
+
+/// Gives every section its parent, subsections and ordered pages, and every page its section.
+fn link_sections(docs: &mut [Parsed]) {
+    // BTreeMap order puts parents before children, and siblings in name order.
+    let dirs: BTreeMap<String, DocId> = docs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.doc.section().is_some())
+        .map(|(i, p)| (section_dir(&p.doc.rel).to_string(), DocId(i)))
+        .collect();
+    let mut children: Vec<(DocId, DocId)> = Vec::new();
+    for (dir, &id) in dirs.iter().filter(|(dir, _)| !dir.is_empty()) {
+        children.push((nearest_section(&dirs, parent_dir(dir)), id));
+    }
+    for (i, p) in docs.iter_mut().enumerate() {
+        if let Kind::Page(page) = &mut p.doc.kind {
+            page.section = nearest_section(&dirs, page_dir(&p.doc.rel));
+            children.push((page.section, DocId(i)));
+        }
+    }
+    for (parent, child) in children {
+        let is_page = docs[child.0].doc.page().is_some();
+        if let Kind::Section(section) = &mut docs[child.0].doc.kind {
+            section.parent = Some(parent);
+        }
+        if let Kind::Section(section) = &mut docs[parent.0].doc.kind {
+            if is_page {
+                section.pages.push(child);
+            } else {
+                section.subsections.push(child);
+            }
+        }
+    }
+    for i in 0..docs.len() {
+        order_pages(docs, i);
+    }
 }
 
 fn parent_dir(dir: &str) -> &str {
@@ -419,74 +359,39 @@ fn parent_dir(dir: &str) -> &str {
 }
 
 /// The section owning a folder: the folder's own, or the nearest ancestor's. The root always exists.
-fn nearest_section(dirs: &BTreeMap<String, usize>, mut dir: &str) -> usize {
+fn nearest_section(dirs: &BTreeMap<String, DocId>, mut dir: &str) -> DocId {
     loop {
-        if let Some(&i) = dirs.get(dir) {
-            return i;
+        if let Some(&id) = dirs.get(dir) {
+            return id;
         }
         if dir.is_empty() {
-            return 0;
+            return DocId(0);
         }
         dir = parent_dir(dir);
     }
 }
 
-fn add_page(
-    site: &mut Site,
-    dirs: &BTreeMap<String, usize>,
-    front: PageFront,
-    meta: Meta,
-) -> Result<(), Diagnostic> {
-    let dir = page_dir(&meta.file.rel);
-    let section = nearest_section(dirs, dir);
-    let slug = meta
-        .path
-        .trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let index = site.pages.len();
-    site.by_file
-        .insert(meta.file.rel.clone(), Target::Page(index));
-    site.sections[section].pages.push(index);
-    site.pages.push(Page {
-        meta,
-        slug,
-        authors: front.authors,
-        taxonomies: front.taxonomies,
-        section,
-    });
-    Ok(())
-}
-
 /// Two sources that would write the same URL are an error naming both.
 fn check_unique_urls(site: &Site) -> Result<(), Diagnostics> {
-    let mut seen: BTreeMap<String, &Meta> = BTreeMap::new();
+    let mut seen: BTreeMap<&str, &Doc> = BTreeMap::new();
     let mut errors = Vec::new();
-    let metas = site
-        .sections
-        .iter()
-        .map(|s| &s.meta)
-        .chain(site.pages.iter().map(|p| &p.meta));
-    for meta in metas {
-        let outputs = std::iter::once(format!("{}index.html", meta.path.trim_start_matches('/')))
-            .chain(meta.aliases.iter().cloned());
+    for (_, doc) in site.docs() {
+        let outputs = std::iter::once(&doc.output).chain(&doc.aliases);
         for output in outputs {
-            if let Some(first) = seen.get(&output) {
+            if let Some(first) = seen.get(output.as_str()) {
                 errors.push(
                     Diagnostic::in_file(
-                        &meta.file.shown,
+                        &doc.shown,
                         format!(
                             "this file and {} both map to /{}",
-                            crate::error::display_path(&first.file.shown),
+                            crate::error::display_path(&first.shown),
                             output.trim_end_matches("index.html")
                         ),
                     )
                     .with_help("give one of them a different `slug`, file name or alias"),
                 );
             } else {
-                seen.insert(output, meta);
+                seen.insert(output, doc);
             }
         }
     }
@@ -498,34 +403,32 @@ fn check_unique_urls(site: &Site) -> Result<(), Diagnostics> {
     .map(|_| ())
 }
 
-fn order_pages(site: &mut Site, section: usize) {
-    let pages = &site.pages;
-    let mut order = std::mem::take(&mut site.sections[section].pages);
-    let by_title = |i: &usize| {
-        (
-            pages[*i].meta.title.to_lowercase(),
-            pages[*i].meta.file.rel.clone(),
-        )
+/// Puts a section's pages in the order its `sort_by` asks for.
+fn order_pages(docs: &mut [Parsed], section: usize) {
+    let Kind::Section(s) = &mut docs[section].doc.kind else {
+        return;
     };
-    match site.sections[section].sort_by {
-        SortBy::Weight => order.sort_by_key(|i| {
-            (
-                pages[*i].meta.weight.is_none(),
-                pages[*i].meta.weight,
-                by_title(i),
-            )
+    let (sort_by, mut order) = (s.sort_by, std::mem::take(&mut s.pages));
+    let doc = |id: &DocId| &docs[id.0].doc;
+    let by_title = |id: &DocId| (doc(id).title.to_lowercase(), doc(id).rel.clone());
+    match sort_by {
+        SortBy::Weight => order.sort_by_key(|id| {
+            let weight = doc(id).weight;
+            (weight.is_none(), weight, by_title(id))
         }),
         SortBy::Title => order.sort_by_key(by_title),
         SortBy::Date => order.sort_by(|a, b| {
-            let (da, db) = (&pages[*a].meta.date, &pages[*b].meta.date);
+            let (da, db) = (&doc(a).date, &doc(b).date);
             db.is_some()
                 .cmp(&da.is_some())
                 .then(db.cmp(da))
                 .then(by_title(a).cmp(&by_title(b)))
         }),
-        SortBy::None => order.sort_by_key(|i| pages[*i].meta.file.rel.clone()),
+        SortBy::None => order.sort_by_key(|id| doc(id).rel.clone()),
     }
-    site.sections[section].pages = order;
+    if let Kind::Section(s) = &mut docs[section].doc.kind {
+        s.pages = order;
+    }
 }
 
 #[cfg(test)]
@@ -546,10 +449,16 @@ mod tests {
             false,
             "Site",
         )
+        .map(|(site, _)| site)
     }
 
     fn path(site: &Site, rel: &str) -> String {
-        site.meta(site.by_file[rel]).path.clone()
+        site[site.lookup(rel).unwrap()].path.clone()
+    }
+
+    fn titles(site: &Site, section: DocId) -> Vec<&str> {
+        let pages = &site[section].section().unwrap().pages;
+        pages.iter().map(|&id| site[id].title.as_str()).collect()
     }
 
     #[test]
@@ -581,12 +490,12 @@ mod tests {
             ("a/b/p.md", "title = \"P\""),
         ])
         .unwrap();
-        assert_eq!(s.sections[0].meta.path, "/");
-        let Target::Section(b) = s.by_file["a/b/_index.md"] else {
-            panic!()
-        };
+        assert_eq!(s[DocId(0)].path, "/");
+        let b = s.lookup("a/b/_index.md").unwrap();
         assert_eq!(s.ancestors(b).len(), 2);
-        assert_eq!(s.sections[b].pages.len(), 1);
+        assert_eq!(s[b].section().unwrap().pages.len(), 1);
+        let p = s.lookup("a/b/p.md").unwrap();
+        assert_eq!(s.ancestors(p), [DocId(0), s.lookup("a/_index.md").unwrap(), b]);
     }
 
     #[test]
@@ -596,12 +505,12 @@ mod tests {
             ("blog/2024-13-01-x.md", "title = \"X\""),
         ])
         .unwrap();
-        let launch = &s.pages[0].meta;
+        let launch = &s[s.lookup("blog/2024-05-01-launch.md").unwrap()];
         assert_eq!(
             (launch.path.as_str(), launch.date.as_deref()),
             ("/blog/launch/", Some("2024-05-01"))
         );
-        assert_eq!(s.pages[1].meta.path, "/blog/2024-13-01-x/");
+        assert_eq!(path(&s, "blog/2024-13-01-x.md"), "/blog/2024-13-01-x/");
     }
 
     #[test]
@@ -611,7 +520,7 @@ mod tests {
             ("b.md", "title = \"B\""),
         ])
         .unwrap();
-        assert_eq!(s.pages.len(), 1);
+        assert_eq!(s.count_pages(), 1);
     }
 
     #[test]
@@ -623,12 +532,7 @@ mod tests {
             ("c.md", "title = \"C\""),
         ])
         .unwrap();
-        let titles: Vec<_> = s.sections[0]
-            .pages
-            .iter()
-            .map(|&i| s.pages[i].meta.title.as_str())
-            .collect();
-        assert_eq!(titles, ["B", "A", "C"]);
+        assert_eq!(titles(&s, DocId(0)), ["B", "A", "C"]);
 
         let s = site(&[
             ("a.md", "title = \"A\"\nweight = 2"),
@@ -636,12 +540,7 @@ mod tests {
             ("c.md", "title = \"C\"\nweight = 1"),
         ])
         .unwrap();
-        let titles: Vec<_> = s.sections[0]
-            .pages
-            .iter()
-            .map(|&i| s.pages[i].meta.title.as_str())
-            .collect();
-        assert_eq!(titles, ["C", "A", "B"]);
+        assert_eq!(titles(&s, DocId(0)), ["C", "A", "B"]);
     }
 
     #[test]

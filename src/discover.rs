@@ -4,14 +4,14 @@
 //! Text files are read here, in parallel, so later stages work on memory only.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::Result;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::Diagnostic;
 use crate::fs;
+use crate::pipeline::Stop;
 
 /// A text source: its path as shown to the author (`content/careers/x.md`), its path relative
 /// to its folder with forward slashes (`careers/x.md`), and its text.
@@ -52,22 +52,10 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-pub fn discover(root: &Path, stop: Option<&AtomicBool>) -> Result<Result<Sources, Diagnostics>> {
-    let (sources, problems) = discover_partial(root, stop)?;
-    Ok(if problems.is_empty() {
-        Ok(sources)
-    } else {
-        Err(Diagnostics(problems))
-    })
-}
-
-/// Like [`discover`], but keeps every file it could read beside the problems it found, so
-/// `docent check` can go on checking the rest.
-/// Once `stop` is set, files not read yet are left out: the caller is giving the build up.
-pub fn discover_partial(
-    root: &Path,
-    stop: Option<&AtomicBool>,
-) -> Result<(Sources, Vec<Diagnostic>)> {
+/// Every source file it could read, beside the problems it found (unreadable text, no
+/// content), so `docent check` can go on checking the rest. Once `stop` is set, files not read
+/// yet are left out: the caller is giving the run up. An `Err` is an I/O failure.
+pub(crate) fn discover(root: &Path, stop: &Stop) -> Result<(Sources, Vec<Diagnostic>)> {
     let content = root.join("content");
     let mut markdown = Vec::new();
     let mut data = Vec::new();
@@ -92,7 +80,7 @@ pub fn discover_partial(
     let mut read = |files: Vec<(PathBuf, String)>| -> Result<Vec<SourceFile>> {
         let results: Vec<Result<std::result::Result<SourceFile, Diagnostic>>> = files
             .into_par_iter()
-            .filter(|_| !stop.is_some_and(|stop| stop.load(Ordering::Relaxed)))
+            .filter(|_| !stop.is_set())
             .map(|(path, rel)| {
                 let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
                 Ok(fs::read_text(&path, &shown)?.map(|text| SourceFile { shown, rel, text }))
@@ -191,8 +179,8 @@ mod tests {
     #[test]
     fn missing_content_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let err = discover(dir.path(), None).unwrap().unwrap_err();
-        assert!(err.0[0].message.contains("does not exist"));
+        let (_, problems) = discover(dir.path(), &Stop::default()).unwrap();
+        assert!(problems[0].message.contains("does not exist"));
     }
 
     #[test]
@@ -210,7 +198,8 @@ mod tests {
             std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
             std::fs::write(root.join(path), text).unwrap();
         }
-        let s = discover(root, None).unwrap().unwrap();
+        let (s, problems) = discover(root, &Stop::default()).unwrap();
+        assert!(problems.is_empty());
         assert_eq!(s.markdown[0].rel, "_index.md");
         assert_eq!(s.data[0].rel, "faq.toml");
         assert_eq!(s.templates.len(), 1);

@@ -195,11 +195,60 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
+/// Why a build did not finish. Bad input and a failing machine are told apart by type, so
+/// nothing downcasts errors to decide what to do.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The site has problems: every located one that the failing stage found.
+    Site(Diagnostics),
+    /// The machine failed: a file could not be read or written, a thread would not start.
+    Io(anyhow::Error),
+    /// A newer change asked for a newer build (`docent serve`); nothing is wrong.
+    Stopped,
+}
+
+/// What a stage of the pipeline returns.
+pub(crate) type Result<T> = std::result::Result<T, Failure>;
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Site(diagnostics) => write!(f, "{diagnostics}"),
+            Failure::Io(err) => {
+                write!(f, "error: {err}")?;
+                for cause in err.chain().skip(1) {
+                    write!(f, "\n  caused by: {cause}")?;
+                }
+                Ok(())
+            }
+            Failure::Stopped => f.write_str("the build was stopped for a newer one"),
+        }
+    }
+}
+
+impl From<Diagnostics> for Failure {
+    fn from(diagnostics: Diagnostics) -> Self {
+        Failure::Site(diagnostics)
+    }
+}
+
+impl From<Diagnostic> for Failure {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Failure::Site(diagnostic.into())
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(err: anyhow::Error) -> Self {
+        Failure::Io(err)
+    }
+}
+
 /// Collects the results of a stage: all the values if every item succeeded, otherwise every
 /// diagnostic from every item, sorted by file and position so the report is stable.
 pub fn collect<T>(
-    results: impl IntoIterator<Item = Result<T, Diagnostics>>,
-) -> Result<Vec<T>, Diagnostics> {
+    results: impl IntoIterator<Item = std::result::Result<T, Diagnostics>>,
+) -> std::result::Result<Vec<T>, Diagnostics> {
     let mut values = Vec::new();
     let mut errors = Vec::new();
     for result in results {

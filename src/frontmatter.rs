@@ -2,6 +2,7 @@
 //! types. These are what serde read; `content` turns them into resolved pages and sections.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Deserialize;
 
@@ -27,8 +28,12 @@ impl Split {
     }
 }
 
-pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
-    let text = file.text.as_str();
+pub(crate) fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
+    split_text(&file.shown, &file.text)
+}
+
+/// [`split`] for a text whose errors are reported against `shown`.
+pub(crate) fn split_text(shown: &Path, text: &str) -> Result<Split, Diagnostic> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lines = line_spans(text, start);
     let first = lines.next().map(|(s, e)| (s, &text[s..e]));
@@ -36,7 +41,7 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
         Some((_, line)) if line.trim_end() == FENCE => {}
         Some((s, line)) if line.trim_end() == "---" => {
             return Err(Diagnostic::at(
-                &file.shown,
+                shown,
                 text,
                 s..s + 3,
                 "YAML front matter is not supported",
@@ -44,7 +49,7 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
             .with_help("docent reads TOML front matter between `+++` lines"));
         }
         _ => {
-            return Err(Diagnostic::at(&file.shown, text, start..start, "missing front matter")
+            return Err(Diagnostic::at(shown, text, start..start, "missing front matter")
                 .with_help("start the file with a `+++` line, then `title = \"...\"`, then another `+++` line"));
         }
     }
@@ -60,7 +65,7 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
         }
     }
     Err(Diagnostic::at(
-        &file.shown,
+        shown,
         text,
         start..start + 3,
         "unterminated front matter",
@@ -207,6 +212,24 @@ pub fn parse<T: for<'de> Deserialize<'de>>(
         split.front_offset,
         split.front(&file.text),
     )
+}
+
+/// The byte span, in the whole file `text`, of a top-level front-matter key's value, from the
+/// TOML parser's own spans. A string's span is its text, inside the quotes.
+pub(crate) fn value_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let split = split_text(Path::new(""), text).ok()?;
+    let table = toml::de::DeTable::parse(split.front(text)).ok()?;
+    let (_, value) = table.get_ref().iter().find(|(k, _)| k.get_ref() == key)?;
+    let span = value.span();
+    let quoted = matches!(value.get_ref(), toml::de::DeValue::String(_))
+        && span.len() >= 2
+        && text[split.front_offset + span.start..].starts_with(['"', '\'']);
+    let inner = if quoted {
+        span.start + 1..span.end - 1
+    } else {
+        span
+    };
+    Some(inner.start + split.front_offset..inner.end + split.front_offset)
 }
 
 /// The 1-based line of `key = ...` in the front matter, for errors about a key's value.

@@ -4,67 +4,46 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use crate::content::{Meta, Site, Target};
 use crate::error::{Diagnostic, Diagnostics, collect, did_you_mean};
 use crate::markdown::Rendered;
+use crate::site::{Doc, DocId, PerDoc, Site, Texts};
 
 /// The data file that citations are checked against, and its name in the data tree.
-pub const SOURCES: &str = "sources";
+pub(crate) const SOURCES: &str = "sources";
 
-/// Every rendered body, beside the page or section it belongs to.
-pub struct Renders {
-    pub pages: Vec<Rendered>,
-    pub sections: Vec<Rendered>,
-}
-
-impl Renders {
-    pub fn get(&self, target: Target) -> &Rendered {
-        match target {
-            Target::Page(i) => &self.pages[i],
-            Target::Section(i) => &self.sections[i],
-        }
-    }
-}
+/// Every rendered body, by doc.
+pub(crate) type Renders = PerDoc<Rendered>;
 
 /// Checks every link, anchor and citation in the site, reporting all broken ones.
-pub fn check(
+pub(crate) fn check(
     site: &Site,
+    texts: &Texts,
     renders: &Renders,
     sources: Option<&toml::Table>,
 ) -> Result<(), Diagnostics> {
-    let docs = site
-        .sections
-        .iter()
-        .map(|s| &s.meta)
-        .zip(&renders.sections)
-        .chain(site.pages.iter().map(|p| &p.meta).zip(&renders.pages));
-    let anchors = |target| &renders.get(target).anchors;
-    let results =
-        docs.flat_map(|(meta, rendered)| check_one(site, meta, rendered, &anchors, sources));
+    let anchors = |target| &renders[target].anchors;
+    let results = renders.iter().flat_map(|(id, rendered)| {
+        check_one(&site[id], texts.full(id), rendered, site, &anchors, sources)
+    });
     collect(results.map(|r| r.map_err(Diagnostics::from))).map(|_| ())
 }
 
 /// Checks one body's links, anchors and citations; `anchors` gives any target's anchor ids.
-pub fn check_one<'s>(
-    site: &Site,
-    meta: &Meta,
+pub(crate) fn check_one<'s>(
+    doc: &Doc,
+    text: &str,
     rendered: &Rendered,
-    anchors: &dyn Fn(Target) -> &'s HashSet<String>,
+    site: &Site,
+    anchors: &dyn Fn(DocId) -> &'s HashSet<String>,
     sources: Option<&toml::Table>,
 ) -> Vec<Result<(), Diagnostic>> {
     let links = rendered.links.iter().map(move |link| {
         let at = |message: String| {
-            Diagnostic::at(
-                &meta.file.shown,
-                &meta.file.text,
-                shift(meta, &link.span),
-                message,
-            )
+            Diagnostic::at(&doc.shown, text, shift(doc, &link.span), message)
         };
-        let Some(&target) = site.by_file.get(link.target.as_str()) else {
+        let Some(target) = site.lookup(&link.target) else {
             let d = at(format!("broken link: no content file `{}`", link.target));
-            let files = site.by_file.keys().map(String::as_str);
-            return Err(match did_you_mean(&link.target, files) {
+            return Err(match did_you_mean(&link.target, site.files()) {
                 Some(close) => d.with_help(format!("did you mean `@/{close}`?")),
                 None => {
                     d.with_help("`@/` paths are relative to content/, like `@/careers/_index.md`")
@@ -92,14 +71,14 @@ pub fn check_one<'s>(
             return Ok(());
         }
         if cite.key.is_empty() {
-            let span = shift(meta, &cite.span);
-            return Err(Diagnostic::at(&meta.file.shown, &meta.file.text, span, "empty citation")
+            let span = shift(doc, &cite.span);
+            return Err(Diagnostic::at(&doc.shown, text, span, "empty citation")
                 .with_help("write a source key after `@`, like `[@uc-online]`, or `\\[@]` for literal text"));
         }
         let d = Diagnostic::at(
-            &meta.file.shown,
-            &meta.file.text,
-            shift(meta, &cite.span),
+            &doc.shown,
+            text,
+            shift(doc, &cite.span),
             format!("unknown citation key `{}`", cite.key),
         );
         Err(match sources {
@@ -117,8 +96,8 @@ pub fn check_one<'s>(
     links.chain(citations).collect()
 }
 
-fn shift(meta: &Meta, span: &std::ops::Range<usize>) -> std::ops::Range<usize> {
-    span.start + meta.body_offset..span.end + meta.body_offset
+fn shift(doc: &Doc, span: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+    span.start + doc.body_offset..span.end + doc.body_offset
 }
 
 /// Replaces each `href="@/path#anchor"` with the target's URL. Links were checked already, so
@@ -138,10 +117,10 @@ pub fn resolve_hrefs<'a>(html: &'a str, site: &Site, base_path: &str) -> Cow<'a,
             Some((p, a)) => (p, Some(a)),
             None => (&rest[2..end], None),
         };
-        match site.by_file.get(path) {
-            Some(&target) => {
+        match site.lookup(path) {
+            Some(target) => {
                 out.push_str(base_path);
-                out.push_str(&site.meta(target).path);
+                out.push_str(&site[target].path);
                 if let Some(anchor) = anchor {
                     out.push('#');
                     out.push_str(anchor);
@@ -162,36 +141,28 @@ mod tests {
     use crate::discover::SourceFile;
     use crate::markdown;
 
-    fn build(files: &[(&str, &str)]) -> (Site, Renders) {
+    fn build(files: &[(&str, &str)]) -> (Site, Texts, Renders) {
         let files = files.iter().map(|(rel, body)| SourceFile {
             shown: format!("content/{rel}").into(),
             rel: rel.to_string(),
             text: format!("+++\ntitle = \"T\"\n+++\n{body}"),
         });
-        let site = content::index(files.collect(), false, "S").unwrap();
-        let renders = Renders {
-            pages: site
-                .pages
-                .iter()
-                .map(|p| markdown::render(p.meta.body()))
-                .collect(),
-            sections: site
-                .sections
-                .iter()
-                .map(|s| markdown::render(s.meta.body()))
-                .collect(),
-        };
-        (site, renders)
+        let (site, texts) = content::index(files.collect(), false, "S").unwrap();
+        let renders = site
+            .ids()
+            .map(|id| markdown::render(texts.body(&site, id)))
+            .collect();
+        (site, texts, PerDoc::from_vec(renders))
     }
 
     #[test]
     fn good_links_resolve_with_the_base_path() {
-        let (site, renders) = build(&[
+        let (site, texts, renders) = build(&[
             ("a.md", "## Pay\n"),
             ("b.md", "[x](@/a.md#pay) [y](@/_index.md)"),
         ]);
-        check(&site, &renders, None).unwrap();
-        let html = &renders.get(site.by_file["b.md"]).html;
+        check(&site, &texts, &renders, None).unwrap();
+        let html = &renders[site.lookup("b.md").unwrap()].html;
         let resolved = resolve_hrefs(html, &site, "/guide");
         assert!(resolved.contains("href=\"/guide/a/#pay\""), "{resolved}");
         assert!(resolved.contains("href=\"/guide/\""));
@@ -199,11 +170,11 @@ mod tests {
 
     #[test]
     fn broken_links_and_anchors_are_located() {
-        let (site, renders) = build(&[
+        let (site, texts, renders) = build(&[
             ("a.md", "## Pay\n"),
             ("b.md", "\n[x](@/a.md#pya)\n[y](@/c.md)\n"),
         ]);
-        let err = check(&site, &renders, None).unwrap_err();
+        let err = check(&site, &texts, &renders, None).unwrap_err();
         assert_eq!(err.0.len(), 2);
         assert_eq!(err.0[0].location.as_ref().unwrap().line, 5);
         assert_eq!(err.0[0].help.as_deref(), Some("did you mean `#pay`?"));
@@ -212,9 +183,9 @@ mod tests {
 
     #[test]
     fn unknown_citations_get_a_suggestion() {
-        let (site, renders) = build(&[("a.md", "Fact [@bls-2024].")]);
+        let (site, texts, renders) = build(&[("a.md", "Fact [@bls-2024].")]);
         let sources: toml::Table = toml::from_str("[bls-2023]\ntitle = \"B\"").unwrap();
-        let err = check(&site, &renders, Some(&sources)).unwrap_err();
+        let err = check(&site, &texts, &renders, Some(&sources)).unwrap_err();
         assert_eq!(err.0[0].message, "unknown citation key `bls-2024`");
         assert_eq!(
             err.0[0].help.as_deref(),

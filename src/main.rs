@@ -2,6 +2,7 @@
 //!
 //! This file parses the command line, runs the command, and reports any error once, at the top.
 
+mod build;
 mod check;
 mod cli;
 mod config;
@@ -13,18 +14,21 @@ mod filters;
 mod fingerprint;
 mod frontmatter;
 mod fs;
-mod incremental;
 mod links;
 mod markdown;
+mod memo;
 mod new;
 mod output;
 mod pipeline;
 mod render;
+mod report;
 mod schema;
 mod search;
 mod serve;
+mod site;
 mod site_files;
 mod slug;
+mod templates;
 mod tomlfile;
 mod views;
 
@@ -34,7 +38,7 @@ use std::time::Instant;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, Format};
-use crate::error::{Diagnostic, Diagnostics};
+use crate::error::Failure;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -59,15 +63,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 root: cli.root.clone(),
                 base_url,
                 drafts,
-                search: true,
-                stop: None,
             };
             let out = if output_dir.is_absolute() {
                 output_dir
             } else {
                 cli.root.join(output_dir)
             };
-            let summary = pipeline::build(&options, &out)?;
+            let summary = build::build(&options, &out).map_err(Reported::from)?;
             let note = if summary.up_to_date {
                 " (no input changed)"
             } else {
@@ -75,8 +77,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             println!(
                 "built {}, {}; wrote {}, removed {} in {} ms{note}",
-                plural(summary.pages, "page"),
-                plural(summary.sections, "section"),
+                plural(summary.counts.pages, "page"),
+                plural(summary.counts.sections, "section"),
                 plural(summary.written.written, "file"),
                 summary.written.removed,
                 started.elapsed().as_millis()
@@ -135,6 +137,40 @@ impl std::fmt::Display for AlreadyReported {
 
 impl std::error::Error for AlreadyReported {}
 
+/// A failed build, printed once as it leaves [`run`]: problems in the site as located
+/// diagnostics, a failing machine as a cause chain.
+#[derive(Debug)]
+struct Reported;
+
+impl From<Failure> for Reported {
+    fn from(failure: Failure) -> Self {
+        eprintln!("{}", describe(&failure));
+        Reported
+    }
+}
+
+impl std::fmt::Display for Reported {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("already reported")
+    }
+}
+
+impl std::error::Error for Reported {}
+
+/// A failure as the terminal and serve's overlay show it.
+pub(crate) fn describe(failure: &Failure) -> String {
+    match failure {
+        Failure::Site(diagnostics) => {
+            let n = diagnostics.0.len();
+            format!(
+                "{diagnostics}\n\nerror: build failed with {n} error{}; nothing was written",
+                if n == 1 { "" } else { "s" }
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
 pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
@@ -143,24 +179,9 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// Prints an error once: located diagnostics as they are, anything else as a cause chain.
+/// Prints an error once, as a cause chain, unless it was printed already.
 fn report(err: &anyhow::Error) {
-    if err.is::<AlreadyReported>() {
-        return;
-    }
-    let single = err
-        .downcast_ref::<Diagnostic>()
-        .map(|d| Diagnostics(vec![d.clone()]));
-    if let Some(diagnostics) = single
-        .as_ref()
-        .or_else(|| err.downcast_ref::<Diagnostics>())
-    {
-        eprintln!("{diagnostics}\n");
-        let n = diagnostics.0.len();
-        eprintln!(
-            "error: build failed with {n} error{}; nothing was written",
-            if n == 1 { "" } else { "s" }
-        );
+    if err.is::<AlreadyReported>() || err.is::<Reported>() {
         return;
     }
     eprintln!("error: {err}");

@@ -13,10 +13,10 @@ use rayon::prelude::*;
 use serde_json::Value as Json;
 use toml::de::{DeTable, DeValue};
 
-use crate::content::Site;
 use crate::discover::SourceFile;
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::frontmatter;
+use crate::site::{Doc, Site, Texts};
 
 const SUFFIX: &str = ".schema.json";
 
@@ -96,9 +96,14 @@ impl Schemas {
     }
 
     /// Checks data files and pages, reporting every problem in both.
-    pub fn check(&self, data: &[SourceFile], site: &Site) -> Result<(), Diagnostics> {
+    pub(crate) fn check(
+        &self,
+        data: &[SourceFile],
+        site: &Site,
+        texts: &Texts,
+    ) -> Result<(), Diagnostics> {
         let mut found = self.check_data(data);
-        found.extend(self.check_pages(site));
+        found.extend(self.check_pages(site, texts));
         if found.is_empty() {
             Ok(())
         } else {
@@ -114,7 +119,12 @@ impl Schemas {
                 let name = file.rel.trim_end_matches(".toml").replace('/', ".");
                 match self.by_name.get(&name) {
                     Some((validator, schema)) => {
-                        validate(validator, schema, file, 0, &file.text, &[])
+                        let whole = Located {
+                            shown: &file.shown,
+                            text: &file.text,
+                            offset: 0,
+                        };
+                        validate(validator, schema, &whole, &file.text, &[])
                     }
                     None => Vec::new(),
                 }
@@ -123,53 +133,37 @@ impl Schemas {
     }
 
     /// Checks the `[extra]` of every page in a section that names a schema.
-    pub fn check_pages(&self, site: &Site) -> Vec<Diagnostic> {
+    pub(crate) fn check_pages(&self, site: &Site, texts: &Texts) -> Vec<Diagnostic> {
         let mut found = Vec::new();
-        for section in &site.sections {
+        for (id, doc, section) in site.sections() {
             let Some(name) = &section.schema else {
                 continue;
             };
             let Some((validator, schema)) = self.by_name.get(name) else {
-                found.push(self.unknown(name, &section.meta.file));
+                found.push(self.unknown(name, doc, texts.full(id)));
                 continue;
             };
             for &page in &section.pages {
-                let file = &site.pages[page].meta.file;
-                if let Ok(split) = frontmatter::split(file) {
-                    found.extend(validate(
-                        validator,
-                        schema,
-                        file,
-                        split.front_offset,
-                        split.front(&file.text),
-                        &["extra"],
-                    ));
+                let (doc, text) = (&site[page], texts.full(page));
+                if let Ok(split) = frontmatter::split_text(&doc.shown, text) {
+                    let front = Located {
+                        shown: &doc.shown,
+                        text,
+                        offset: split.front_offset,
+                    };
+                    found.extend(validate(validator, schema, &front, split.front(text), &["extra"]));
                 }
             }
         }
         found
     }
 
-    fn unknown(&self, name: &str, file: &SourceFile) -> Diagnostic {
-        let line = file
-            .text
-            .lines()
-            .position(|l| l.trim_start().starts_with("schema"))
-            .map_or(1, |l| l + 1);
-        let column = file
-            .text
-            .lines()
-            .nth(line - 1)
-            .and_then(|l| l.find(name))
-            .unwrap_or(0);
-        let d = Diagnostic::at_line(
-            &file.shown,
-            &file.text,
-            line,
-            column,
-            name.len(),
-            format!("no schema named `{name}`"),
-        );
+    fn unknown(&self, name: &str, doc: &Doc, text: &str) -> Diagnostic {
+        let message = format!("no schema named `{name}`");
+        let d = match frontmatter::value_span(text, "schema") {
+            Some(span) => Diagnostic::at(&doc.shown, text, span, message),
+            None => Diagnostic::in_file(&doc.shown, message),
+        };
         match did_you_mean(name, self.names()) {
             Some(close) => d.with_help(format!("did you mean `{close}`?")),
             None => d.with_help(format!("add templates/schemas/{name}{SUFFIX}")),
@@ -177,15 +171,23 @@ impl Schemas {
     }
 }
 
+/// Where a TOML text being validated sits: its file, the file's whole text, and the byte
+/// offset at which the TOML starts.
+struct Located<'a> {
+    shown: &'a Path,
+    text: &'a str,
+    offset: usize,
+}
+
 /// Validates the TOML `text` (at byte `offset` of `file`), or the table under `prefix` in it.
 fn validate(
     validator: &jsonschema::Validator,
     schema: &Json,
-    file: &SourceFile,
-    offset: usize,
+    file: &Located,
     text: &str,
     prefix: &[&str],
 ) -> Vec<Diagnostic> {
+    let offset = file.offset;
     let Ok(table) = toml::from_str::<toml::Table>(text) else {
         return Vec::new(); // a syntax error is reported by the stage that reads the file
     };
@@ -217,8 +219,8 @@ fn validate(
                 .as_ref()
                 .map_or(0..0, |t| locate(t.get_ref(), &target, t.span(), at_key));
             let d = Diagnostic::at(
-                &file.shown,
-                &file.text,
+                file.shown,
+                file.text,
                 span.start + offset..span.end + offset,
                 message,
             );

@@ -5,12 +5,16 @@
 //! as soon as it is rendered, while the other pages are still being rendered and written.
 
 use std::collections::HashMap;
-use std::sync::mpsc;
+use std::sync::{OnceLock, mpsc};
 use std::thread;
 
 use anyhow::{Context, Result, anyhow};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
+
+use crate::pipeline::Sink;
+use crate::site::Site;
+use crate::views::Urls;
 
 /// The folder, at the site root, that holds the index and the search UI.
 pub const BUNDLE: &str = "pagefind";
@@ -69,6 +73,18 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// Every page and section, as the search index names it (its URL path), and its file.
+    pub(crate) fn of(site: &Site, urls: &Urls, language: &str) -> Plan {
+        let pages = site
+            .docs()
+            .map(|(_, doc)| (urls.path(&doc.path), doc.output.clone()))
+            .collect();
+        Plan {
+            language: language.to_string(),
+            pages,
+        }
+    }
+
     /// Indexes the pages, reading their HTML with `html` (a missing file is skipped).
     pub fn index<'a>(&self, html: impl Fn(&str) -> Option<&'a [u8]>) -> Result<Files> {
         let urls = self.pages.iter().map(|(url, _)| url.clone()).collect();
@@ -79,6 +95,54 @@ impl Plan {
             }
         }
         indexer.finish()
+    }
+}
+
+/// A sink that indexes the pages it is given for search while passing every file on, so the
+/// index is built as pages are rendered. [`Indexing::finish`] adds the index's own files.
+pub(crate) struct Indexing<'a> {
+    inner: &'a dyn Sink,
+    /// The indexer, once the run announces its pages, and each page's URL by file.
+    indexer: OnceLock<(Indexer, HashMap<String, String>)>,
+}
+
+impl<'a> Indexing<'a> {
+    pub(crate) fn new(inner: &'a dyn Sink) -> Indexing<'a> {
+        Indexing {
+            inner,
+            indexer: OnceLock::new(),
+        }
+    }
+
+    /// Waits for the index, if the run announced one, and puts its files.
+    pub(crate) fn finish(self) -> Result<()> {
+        if let Some((indexer, _)) = self.indexer.into_inner() {
+            for (file, bytes) in indexer.finish()? {
+                self.inner.put(&file, bytes)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Indexing<'_> {
+    fn search(&self, plan: Plan) -> Result<()> {
+        let urls = plan.pages.iter().map(|(url, _)| url.clone()).collect();
+        let indexer = Indexer::start(&plan.language, urls)?;
+        let by_file = plan.pages.into_iter().map(|(url, file)| (file, url)).collect();
+        if self.indexer.set((indexer, by_file)).is_err() {
+            anyhow::bail!("a run announced its search index twice; this is a bug");
+        }
+        Ok(())
+    }
+
+    fn put(&self, file: &str, bytes: Vec<u8>) -> Result<()> {
+        if let Some((indexer, by_file)) = self.indexer.get()
+            && let Some(url) = by_file.get(file)
+        {
+            indexer.add(url.clone(), String::from_utf8_lossy(&bytes).into_owned());
+        }
+        self.inner.put(file, bytes)
     }
 }
 

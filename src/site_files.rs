@@ -2,17 +2,40 @@
 //! a redirect page for each alias. All are deterministic: no build time leaks in.
 
 use crate::config::Config;
-use crate::content::{Meta, Site};
+use crate::site::{Doc, Site};
 use crate::markdown::html_escape;
 use crate::views::Urls;
 
+/// Every file besides pages and assets, by output path: sitemap, robots.txt, feed, 404 page
+/// (the theme's `not_found`, or a plain one) and a redirect for each alias.
+pub(crate) fn all(
+    site: &Site,
+    config: &Config,
+    urls: &Urls,
+    not_found: Option<String>,
+) -> Vec<(String, Vec<u8>)> {
+    let not_found = not_found.unwrap_or_else(|| default_404(config, urls));
+    let mut files = vec![
+        ("sitemap.xml".to_string(), sitemap(site, urls)),
+        ("robots.txt".to_string(), robots(urls)),
+        ("atom.xml".to_string(), atom(site, config, urls)),
+        ("404.html".to_string(), not_found),
+    ];
+    for (_, doc) in site.docs() {
+        let to = redirect(&urls.path(&doc.path));
+        files.extend(doc.aliases.iter().map(|alias| (alias.clone(), to.clone())));
+    }
+    files
+        .into_iter()
+        .map(|(file, text)| (file, text.into_bytes()))
+        .collect()
+}
+
+/// The files [`all`] writes besides aliases: no page or asset may take their place.
+pub(crate) const RESERVED: [&str; 4] = ["sitemap.xml", "robots.txt", "atom.xml", "404.html"];
+
 pub fn sitemap(site: &Site, urls: &Urls) -> String {
-    let mut metas: Vec<&Meta> = site
-        .sections
-        .iter()
-        .map(|s| &s.meta)
-        .chain(site.pages.iter().map(|p| &p.meta))
-        .collect();
+    let mut metas: Vec<&Doc> = site.docs().map(|(_, doc)| doc).collect();
     metas.sort_by(|a, b| a.path.cmp(&b.path));
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -42,10 +65,9 @@ pub fn robots(urls: &Urls) -> String {
 
 /// An Atom feed of the dated pages, newest first.
 pub fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
-    let mut dated: Vec<&Meta> = site
-        .pages
-        .iter()
-        .map(|p| &p.meta)
+    let mut dated: Vec<&Doc> = site
+        .pages()
+        .map(|(_, doc, _)| doc)
         .filter(|m| m.date.is_some())
         .collect();
     dated.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));

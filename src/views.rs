@@ -4,7 +4,6 @@
 //! pointers, not content). A section's `pages` holds those same values.
 
 use std::sync::LazyLock;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -12,18 +11,17 @@ use tera::value::Key;
 use tera::{Map, Value};
 
 use crate::config::Config;
-use crate::content::{Meta, Site, Target};
 use crate::data;
 use crate::links::{self, Renders};
 use crate::markdown::{Heading, Rendered};
+use crate::pipeline::Stop;
+use crate::site::{DocId, Kind, Page, PerDoc, Site};
 
 /// Words read per minute, for `reading_time`.
 const READING_SPEED: usize = 200;
 
-pub struct Views {
-    pub pages: Vec<Value>,
-    pub sections: Vec<Value>,
-}
+/// Each doc's `page` or `section` value.
+pub(crate) type Views = PerDoc<Value>;
 
 /// The fields pages and sections share, borrowed from the index and the rendered Markdown.
 #[derive(Serialize)]
@@ -74,154 +72,145 @@ impl Urls<'_> {
 
 /// Builds every view. It takes the rendered Markdown by value and frees each body once its view
 /// holds the resolved HTML, so the two copies never all exist at once. Once `stop` is set, the
-/// pages left get empty views: the caller is giving the build up.
-pub fn build(
+/// docs left get empty views: the caller is giving the build up.
+pub(crate) fn build(
     site: &Site,
     renders: Renders,
     urls: &Urls,
     sources: Option<&toml::Table>,
-    stop: Option<&AtomicBool>,
+    stop: &Stop,
 ) -> Views {
-    let mut position = vec![0; site.pages.len()];
-    for section in &site.sections {
-        for (n, &p) in section.pages.iter().enumerate() {
-            position[p] = n;
-        }
-    }
-    // One small link value per page, shared by its neighbours' `lower` and `higher`.
-    let links: Vec<Value> = site
-        .pages
-        .iter()
-        .map(|p| {
-            Value::from_serializable(&Neighbour {
-                title: &p.meta.title,
-                description: p.meta.description.as_deref(),
-                path: urls.path(&p.meta.path),
-                permalink: urls.permalink(&p.meta.path),
-            })
-        })
-        .collect();
-    let pages: Vec<Value> = renders
-        .pages
+    let neighbours = Neighbours::of(site, urls);
+    let mut views: Vec<Value> = renders
+        .into_vec()
         .into_par_iter()
         .enumerate()
         .map(|(i, rendered)| {
-            if stop.is_some_and(|stop| stop.load(Ordering::Relaxed)) {
-                return Value::none();
+            let id = DocId(i);
+            match &site[id].kind {
+                _ if stop.is_set() => Value::none(),
+                Kind::Page(page) => {
+                    let mut map = common(site, id, rendered, urls, sources);
+                    page_fields(&mut map, site, id, page, &neighbours);
+                    Value::from(map)
+                }
+                // A section's own fields; its pages join once every page's view is made.
+                Kind::Section(_) => Value::from(common(site, id, rendered, urls, sources)),
             }
-            let page = &site.pages[i];
-            let ancestors = ancestors_of(site, Target::Page(i));
-            let mut map = common(site, &page.meta, rendered, urls, ancestors, sources);
-            map.insert("slug".into(), Value::from(page.slug.as_str()));
-            map.insert("authors".into(), Value::from(page.authors.clone()));
-            map.insert(
-                "taxonomies".into(),
-                Value::from_serializable(&page.taxonomies),
-            );
-            map.insert(
-                "section".into(),
-                Value::from(site.sections[page.section].meta.file.rel.as_str()),
-            );
-            let order = &site.sections[page.section].pages;
-            let position = Some(position[i]);
-            let neighbour = |j: Option<usize>| {
-                j.and_then(|j| order.get(j))
-                    .map_or(Value::none(), |&n| links[n].clone())
-            };
-            map.insert(
-                "lower".into(),
-                neighbour(position.and_then(|p| p.checked_sub(1))),
-            );
-            map.insert("higher".into(), neighbour(position.map(|p| p + 1)));
-            map.shrink_to_fit(); // one map per page lives until every page is rendered
-            Value::from(map)
         })
         .collect();
-    let sections = site
-        .sections
-        .iter()
-        .zip(renders.sections)
-        .enumerate()
-        .map(|(i, (section, rendered))| {
-            let ancestors = ancestors_of(site, Target::Section(i));
-            let mut map = common(site, &section.meta, rendered, urls, ancestors, sources);
-            map.insert(
-                "pages".into(),
-                Value::from(
-                    section
-                        .pages
-                        .iter()
-                        .map(|&p| pages[p].clone())
-                        .collect::<Vec<_>>(),
-                ),
-            );
-            let subsections: Vec<&str> = section
-                .subsections
-                .iter()
-                .map(|&s| site.sections[s].meta.file.rel.as_str())
-                .collect();
-            map.insert("subsections".into(), Value::from_serializable(&subsections));
-            map.insert("schema".into(), Value::from(section.schema.clone()));
-            Value::from(map)
-        })
-        .collect();
-    Views { pages, sections }
+    for (id, _, section) in site.sections() {
+        let pages: Vec<Value> = section.pages.iter().map(|&p| views[p.0].clone()).collect();
+        let mut map = views[id.0].as_map().cloned().unwrap_or_default();
+        map.insert("pages".into(), Value::from(pages));
+        let subsections: Vec<&str> = section
+            .subsections
+            .iter()
+            .map(|&s| site[s].rel.as_str())
+            .collect();
+        map.insert("subsections".into(), Value::from_serializable(&subsections));
+        map.insert("schema".into(), Value::from(section.schema.clone()));
+        views[id.0] = Value::from(map);
+    }
+    PerDoc::from_vec(views)
+}
+
+/// Each page's place in its section, and one small link value per page, shared by its
+/// neighbours' `lower` and `higher`.
+struct Neighbours {
+    position: Vec<usize>,
+    links: Vec<Value>,
+}
+
+impl Neighbours {
+    fn of(site: &Site, urls: &Urls) -> Neighbours {
+        let mut position = vec![0; site.len()];
+        for (_, _, section) in site.sections() {
+            for (n, &page) in section.pages.iter().enumerate() {
+                position[page.0] = n;
+            }
+        }
+        let links = site
+            .docs()
+            .map(|(_, doc)| match doc.kind {
+                Kind::Section(_) => Value::none(),
+                Kind::Page(_) => Value::from_serializable(&Neighbour {
+                    title: &doc.title,
+                    description: doc.description.as_deref(),
+                    path: urls.path(&doc.path),
+                    permalink: urls.permalink(&doc.path),
+                }),
+            })
+            .collect();
+        Neighbours { position, links }
+    }
+}
+
+/// What only a page's view has: its own keys and links to its neighbours in section order.
+fn page_fields(map: &mut Map, site: &Site, id: DocId, page: &Page, neighbours: &Neighbours) {
+    map.insert("slug".into(), Value::from(page.slug.as_str()));
+    map.insert("authors".into(), Value::from(page.authors.clone()));
+    map.insert(
+        "taxonomies".into(),
+        Value::from_serializable(&page.taxonomies),
+    );
+    map.insert(
+        "section".into(),
+        Value::from(site[page.section].rel.as_str()),
+    );
+    let order = site[page.section]
+        .section()
+        .map_or(&[][..], |s| s.pages.as_slice());
+    let position = neighbours.position[id.0];
+    let neighbour = |at: Option<usize>| {
+        at.and_then(|at| order.get(at))
+            .map_or_else(Value::none, |n| neighbours.links[n.0].clone())
+    };
+    map.insert("lower".into(), neighbour(position.checked_sub(1)));
+    map.insert("higher".into(), neighbour(Some(position + 1)));
+    map.shrink_to_fit(); // one map per page lives until every page is rendered
 }
 
 /// A view again, after its body changed and nothing else did: the old view with every field
 /// that comes from the body replaced, in place.
-pub fn refresh(
+pub(crate) fn refresh(
     old: &Value,
     site: &Site,
-    target: Target,
+    id: DocId,
     rendered: Rendered,
     urls: &Urls,
     sources: Option<&toml::Table>,
 ) -> Value {
-    let ancestors = ancestors_of(site, target);
-    let fresh = common(site, site.meta(target), rendered, urls, ancestors, sources);
+    let fresh = common(site, id, rendered, urls, sources);
     let mut map = old.as_map().cloned().unwrap_or_default();
     map.extend(fresh);
     Value::from(map)
 }
 
-/// Section indices from the root down: Zola's `ancestors`. A page's ends with its own section.
-fn ancestors_of(site: &Site, target: Target) -> Vec<usize> {
-    match target {
-        Target::Page(i) => {
-            let section = site.pages[i].section;
-            [site.ancestors(section), vec![section]].concat()
-        }
-        Target::Section(i) => site.sections[i]
-            .parent
-            .map(|p| [site.ancestors(p), vec![p]].concat())
-            .unwrap_or_default(),
-    }
-}
-
 fn common(
     site: &Site,
-    meta: &Meta,
+    id: DocId,
     rendered: Rendered,
     urls: &Urls,
-    ancestors: Vec<usize>,
     sources: Option<&toml::Table>,
 ) -> Map {
-    let permalink = urls.permalink(&meta.path);
+    let doc = &site[id];
+    let permalink = urls.permalink(&doc.path);
     let toc = toc(&rendered.toc, &permalink);
     let common = Common {
-        title: &meta.title,
-        description: meta.description.as_deref(),
-        path: urls.path(&meta.path),
-        relative_path: &meta.file.rel,
-        date: meta.date.as_deref(),
-        updated: meta.updated.as_deref(),
-        weight: meta.weight,
+        title: &doc.title,
+        description: doc.description.as_deref(),
+        path: urls.path(&doc.path),
+        relative_path: &doc.rel,
+        date: doc.date.as_deref(),
+        updated: doc.updated.as_deref(),
+        weight: doc.weight,
         word_count: rendered.word_count,
         reading_time: rendered.word_count.div_ceil(READING_SPEED),
-        ancestors: ancestors
+        ancestors: site
+            .ancestors(id)
             .iter()
-            .map(|&a| site.sections[a].meta.file.rel.as_str())
+            .map(|&a| site[a].rel.as_str())
             .collect(),
         permalink,
     };
@@ -240,7 +229,7 @@ fn common(
         .as_deref()
         .map(|s| Value::safe_string(&links::resolve_hrefs(s, site, urls.base_path)));
     map.insert("summary".into(), summary.unwrap_or_else(Value::none));
-    map.insert("extra".into(), data::table_to_value(&meta.extra));
+    map.insert("extra".into(), data::table_to_value(&doc.extra));
     map.insert("citations".into(), citations(&rendered.citations, sources));
     map
 }

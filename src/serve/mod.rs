@@ -68,8 +68,6 @@ async fn serve(root: &Path, options: Options) -> Result<()> {
         root: root.clone(),
         base_url: Some(url.clone()),
         drafts: options.drafts,
-        search: false,
-        stop: None,
     }));
     let shared = Arc::new(Shared::new());
     // Watch before the first build, so a change made during it is not lost.
@@ -138,7 +136,8 @@ async fn first_build(builder: &Arc<Builder>, shared: &Shared) {
     let outcome = match tokio::task::spawn_blocking(move || task.build_all(true)).await {
         Ok(outcome) => outcome,
         Err(err) => {
-            rebuild::fail(shared, &anyhow!("the first build stopped: {err}"));
+            let err = crate::error::Failure::Io(anyhow!("the first build stopped: {err}"));
+            rebuild::fail(shared, &err);
             return;
         }
     };
@@ -146,8 +145,8 @@ async fn first_build(builder: &Arc<Builder>, shared: &Shared) {
         Ok(built) => {
             println!(
                 "built {} pages, {} sections in {} ms",
-                built.pages,
-                built.sections,
+                built.counts.pages,
+                built.counts.sections,
                 outcome.elapsed.as_millis()
             );
             // The build it replaces is the empty one.

@@ -1,22 +1,15 @@
 //! The build error as a browser shows it: an overlay over the last good page, and a page of its
 //! own when no build has succeeded yet. Everything from the error is HTML-escaped here.
 
-use crate::error::Diagnostics;
+use crate::error::Failure;
 use crate::markdown::html_escape;
 
 /// The id of the overlay element, which the client script removes when the error is fixed.
 pub const ID: &str = "docent-overlay";
 
 /// The error as the terminal shows it: located diagnostics as they are, else the cause chain.
-pub fn describe(err: &anyhow::Error) -> String {
-    if let Some(diagnostics) = err.downcast_ref::<Diagnostics>() {
-        return diagnostics.to_string();
-    }
-    let mut text = format!("error: {err}");
-    for cause in err.chain().skip(1) {
-        text.push_str(&format!("\n  caused by: {cause}"));
-    }
-    text
+pub(crate) fn describe(failure: &Failure) -> String {
+    failure.to_string()
 }
 
 /// The overlay: the error's text, with file:line:col and snippet, in a `<pre>`.
@@ -61,7 +54,7 @@ mod tests {
     #[test]
     fn diagnostics_keep_their_location_and_snippet() {
         let d = Diagnostic::at("content/x.md", "title = <b>\n", 8..11, "expected a string");
-        let err = anyhow::Error::from(Diagnostics::from(d));
+        let err = Failure::from(d);
         let text = describe(&err);
         assert!(text.contains("--> content/x.md:1:9"), "{text}");
         assert!(overlay(&text).contains("1 | title = &lt;b&gt;"));
@@ -69,7 +62,7 @@ mod tests {
 
     #[test]
     fn other_errors_show_their_causes() {
-        let err = anyhow::anyhow!("disk on fire").context("could not read content/x.md");
+        let err = Failure::Io(anyhow::anyhow!("disk on fire").context("could not read content/x.md"));
         assert_eq!(
             describe(&err),
             "error: could not read content/x.md\n  caused by: disk on fire"

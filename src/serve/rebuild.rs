@@ -9,7 +9,7 @@ use std::sync::mpsc::RecvTimeoutError;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, anyhow};
+use anyhow::anyhow;
 use tokio::sync::mpsc;
 
 use super::change::Batch;
@@ -18,30 +18,30 @@ use super::overlay;
 use super::state::Shared;
 use super::state::{self, Snapshot};
 use super::watch::{Events, Watching};
-use crate::incremental::{self, MarkdownCache, Model};
-use crate::pipeline::{self, Built};
+use crate::error::Failure;
+use crate::memo::{self, Memo};
+use crate::pipeline::{self, Built, Stop};
 
-/// Builds the site, keeping rendered Markdown and what the last full build rendered its pages
-/// from, so an edit to a body re-renders that one page first.
-pub struct Builder {
+/// Builds the site, keeping a memo of what each run rendered, so an edit to a body
+/// re-renders that one page first.
+pub(crate) struct Builder {
     options: pipeline::Options,
-    cache: Arc<Mutex<MarkdownCache>>,
-    model: Arc<Mutex<Option<Model>>>,
+    memo: Arc<Mutex<Memo>>,
     /// Stops a follow-up build when a newer change comes: the edit goes first.
-    stop: Arc<AtomicBool>,
+    flag: Arc<AtomicBool>,
 }
 
 /// One build's result, with what the terminal line reports.
-pub struct Outcome<T = Update> {
-    pub result: Result<T>,
+pub(crate) struct Outcome<T = Update> {
+    pub(crate) result: Result<T, Failure>,
     /// Pages and sections whose Markdown was rendered, out of all of them.
-    pub rendered: usize,
-    pub total: usize,
-    pub elapsed: Duration,
+    pub(crate) rendered: usize,
+    pub(crate) total: usize,
+    pub(crate) elapsed: Duration,
 }
 
 /// What a good build changes in what is served.
-pub enum Update {
+pub(crate) enum Update {
     /// A whole new site. Reload the pages at `changed` (URL paths), or every page.
     Site {
         built: Built,
@@ -52,44 +52,36 @@ pub enum Update {
 }
 
 impl Builder {
-    pub fn new(options: pipeline::Options) -> Builder {
-        let stop = Arc::new(AtomicBool::new(false));
+    pub(crate) fn new(options: pipeline::Options) -> Builder {
         Builder {
-            options: pipeline::Options {
-                stop: Some(Arc::clone(&stop)),
-                ..options
-            },
-            cache: Arc::default(),
-            model: Arc::default(),
-            stop,
+            options,
+            memo: Arc::new(Mutex::new(Memo::keeping())),
+            flag: Arc::new(AtomicBool::new(false)),
         }
     }
 
     /// Lets the next build run to the end, unless [`Builder::stop`] is called.
     fn arm(&self) {
-        self.stop.store(false, Ordering::Relaxed);
+        self.flag.store(false, Ordering::Relaxed);
     }
 
-    /// Stops the running build at the next page; it fails with [`pipeline::Stopped`].
+    /// Stops the running build at the next page; it fails with [`Failure::Stopped`].
     fn stop(&self) {
-        self.stop.store(true, Ordering::Relaxed);
+        self.flag.store(true, Ordering::Relaxed);
     }
 
     /// Answers a batch of changes. An edit to Markdown bodies alone re-renders just their
     /// pages when it can; anything else builds the whole site. A follow-up build reloads only
     /// the pages that changed since `served`.
-    pub fn build(&self, batch: &Batch, served: &Snapshot) -> Outcome {
+    pub(crate) fn build(&self, batch: &Batch, served: &Snapshot) -> Outcome {
         let started = Instant::now();
         if let Some(edited) = batch.edited_bodies() {
-            let mut cache = lock(&self.cache);
-            let model = lock(&self.model);
-            let pages = model.as_ref().and_then(|model| {
-                panic::catch_unwind(AssertUnwindSafe(|| {
-                    incremental::rerender(model, &mut cache, &self.options.root, &edited)
-                }))
-                .ok()
-                .flatten()
-            });
+            let mut memo = lock(&self.memo);
+            let pages = panic::catch_unwind(AssertUnwindSafe(|| {
+                memo::rerender(&mut memo, &self.options.root, &edited)
+            }))
+            .ok()
+            .flatten();
             if let Some(pages) = pages {
                 return Outcome {
                     rendered: pages.len(),
@@ -115,66 +107,49 @@ impl Builder {
     /// Builds the whole site into memory. `fresh` renders every body again (templates or
     /// site.toml changed). A panic in the build is caught: the server must outlive any input.
     ///
-    /// The build runs on a thread of its own, which takes the Markdown cache with it and gives
-    /// it back when done. Once [`Builder::stop`] is called this returns at once, as stopped,
-    /// and the thread winds down (and frees what it built) while the next change is answered.
-    pub fn build_all(&self, fresh: bool) -> Outcome<Built> {
+    /// The build runs on a thread of its own, which takes the memo with it and gives it back
+    /// when done. Once [`Builder::stop`] is called this returns at once, as stopped, and the
+    /// thread winds down (and frees what it built) while the next change is answered.
+    pub(crate) fn build_all(&self, fresh: bool) -> Outcome<Built> {
         let started = Instant::now();
-        let mut cache = std::mem::take(&mut *lock(&self.cache));
+        let mut memo = lock(&self.memo).lend();
         if fresh {
-            cache.clear();
+            memo.clear();
         }
-        let (options, cache_slot, model_slot) = (
-            self.options.clone(),
-            Arc::clone(&self.cache),
-            Arc::clone(&self.model),
-        );
+        let (options, slot) = (self.options.clone(), Arc::clone(&self.memo));
+        let stop = Stop::on(Arc::clone(&self.flag));
         let (done, result) = std::sync::mpsc::channel();
         let spawned = std::thread::Builder::new()
             .name("build".into())
             .spawn(move || {
-                let mut kept = None;
                 let built = panic::catch_unwind(AssertUnwindSafe(|| {
-                    pipeline::render_with(&options, Some(&mut cache), Some(&mut kept))
+                    pipeline::render(&options, &mut memo, &stop)
                 }))
                 .unwrap_or_else(|_| {
-                    cache.clear();
-                    Err(anyhow!(
+                    memo.clear();
+                    Err(Failure::Io(anyhow!(
                         "docent crashed while building; this is a bug. Undo the last change to go on"
-                    ))
+                    )))
                 });
-                let counts = (cache.rendered, cache.rendered + cache.reused);
-                {
-                    let mut slot = lock(&cache_slot);
-                    cache.absorb(std::mem::take(&mut *slot));
-                    *slot = cache;
-                }
-                match &built {
-                    Ok(_) => *lock(&model_slot) = kept,
-                    // A stopped build changes nothing: the last full build is still the baseline.
-                    Err(err) if err.is::<pipeline::Stopped>() => {}
-                    // After a failed build the next edit builds everything, and reports again.
-                    Err(_) => *lock(&model_slot) = None,
-                }
+                let (rendered, reused) = memo.counts();
+                let stopped = matches!(built, Err(Failure::Stopped));
+                lock(&slot).settle(memo, built.is_ok(), stopped);
                 // Fails only when the build was given up, which is fine.
-                let _ = done.send((built, counts));
+                let _ = done.send((built, (rendered, rendered + reused)));
             });
         if let Err(err) = spawned {
-            return outcome(
-                Err(anyhow!("could not start a build: {err}")),
-                (0, 0),
-                started,
-            );
+            let err = Failure::Io(anyhow!("could not start a build: {err}"));
+            return outcome(Err(err), (0, 0), started);
         }
         loop {
             match result.recv_timeout(Duration::from_millis(1)) {
                 Ok((built, counts)) => return outcome(built, counts, started),
-                Err(RecvTimeoutError::Timeout) if self.stop.load(Ordering::Relaxed) => {
-                    return outcome(Err(pipeline::Stopped.into()), (0, 0), started);
+                Err(RecvTimeoutError::Timeout) if self.flag.load(Ordering::Relaxed) => {
+                    return outcome(Err(Failure::Stopped), (0, 0), started);
                 }
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => {
-                    let err = anyhow!("the build stopped unexpectedly");
+                    let err = Failure::Io(anyhow!("the build stopped unexpectedly"));
                     return outcome(Err(err), (0, 0), started);
                 }
             }
@@ -183,7 +158,7 @@ impl Builder {
 }
 
 fn outcome(
-    result: Result<Built>,
+    result: Result<Built, Failure>,
     (rendered, total): (usize, usize),
     started: Instant,
 ) -> Outcome<Built> {
@@ -303,7 +278,7 @@ fn show(shared: &Shared, batch: &Batch, outcome: Outcome) -> bool {
             true
         }
         // A newer change stopped it; the build for that change follows.
-        Err(err) if err.is::<pipeline::Stopped>() => false,
+        Err(Failure::Stopped) => false,
         Err(err) => {
             eprintln!("{}: the build failed in {ms} ms", batch.describe());
             fail(shared, &err);
@@ -313,8 +288,8 @@ fn show(shared: &Shared, batch: &Batch, outcome: Outcome) -> bool {
 }
 
 /// Reports a failed build in the terminal and on every open page.
-pub fn fail(shared: &Shared, err: &anyhow::Error) {
-    crate::report(err);
+pub(crate) fn fail(shared: &Shared, err: &Failure) {
+    eprintln!("{}", crate::describe(err));
     eprintln!("docent keeps serving the last good build; save a fix to go on");
     shared.fail(overlay::overlay(&overlay::describe(err)));
 }

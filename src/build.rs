@@ -1,0 +1,62 @@
+//! `docent build`: a run into a staging folder inside the output folder, committed only when
+//! every stage has succeeded, with the search index built from the pages as they arrive.
+
+use std::path::Path;
+
+use crate::error::Result;
+use crate::fingerprint::{self, Manifest};
+use crate::memo::Memo;
+use crate::output::{self, Staging};
+use crate::pipeline::{self, Counts, Options, Stop};
+use crate::report::Report;
+use crate::search::Indexing;
+
+/// What a build did, for its one-line report.
+pub(crate) struct Summary {
+    pub(crate) counts: Counts,
+    pub(crate) written: output::Written,
+    /// No input changed since the last build into this folder, so nothing was rendered.
+    pub(crate) up_to_date: bool,
+}
+
+/// Renders the site and writes it to `out`, touching only files whose bytes changed. When no
+/// input changed since the last build into `out` and its files are intact, it stops early.
+pub(crate) fn build(options: &Options, out: &Path) -> Result<Summary> {
+    output::check_dir(&options.root, out)?;
+    let inputs = fingerprint::of_inputs(&options.root, options);
+    if let Some(last) = output::manifest(out).filter(|m| m.inputs == inputs && m.still_holds(out)) {
+        return Ok(Summary {
+            counts: Counts {
+                pages: last.pages,
+                sections: last.sections,
+            },
+            written: output::Written::default(),
+            up_to_date: true,
+        });
+    }
+    let staging = Staging::new(out)?;
+    let indexing = Indexing::new(&staging);
+    let ran = pipeline::run(
+        options,
+        &indexing,
+        &mut Report::fail_fast(),
+        &mut Memo::none(),
+        &Stop::default(),
+    )?;
+    let counts = ran.counts;
+    drop(ran); // free the model while the search index finishes
+    indexing.finish()?;
+    let paths = staging.paths();
+    let written = staging.commit()?;
+    let manifest = Manifest {
+        pages: counts.pages,
+        sections: counts.sections,
+        ..Manifest::record(out, inputs, paths.into_iter())
+    };
+    output::write_manifest(out, &manifest)?;
+    Ok(Summary {
+        counts,
+        written,
+        up_to_date: false,
+    })
+}

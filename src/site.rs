@@ -1,0 +1,221 @@
+//! The site model: every page and section is a [`Doc`], found by its [`DocId`]. A doc owns
+//! its URL path and its output file; stages return their results per doc, as [`PerDoc`].
+//!
+//! Sections come first, the root section at id 0, then pages. `content` builds the model;
+//! nothing changes it afterwards.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Index;
+use std::path::PathBuf;
+
+use crate::frontmatter::SortBy;
+
+/// A page or section: its place in [`Site::docs`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct DocId(pub(crate) usize);
+
+/// One page or section, resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct Doc {
+    /// The path as the author knows it: `content/careers/x.md`.
+    pub(crate) shown: PathBuf,
+    /// The path relative to content/, with forward slashes: `careers/x.md`. `@/` links name it.
+    pub(crate) rel: String,
+    /// Where the body starts in the file's text, so body spans map to file lines.
+    pub(crate) body_offset: usize,
+    /// URL path from the site root, without the base path: `/careers/x/`.
+    pub(crate) path: String,
+    /// The file it is written to, relative to the output folder: `careers/x/index.html`.
+    pub(crate) output: String,
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) date: Option<String>,
+    pub(crate) updated: Option<String>,
+    pub(crate) weight: Option<i64>,
+    pub(crate) template: Option<String>,
+    pub(crate) extra: toml::Table,
+    /// Output files of the redirect pages for old URLs: `old/url/index.html`.
+    pub(crate) aliases: Vec<String>,
+    pub(crate) kind: Kind,
+}
+
+/// What only a page or only a section has.
+#[derive(Debug, Clone)]
+pub(crate) enum Kind {
+    Page(Page),
+    Section(Section),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Page {
+    pub(crate) slug: String,
+    pub(crate) authors: Vec<String>,
+    pub(crate) taxonomies: BTreeMap<String, Vec<String>>,
+    /// The section it belongs to.
+    pub(crate) section: DocId,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Section {
+    pub(crate) sort_by: SortBy,
+    pub(crate) page_template: Option<String>,
+    pub(crate) schema: Option<String>,
+    pub(crate) parent: Option<DocId>,
+    /// Its pages, in display order.
+    pub(crate) pages: Vec<DocId>,
+    pub(crate) subsections: Vec<DocId>,
+}
+
+impl Doc {
+    pub(crate) fn page(&self) -> Option<&Page> {
+        match &self.kind {
+            Kind::Page(page) => Some(page),
+            Kind::Section(_) => None,
+        }
+    }
+
+    pub(crate) fn section(&self) -> Option<&Section> {
+        match &self.kind {
+            Kind::Section(section) => Some(section),
+            Kind::Page(_) => None,
+        }
+    }
+
+    /// The output file for a URL path: `/careers/x/` is `careers/x/index.html`.
+    pub(crate) fn output_of(path: &str) -> String {
+        format!("{}index.html", path.trim_start_matches('/'))
+    }
+}
+
+/// Every page and section, and how to find them.
+#[derive(Debug, Default)]
+pub(crate) struct Site {
+    docs: Vec<Doc>,
+    by_file: HashMap<String, DocId>,
+}
+
+impl Site {
+    /// The model from its docs: sections first, the root at 0, each section's `parent`,
+    /// `pages` and `subsections` and each page's `section` already filled.
+    pub(crate) fn new(docs: Vec<Doc>) -> Site {
+        let by_file = docs
+            .iter()
+            .enumerate()
+            .map(|(i, doc)| (doc.rel.clone(), DocId(i)))
+            .collect();
+        Site { docs, by_file }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub(crate) fn ids(&self) -> impl ExactSizeIterator<Item = DocId> + Clone + use<> {
+        (0..self.docs.len()).map(DocId)
+    }
+
+    /// Every doc with its id, sections first.
+    pub(crate) fn docs(&self) -> impl Iterator<Item = (DocId, &Doc)> {
+        self.docs.iter().enumerate().map(|(i, doc)| (DocId(i), doc))
+    }
+
+    pub(crate) fn pages(&self) -> impl Iterator<Item = (DocId, &Doc, &Page)> {
+        self.docs()
+            .filter_map(|(id, doc)| doc.page().map(|page| (id, doc, page)))
+    }
+
+    pub(crate) fn sections(&self) -> impl Iterator<Item = (DocId, &Doc, &Section)> {
+        self.docs()
+            .filter_map(|(id, doc)| doc.section().map(|section| (id, doc, section)))
+    }
+
+    pub(crate) fn count_pages(&self) -> usize {
+        self.pages().count()
+    }
+
+    /// The doc of a content file, by its path relative to content/.
+    pub(crate) fn lookup(&self, rel: &str) -> Option<DocId> {
+        self.by_file.get(rel).copied()
+    }
+
+    /// Every content file's path relative to content/, for suggestions.
+    pub(crate) fn files(&self) -> impl Iterator<Item = &str> {
+        self.docs.iter().map(|doc| doc.rel.as_str())
+    }
+
+    /// Zola's `ancestors`: sections from the root down. A page's ends with its own section, a
+    /// section's with its parent.
+    pub(crate) fn ancestors(&self, id: DocId) -> Vec<DocId> {
+        let mut chain = Vec::new();
+        let mut next = match &self[id].kind {
+            Kind::Page(page) => Some(page.section),
+            Kind::Section(section) => section.parent,
+        };
+        while let Some(section) = next {
+            chain.push(section);
+            next = self[section].section().and_then(|s| s.parent);
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+impl Index<DocId> for Site {
+    type Output = Doc;
+
+    fn index(&self, id: DocId) -> &Doc {
+        &self.docs[id.0]
+    }
+}
+
+/// One stage's result for every doc, found by [`DocId`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct PerDoc<T>(Vec<T>);
+
+impl<T> PerDoc<T> {
+    /// Results in doc order: the first is doc 0's.
+    pub(crate) fn from_vec(items: Vec<T>) -> PerDoc<T> {
+        PerDoc(items)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (DocId, &T)> {
+        self.0.iter().enumerate().map(|(i, item)| (DocId(i), item))
+    }
+
+    pub(crate) fn values(&self) -> impl Iterator<Item = &T> {
+        self.0.iter()
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<T> {
+        self.0
+    }
+}
+
+impl<T> Index<DocId> for PerDoc<T> {
+    type Output = T;
+
+    fn index(&self, id: DocId) -> &T {
+        &self.0[id.0]
+    }
+}
+
+/// The text of each doc's file, kept apart from the model so it can be freed as a whole once
+/// no stage needs it. The root section that has no file has an empty text.
+#[derive(Debug, Default)]
+pub(crate) struct Texts(PerDoc<String>);
+
+impl Texts {
+    pub(crate) fn new(texts: Vec<String>) -> Texts {
+        Texts(PerDoc::from_vec(texts))
+    }
+
+    /// The whole file: front matter and body.
+    pub(crate) fn full(&self, id: DocId) -> &str {
+        &self.0[id]
+    }
+
+    /// The Markdown after the front matter.
+    pub(crate) fn body<'a>(&'a self, site: &Site, id: DocId) -> &'a str {
+        self.full(id).get(site[id].body_offset..).unwrap_or("")
+    }
+}
