@@ -28,7 +28,13 @@ pub(crate) fn run(root: &Path, drafts: bool) -> anyhow::Result<Report> {
     };
     let memory = Memory::default();
     let mut report = Report::collecting();
-    let ran = pipeline::run(&options, &memory, &mut report, &mut Memo::none(), &Stop::default());
+    let ran = pipeline::run(
+        &options,
+        &memory,
+        &mut report,
+        &mut Memo::none(),
+        &Stop::default(),
+    );
     match ran {
         Ok(ran) => {
             let built = memory.into_built(ran.counts);
@@ -44,24 +50,44 @@ pub(crate) fn run(root: &Path, drafts: bool) -> anyhow::Result<Report> {
 
 /// Placeholders from `docent new`, found line by line in Markdown and data.
 pub(crate) fn placeholders(sources: &Sources) -> Vec<Diagnostic> {
-    scan(sources, |line| line.find(PLACEHOLDER).map(|c| (c, PLACEHOLDER.len())))
-        .into_iter()
-        .map(|(file, line, column, width)| {
-            Diagnostic::at_line(&file.shown, &file.text, line, column, width, "placeholder text is still here")
-                .with_help("replace it with real content before publishing")
-        })
-        .collect()
+    scan(sources, |line| {
+        line.find(PLACEHOLDER).map(|c| (c, PLACEHOLDER.len()))
+    })
+    .into_iter()
+    .map(|(file, line, column, width)| {
+        Diagnostic::at_line(
+            &file.shown,
+            &file.text,
+            line,
+            column,
+            width,
+            "placeholder text is still here",
+        )
+        .with_help("replace it with real content before publishing")
+    })
+    .collect()
 }
 
 /// `<script>` tags in Markdown and data.
 pub(crate) fn scripts(sources: &Sources) -> Vec<Diagnostic> {
-    scan(sources, |line| line.to_ascii_lowercase().find("<script").map(|c| (c, 7)))
-        .into_iter()
-        .map(|(file, line, column, width)| {
-            Diagnostic::at_line(&file.shown, &file.text, line, column, width, "`<script>` in content")
-                .with_help("scripts belong in templates/ or static/, where the theme can keep them safe and fast")
-        })
-        .collect()
+    scan(sources, |line| {
+        line.to_ascii_lowercase().find("<script").map(|c| (c, 7))
+    })
+    .into_iter()
+    .map(|(file, line, column, width)| {
+        Diagnostic::at_line(
+            &file.shown,
+            &file.text,
+            line,
+            column,
+            width,
+            "`<script>` in content",
+        )
+        .with_help(
+            "scripts belong in templates/ or static/, where the theme can keep them safe and fast",
+        )
+    })
+    .collect()
 }
 
 /// Each (file, 1-based line, column, width) where `find` matches a line of Markdown or data.
@@ -102,11 +128,20 @@ pub(crate) fn lint_markdown(
         .chain(site.docs().map(|(_, doc)| doc.output.as_str()))
         .collect();
     let pages = renders.iter().map(|(id, rendered)| {
-        (&site[id].shown, texts.full(id), site[id].path.as_str(), rendered.html.as_str())
+        (
+            &site[id].shown,
+            texts.full(id),
+            site[id].path.as_str(),
+            rendered.html.as_str(),
+        )
     });
     let found = missing_files(pages, config.base_path(), |f| known.contains(f));
     report.lint(Severity::Error, "missing-file", found);
-    report.lint(Severity::Warning, "unused-source", unused_sources(site, renders, data, data_files));
+    report.lint(
+        Severity::Warning,
+        "unused-source",
+        unused_sources(site, renders, data, data_files),
+    );
 }
 
 /// The lints on the built site: links in the rendered pages to files it does not have, and
@@ -183,7 +218,10 @@ fn unused_sources(
         .filter(|(k, _)| *k != links::SOURCES)
         .map(|(_, v)| v.clone())
         .collect();
-    tables.extend(site.pages().map(|(_, doc, _)| toml::Value::Table(doc.extra.clone())));
+    tables.extend(
+        site.pages()
+            .map(|(_, doc, _)| toml::Value::Table(doc.extra.clone())),
+    );
     for table in &tables {
         collect_source_keys(table, &mut cited);
     }
@@ -210,7 +248,9 @@ fn table_header_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     let span = name.span();
     // `[key]`: the bracket before the name and the one after it.
     let start = text[..span.start].rfind('[').unwrap_or(span.start);
-    let end = text[span.end..].find(']').map_or(span.end, |i| span.end + i + 1);
+    let end = text[span.end..]
+        .find(']')
+        .map_or(span.end, |i| span.end + i + 1);
     Some(start..end)
 }
 

@@ -106,7 +106,11 @@ pub(crate) fn nav_url_span(text: &str, index: usize) -> Option<std::ops::Range<u
     let (_, url) = item.iter().find(|(k, _)| k.get_ref() == "url")?;
     let span = url.span();
     let quoted = text.get(span.clone())?.starts_with(['"', '\'']) && span.len() >= 2;
-    Some(if quoted { span.start + 1..span.end - 1 } else { span })
+    Some(if quoted {
+        span.start + 1..span.end - 1
+    } else {
+        span
+    })
 }
 
 #[cfg(test)]

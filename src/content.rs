@@ -495,7 +495,10 @@ mod tests {
         assert_eq!(s.ancestors(b).len(), 2);
         assert_eq!(s[b].section().unwrap().pages.len(), 1);
         let p = s.lookup("a/b/p.md").unwrap();
-        assert_eq!(s.ancestors(p), [DocId(0), s.lookup("a/_index.md").unwrap(), b]);
+        assert_eq!(
+            s.ancestors(p),
+            [DocId(0), s.lookup("a/_index.md").unwrap(), b]
+        );
     }
 
     #[test]

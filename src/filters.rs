@@ -85,7 +85,7 @@ pub fn slugify(value: &str, _: Kwargs, _: &State) -> String {
 mod tests {
     fn render(template: &str) -> String {
         let mut tera = tera::Tera::default();
-        super::super::render::register_filters(&mut tera);
+        crate::templates::register_filters(&mut tera);
         tera.add_raw_template("t.html", template).unwrap();
         tera.render("t.html", &tera::Context::new()).unwrap()
     }

@@ -64,13 +64,10 @@ pub(crate) fn split_text(shown: &Path, text: &str) -> Result<Split, Diagnostic> 
             });
         }
     }
-    Err(Diagnostic::at(
-        shown,
-        text,
-        start..start + 3,
-        "unterminated front matter",
+    Err(
+        Diagnostic::at(shown, text, start..start + 3, "unterminated front matter")
+            .with_help("close the front matter with a `+++` line before the body"),
     )
-    .with_help("close the front matter with a `+++` line before the body"))
 }
 
 /// (start, end) byte spans of each line from `from`, without the newline.

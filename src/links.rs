@@ -38,9 +38,8 @@ pub(crate) fn check_one<'s>(
     sources: Option<&toml::Table>,
 ) -> Vec<Result<(), Diagnostic>> {
     let links = rendered.links.iter().map(move |link| {
-        let at = |message: String| {
-            Diagnostic::at(&doc.shown, text, shift(doc, &link.span), message)
-        };
+        let at =
+            |message: String| Diagnostic::at(&doc.shown, text, shift(doc, &link.span), message);
         let Some(target) = site.lookup(&link.target) else {
             let d = at(format!("broken link: no content file `{}`", link.target));
             return Err(match did_you_mean(&link.target, site.files()) {

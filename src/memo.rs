@@ -72,6 +72,7 @@ impl Memo {
     }
 
     /// The model of the last good run, if there was one.
+    #[cfg(test)]
     pub(crate) fn model(&self) -> Option<&Model> {
         self.model.as_ref()
     }
@@ -201,7 +202,9 @@ pub(crate) fn rerender(
             let text = std::fs::read_to_string(root.join("content").join(rel)).ok()?;
             let split = crate::frontmatter::split_text(&doc.shown, &text).ok()?;
             let (front, known_anchors) = &known.0[id];
-            if body_hash(&text[..split.body_offset]) != *front || split.body_offset != doc.body_offset {
+            if body_hash(&text[..split.body_offset]) != *front
+                || split.body_offset != doc.body_offset
+            {
                 return None;
             }
             let rendered = cache.render_one(&text[split.body_offset..]);

@@ -247,15 +247,19 @@ pub(crate) fn claims(
     }
     let mut clashes = Vec::new();
     for asset in assets {
-        let reserved = config.build_search_index
-            && asset.rel.starts_with(&format!("{}/", search::BUNDLE));
-        let owner = owners.get(asset.rel.as_str()).cloned().or_else(|| {
-            reserved.then(|| "the search index".to_string())
-        });
+        let reserved =
+            config.build_search_index && asset.rel.starts_with(&format!("{}/", search::BUNDLE));
+        let owner = owners
+            .get(asset.rel.as_str())
+            .cloned()
+            .or_else(|| reserved.then(|| "the search index".to_string()));
         if let Some(owner) = owner {
             let d = Diagnostic::in_file(
                 &asset.path,
-                format!("this file would replace the generated /{} (from {owner})", asset.rel),
+                format!(
+                    "this file would replace the generated /{} (from {owner})",
+                    asset.rel
+                ),
             )
             .with_help("rename or move it");
             clashes.push(d);

@@ -92,9 +92,19 @@ pub(crate) fn run(
     let (sources, unreadable) = discover::discover(&options.root, stop)?;
     stop.check()?;
     report.check("file", errors(unreadable))?;
-    report.lint(Severity::Error, "placeholder", check::placeholders(&sources));
+    report.lint(
+        Severity::Error,
+        "placeholder",
+        check::placeholders(&sources),
+    );
     report.lint(Severity::Warning, "script", check::scripts(&sources));
-    let loaded = load(options, &config, sources.templates, sources.markdown, &sources.data);
+    let loaded = load(
+        options,
+        &config,
+        sources.templates,
+        sources.markdown,
+        &sources.data,
+    );
     let (templates, data, (site, texts), schemas) = loaded.report(report)?;
     report.check("output", output::claims(&site, &sources.assets, &config))?;
     report.check("schema", schemas.check(&sources.data, &site, &texts))?;
@@ -103,7 +113,16 @@ pub(crate) fn run(
     stop.check()?;
     report.check("link", links::check(&site, &texts, &renders, bibliography))?;
     let assets = &sources.assets;
-    check::lint_markdown(report, &site, &texts, &renders, assets, &config, &data, &sources.data);
+    check::lint_markdown(
+        report,
+        &site,
+        &texts,
+        &renders,
+        assets,
+        &config,
+        &data,
+        &sources.data,
+    );
     let templates = templates?;
     let chosen = report.take("template", templates.choose(&site, &texts))?;
     let nav = report.take("config", config_value(&config, &config_text, &site, &urls))?;
@@ -132,8 +151,20 @@ pub(crate) fn run(
     let put = |id, html: String| put_page(sink, &site[id].output, html);
     report.check("render", render::render_all(&job, &views, &ids, stop, &put))?;
     stop.check()?;
-    let not_found = report.take("render", renderer.render_extra("404.html", &globals).transpose())?;
-    memo.keep(Model::new(&site, views, renderer, chosen, base, bibliography, &config, known));
+    let not_found = report.take(
+        "render",
+        renderer.render_extra("404.html", &globals).transpose(),
+    )?;
+    memo.keep(Model::new(
+        &site,
+        views,
+        renderer,
+        chosen,
+        base,
+        bibliography,
+        &config,
+        known,
+    ));
     for (file, bytes) in site_files::all(&site, &config, &urls, not_found) {
         sink.put(&file, bytes)?;
     }
@@ -203,7 +234,12 @@ impl Loaded {
     fn report(
         self,
         report: &mut Report,
-    ) -> Result<(Result<Templates>, data::Data, (Site, Texts), schema::Schemas)> {
+    ) -> Result<(
+        Result<Templates>,
+        data::Data,
+        (Site, Texts),
+        schema::Schemas,
+    )> {
         report.check("template", problems(&self.templates))?;
         report.check("data", problems(&self.data))?;
         report.check("content", problems(&self.content))?;
@@ -219,7 +255,9 @@ impl Loaded {
 }
 
 /// A loader's problems, without its value.
-fn problems<T>(loaded: &std::result::Result<T, Diagnostics>) -> std::result::Result<(), Diagnostics> {
+fn problems<T>(
+    loaded: &std::result::Result<T, Diagnostics>,
+) -> std::result::Result<(), Diagnostics> {
     match loaded {
         Ok(_) => Ok(()),
         Err(problems) => Err(problems.clone()),

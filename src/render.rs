@@ -34,7 +34,10 @@ impl Renderer {
             .docs()
             .map(|(id, doc)| {
                 let is_page = matches!(doc.kind, Kind::Page(_));
-                (doc.rel.clone(), (is_page, views[id].clone(), doc.path.clone()))
+                (
+                    doc.rel.clone(),
+                    (is_page, views[id].clone(), doc.path.clone()),
+                )
             })
             .collect();
         let lookup = Arc::new(Lookup {

@@ -189,4 +189,3 @@ impl Report {
         serde_json::to_string_pretty(&out).unwrap_or_default() + "\n"
     }
 }
-

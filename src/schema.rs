@@ -151,7 +151,13 @@ impl Schemas {
                         text,
                         offset: split.front_offset,
                     };
-                    found.extend(validate(validator, schema, &front, split.front(text), &["extra"]));
+                    found.extend(validate(
+                        validator,
+                        schema,
+                        &front,
+                        split.front(text),
+                        &["extra"],
+                    ));
                 }
             }
         }

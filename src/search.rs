@@ -129,7 +129,11 @@ impl Sink for Indexing<'_> {
     fn search(&self, plan: Plan) -> Result<()> {
         let urls = plan.pages.iter().map(|(url, _)| url.clone()).collect();
         let indexer = Indexer::start(&plan.language, urls)?;
-        let by_file = plan.pages.into_iter().map(|(url, file)| (file, url)).collect();
+        let by_file = plan
+            .pages
+            .into_iter()
+            .map(|(url, file)| (file, url))
+            .collect();
         if self.indexer.set((indexer, by_file)).is_err() {
             anyhow::bail!("a run announced its search index twice; this is a bug");
         }

@@ -2,8 +2,8 @@
 //! a redirect page for each alias. All are deterministic: no build time leaks in.
 
 use crate::config::Config;
-use crate::site::{Doc, Site};
 use crate::markdown::html_escape;
+use crate::site::{Doc, Site};
 use crate::views::Urls;
 
 /// Every file besides pages and assets, by output path: sitemap, robots.txt, feed, 404 page

@@ -181,7 +181,9 @@ impl Templates {
                     });
                 match (&doc.template, inherited) {
                     (Some(name), _) => (Some(name.clone()), Some((id, "template")), "page.html"),
-                    (None, Some((name, s))) => (Some(name), Some((s, "page_template")), "page.html"),
+                    (None, Some((name, s))) => {
+                        (Some(name), Some((s, "page_template")), "page.html")
+                    }
                     (None, None) => (None, None, "page.html"),
                 }
             }

@@ -62,7 +62,8 @@ mod tests {
 
     #[test]
     fn other_errors_show_their_causes() {
-        let err = Failure::Io(anyhow::anyhow!("disk on fire").context("could not read content/x.md"));
+        let err =
+            Failure::Io(anyhow::anyhow!("disk on fire").context("could not read content/x.md"));
         assert_eq!(
             describe(&err),
             "error: could not read content/x.md\n  caused by: disk on fire"

@@ -192,8 +192,10 @@ mod tests {
         Built {
             files,
             search: None,
-            pages: 1,
-            sections: 0,
+            counts: crate::pipeline::Counts {
+                pages: 1,
+                sections: 0,
+            },
         }
     }
 
