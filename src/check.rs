@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::data;
-use crate::discover::{Asset, SourceFile, Sources};
+use crate::discover::{SourceFile, Sources};
 use crate::error::{Diagnostic, Failure};
 use crate::links::{self, Renders};
 use crate::memo::Memo;
@@ -108,17 +108,16 @@ fn scan(
 
 /// The lints on rendered Markdown: links and images to files the site does not have, and
 /// sources nothing cites. Only a collecting report runs them.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn lint_markdown(
     report: &mut Report,
     site: &Site,
     texts: &Texts,
     renders: &Renders,
-    assets: &[Asset],
+    sources: &Sources,
     config: &Config,
     data: &data::Data,
-    data_files: &[SourceFile],
 ) {
+    let (assets, data_files) = (&sources.assets, &sources.data);
     if !report.lints() {
         return;
     }

@@ -11,16 +11,16 @@ use clap::{Parser, Subcommand};
     version,
     about = "A static site generator for educational websites"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The site's folder: the one holding site.toml.
     #[arg(long, global = true, default_value = ".")]
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Build the site into the output folder.
     Build {
         /// Where to write the site; a relative path is taken from the site root.
@@ -73,13 +73,13 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum NewKind {
+pub(crate) enum NewKind {
     Career,
     Article,
     Faq,

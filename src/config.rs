@@ -10,38 +10,38 @@ use crate::error::Diagnostic;
 use crate::tomlfile;
 
 /// The file name of the configuration, at the site root.
-pub const FILE: &str = "site.toml";
+pub(crate) const FILE: &str = "site.toml";
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct Config {
+pub(crate) struct Config {
     /// The site's name, shown in the header and the feed.
-    pub title: String,
+    pub(crate) title: String,
     /// The absolute URL the site is served from, e.g. `https://example.org/guide`.
-    pub base_url: String,
+    pub(crate) base_url: String,
     #[serde(default)]
-    pub description: String,
+    pub(crate) description: String,
     #[serde(default = "default_language")]
-    pub language: String,
+    pub(crate) language: String,
     #[serde(default)]
-    pub author: Option<String>,
+    pub(crate) author: Option<String>,
     /// Build a Pagefind search index into `pagefind/` (Zola's name for the setting).
     #[serde(default)]
-    pub build_search_index: bool,
+    pub(crate) build_search_index: bool,
     /// Header navigation: each item links to a content file (`@/...`) or a URL.
     #[serde(default)]
-    pub nav: Vec<NavItem>,
+    pub(crate) nav: Vec<NavItem>,
     /// Free-form values for templates.
     #[serde(default)]
-    pub extra: toml::Table,
+    pub(crate) extra: toml::Table,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct NavItem {
-    pub name: String,
+pub(crate) struct NavItem {
+    pub(crate) name: String,
     /// `@/path.md` for a content file, or any URL.
-    pub url: String,
+    pub(crate) url: String,
 }
 
 fn default_language() -> String {
@@ -50,7 +50,7 @@ fn default_language() -> String {
 
 impl Config {
     /// Reads site.toml at the site root.
-    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+    pub(crate) fn parse(text: &str) -> Result<Config, Diagnostic> {
         let file = Path::new(FILE);
         let mut config: Config = tomlfile::parse(file, text, 0, text)?;
         config.base_url = config.base_url.trim_end_matches('/').to_string();
@@ -80,13 +80,13 @@ impl Config {
     }
 
     /// The path part of `base_url` ("" or "/guide"): every site URL starts with it.
-    pub fn base_path(&self) -> &str {
+    pub(crate) fn base_path(&self) -> &str {
         let after_scheme = self.base_url.split_once("://").map_or("", |(_, rest)| rest);
         after_scheme.find('/').map_or("", |i| &after_scheme[i..])
     }
 
     /// The scheme and host part of `base_url`.
-    pub fn origin(&self) -> &str {
+    pub(crate) fn origin(&self) -> &str {
         &self.base_url[..self.base_url.len() - self.base_path().len()]
     }
 }

@@ -11,11 +11,11 @@ use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::tomlfile;
 
 #[derive(Debug, Default, Clone)]
-pub struct Data {
-    pub tree: toml::Table,
+pub(crate) struct Data {
+    pub(crate) tree: toml::Table,
 }
 
-pub fn load(files: &[SourceFile]) -> Result<Data, Diagnostics> {
+pub(crate) fn load(files: &[SourceFile]) -> Result<Data, Diagnostics> {
     let parsed = collect(files.iter().map(|file| {
         tomlfile::parse::<toml::Table>(&file.shown, &file.text, 0, &file.text)
             .map(|table| (file, table))
@@ -67,7 +67,7 @@ fn insert(tree: &mut toml::Table, name: &str, table: toml::Table) {
 }
 
 /// Converts TOML to a template value. Dates become ISO strings, which the `date` filter reads.
-pub fn to_value(value: &toml::Value) -> Value {
+pub(crate) fn to_value(value: &toml::Value) -> Value {
     match value {
         toml::Value::String(s) => Value::from(s.as_str()),
         toml::Value::Integer(i) => Value::from(*i),
@@ -79,7 +79,7 @@ pub fn to_value(value: &toml::Value) -> Value {
     }
 }
 
-pub fn table_to_value(table: &toml::Table) -> Value {
+pub(crate) fn table_to_value(table: &toml::Table) -> Value {
     let map: IndexMap<String, Value> = table
         .iter()
         .map(|(k, v)| (k.clone(), to_value(v)))

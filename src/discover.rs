@@ -16,31 +16,31 @@ use crate::pipeline::Stop;
 /// A text source: its path as shown to the author (`content/careers/x.md`), its path relative
 /// to its folder with forward slashes (`careers/x.md`), and its text.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
-    pub shown: PathBuf,
-    pub rel: String,
-    pub text: String,
+pub(crate) struct SourceFile {
+    pub(crate) shown: PathBuf,
+    pub(crate) rel: String,
+    pub(crate) text: String,
 }
 
 /// A file copied into the output as it is.
 #[derive(Debug, Clone)]
-pub struct Asset {
+pub(crate) struct Asset {
     /// Path in the output, relative, with forward slashes.
-    pub rel: String,
-    pub path: PathBuf,
+    pub(crate) rel: String,
+    pub(crate) path: PathBuf,
 }
 
 #[derive(Debug, Default)]
-pub struct Sources {
-    pub markdown: Vec<SourceFile>,
-    pub data: Vec<SourceFile>,
-    pub templates: Vec<SourceFile>,
-    pub assets: Vec<Asset>,
+pub(crate) struct Sources {
+    pub(crate) markdown: Vec<SourceFile>,
+    pub(crate) data: Vec<SourceFile>,
+    pub(crate) templates: Vec<SourceFile>,
+    pub(crate) assets: Vec<Asset>,
 }
 
 /// Whether a file name belongs to an editor or the OS rather than to the author:
 /// swap files, backups, lock files and hidden files (but `.well-known/`, which sites publish).
-pub fn is_ignored_name(name: &str) -> bool {
+pub(crate) fn is_ignored_name(name: &str) -> bool {
     (name.starts_with('.') && name != ".well-known")
         || name.ends_with('~')
         || name.ends_with(".swp")

@@ -10,25 +10,25 @@ use std::path::{Path, PathBuf};
 
 /// One problem in one input file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub file: PathBuf,
-    pub message: String,
-    pub location: Option<Location>,
-    pub help: Option<String>,
+pub(crate) struct Diagnostic {
+    pub(crate) file: PathBuf,
+    pub(crate) message: String,
+    pub(crate) location: Option<Location>,
+    pub(crate) help: Option<String>,
 }
 
 /// Where in a file a problem is: 1-based line and column, the line's text and the caret width.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub line: usize,
-    pub column: usize,
-    pub text: String,
-    pub width: usize,
+pub(crate) struct Location {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) text: String,
+    pub(crate) width: usize,
 }
 
 impl Diagnostic {
     /// A problem with a whole file, with no position inside it.
-    pub fn in_file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub(crate) fn in_file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             file: file.into(),
             message: message.into(),
@@ -38,7 +38,7 @@ impl Diagnostic {
     }
 
     /// A problem at a byte range of `source`, the full text of `file`.
-    pub fn at(
+    pub(crate) fn at(
         file: impl Into<PathBuf>,
         source: &str,
         span: Range<usize>,
@@ -51,7 +51,7 @@ impl Diagnostic {
     }
 
     /// A problem at a known 1-based line and 0-based column of `source`.
-    pub fn at_line(
+    pub(crate) fn at_line(
         file: impl Into<PathBuf>,
         source: &str,
         line: usize,
@@ -71,13 +71,13 @@ impl Diagnostic {
         }
     }
 
-    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+    pub(crate) fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// `file:line:col`, or just the file when the position is unknown.
-    pub fn locus(&self) -> String {
+    pub(crate) fn locus(&self) -> String {
         match &self.location {
             Some(loc) => format!("{}:{}:{}", display_path(&self.file), loc.line, loc.column),
             None => display_path(&self.file),
@@ -88,7 +88,7 @@ impl Diagnostic {
 impl Location {
     /// Computes line, column and line text for a byte range. Out-of-range spans are clamped,
     /// so a diagnostic can never panic on a bad offset.
-    pub fn of(source: &str, span: Range<usize>) -> Location {
+    pub(crate) fn of(source: &str, span: Range<usize>) -> Location {
         let start = floor_char_boundary(source, span.start.min(source.len()));
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = source[start..]
@@ -116,7 +116,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 }
 
 /// Paths print with forward slashes on every platform, so snapshots are stable.
-pub fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
@@ -128,7 +128,7 @@ impl fmt::Display for Diagnostic {
 
 impl Diagnostic {
     /// The report with another label than `error`, such as `warning`.
-    pub fn labelled(&self, label: &str) -> String {
+    pub(crate) fn labelled(&self, label: &str) -> String {
         struct Labelled<'a>(&'a Diagnostic, &'a str);
         impl fmt::Display for Labelled<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -172,7 +172,7 @@ impl std::error::Error for Diagnostic {}
 
 /// Every problem a stage found. This is the error type that reaches `main` for bad input.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostics(pub Vec<Diagnostic>);
+pub(crate) struct Diagnostics(pub(crate) Vec<Diagnostic>);
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -246,7 +246,7 @@ impl From<anyhow::Error> for Failure {
 
 /// Collects the results of a stage: all the values if every item succeeded, otherwise every
 /// diagnostic from every item, sorted by file and position so the report is stable.
-pub fn collect<T>(
+pub(crate) fn collect<T>(
     results: impl IntoIterator<Item = std::result::Result<T, Diagnostics>>,
 ) -> std::result::Result<Vec<T>, Diagnostics> {
     let mut values = Vec::new();
@@ -271,7 +271,7 @@ pub fn collect<T>(
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo: a few
 /// edits away (a swap counts as one), or sharing a long prefix.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {

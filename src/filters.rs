@@ -5,7 +5,7 @@ use tera::{Error, Kwargs, State, TeraResult, Value};
 use crate::markdown;
 
 /// Renders a Markdown string. `inline=true` drops the wrapping `<p>` of a one-paragraph text.
-pub fn markdown(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+pub(crate) fn markdown(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let rendered = markdown::render(text);
     if !rendered.links.is_empty() {
         return Err(Error::message(
@@ -29,7 +29,7 @@ pub fn markdown(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 
 /// Formats a number as money with thousands separators: `110680 | money` is `$110,680`.
 /// `currency` sets the symbol; `decimals` the fraction digits (0 by default).
-pub fn money(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+pub(crate) fn money(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let amount = value
         .as_f64()
         .ok_or_else(|| Error::message(format!("money expects a number, got {}", value.name())))?;
@@ -55,7 +55,7 @@ pub fn money(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 
 /// Formats an ISO date (`2024-05-01`, or a datetime) with a strftime `format`,
 /// `%-d %B %Y` by default: `1 May 2024`.
-pub fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+pub(crate) fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let format: String = kwargs
         .get("format")?
         .unwrap_or_else(|| "%-d %B %Y".to_string());
@@ -71,13 +71,13 @@ pub fn date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
 
 /// Serializes any value as JSON, for JSON-LD and scripts. Marked safe: use it inside
 /// `<script type="application/ld+json">`, where `</` is escaped so it cannot close the tag.
-pub fn json(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+pub(crate) fn json(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
     let text = serde_json::to_string(value)
         .map_err(|e| Error::message(format!("cannot write JSON: {e}")))?;
     Ok(Value::safe_string(&text.replace("</", "<\\/")))
 }
 
-pub fn slugify(value: &str, _: Kwargs, _: &State) -> String {
+pub(crate) fn slugify(value: &str, _: Kwargs, _: &State) -> String {
     crate::slug::slugify(value)
 }
 

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 /// Hashes everything a build reads. `options` is anything else the output depends on.
-pub fn of_inputs(root: &Path, options: &impl Hash) -> u64 {
+pub(crate) fn of_inputs(root: &Path, options: &impl Hash) -> u64 {
     let mut files: Vec<PathBuf> = ["site.toml", "content", "templates", "static"]
         .iter()
         .flat_map(|part| {
@@ -44,18 +44,18 @@ pub fn of_inputs(root: &Path, options: &impl Hash) -> u64 {
 
 /// What a build wrote: the input fingerprint, and each file with its size and modification time.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Manifest {
-    pub inputs: u64,
-    pub pages: usize,
-    pub sections: usize,
-    pub files: Vec<(String, u64, u128)>,
+pub(crate) struct Manifest {
+    pub(crate) inputs: u64,
+    pub(crate) pages: usize,
+    pub(crate) sections: usize,
+    pub(crate) files: Vec<(String, u64, u128)>,
 }
 
 const HEADER: &str = "docent manifest 1";
 
 impl Manifest {
     /// Records the current size and time of each written file.
-    pub fn record(out: &Path, inputs: u64, paths: impl Iterator<Item = String>) -> Manifest {
+    pub(crate) fn record(out: &Path, inputs: u64, paths: impl Iterator<Item = String>) -> Manifest {
         let files = paths
             .filter_map(|rel| stamp(&out.join(&rel)).map(|(size, time)| (rel, size, time)))
             .collect();
@@ -66,7 +66,7 @@ impl Manifest {
         }
     }
 
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut text = format!(
             "{HEADER}\n{:016x} {} {}\n",
             self.inputs, self.pages, self.sections
@@ -77,7 +77,7 @@ impl Manifest {
         text
     }
 
-    pub fn parse(text: &str) -> Option<Manifest> {
+    pub(crate) fn parse(text: &str) -> Option<Manifest> {
         let mut lines = text.lines();
         (lines.next()? == HEADER).then_some(())?;
         let mut counts = lines.next()?.split(' ');
@@ -104,7 +104,7 @@ impl Manifest {
     }
 
     /// Whether every recorded file is still in `out` exactly as it was written.
-    pub fn still_holds(&self, out: &Path) -> bool {
+    pub(crate) fn still_holds(&self, out: &Path) -> bool {
         !self.files.is_empty()
             && self
                 .files

@@ -15,15 +15,15 @@ const FENCE: &str = "+++";
 /// A Markdown file cut in two. Offsets are bytes into the whole file, so errors in either part
 /// report true file lines.
 #[derive(Debug, Clone, Copy)]
-pub struct Split {
-    pub front_offset: usize,
-    pub front_end: usize,
-    pub body_offset: usize,
+pub(crate) struct Split {
+    pub(crate) front_offset: usize,
+    pub(crate) front_end: usize,
+    pub(crate) body_offset: usize,
 }
 
 impl Split {
     /// The front matter's text, between the fences.
-    pub fn front<'a>(&self, text: &'a str) -> &'a str {
+    pub(crate) fn front<'a>(&self, text: &'a str) -> &'a str {
         &text[self.front_offset..self.front_end]
     }
 }
@@ -87,14 +87,14 @@ fn line_spans(text: &str, from: usize) -> impl Iterator<Item = (usize, usize)> +
 /// A date as written: a TOML date or datetime, or a string holding one.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum RawDate {
+pub(crate) enum RawDate {
     Toml(toml::value::Datetime),
     Text(String),
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
-pub enum SortBy {
+pub(crate) enum SortBy {
     #[default]
     Weight,
     Date,
@@ -105,75 +105,75 @@ pub enum SortBy {
 /// A page's front matter, as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PageFront {
-    pub title: String,
+pub(crate) struct PageFront {
+    pub(crate) title: String,
     #[serde(default)]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     #[serde(default)]
-    pub date: Option<RawDate>,
+    pub(crate) date: Option<RawDate>,
     #[serde(default)]
-    pub updated: Option<RawDate>,
+    pub(crate) updated: Option<RawDate>,
     #[serde(default)]
-    pub draft: bool,
+    pub(crate) draft: bool,
     #[serde(default)]
-    pub weight: Option<i64>,
+    pub(crate) weight: Option<i64>,
     #[serde(default)]
-    pub slug: Option<String>,
+    pub(crate) slug: Option<String>,
     #[serde(default)]
-    pub template: Option<String>,
+    pub(crate) template: Option<String>,
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
     #[serde(default)]
-    pub authors: Vec<String>,
+    pub(crate) authors: Vec<String>,
     /// Zola's taxonomies (`tags = [...]`), passed to templates as `page.taxonomies`.
     #[serde(default)]
-    pub taxonomies: BTreeMap<String, Vec<String>>,
+    pub(crate) taxonomies: BTreeMap<String, Vec<String>>,
     #[serde(default)]
-    pub extra: toml::Table,
+    pub(crate) extra: toml::Table,
 }
 
 /// A section's front matter (`_index.md`), as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SectionFront {
-    pub title: String,
+pub(crate) struct SectionFront {
+    pub(crate) title: String,
     #[serde(default)]
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     #[serde(default)]
-    pub date: Option<RawDate>,
+    pub(crate) date: Option<RawDate>,
     #[serde(default)]
-    pub updated: Option<RawDate>,
+    pub(crate) updated: Option<RawDate>,
     #[serde(default)]
-    pub draft: bool,
+    pub(crate) draft: bool,
     #[serde(default)]
-    pub weight: Option<i64>,
+    pub(crate) weight: Option<i64>,
     #[serde(default)]
-    pub template: Option<String>,
+    pub(crate) template: Option<String>,
     #[serde(default)]
-    pub sort_by: SortBy,
+    pub(crate) sort_by: SortBy,
     #[serde(default)]
-    pub page_template: Option<String>,
+    pub(crate) page_template: Option<String>,
     #[serde(default)]
-    pub schema: Option<String>,
+    pub(crate) schema: Option<String>,
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub(crate) aliases: Vec<String>,
     #[serde(default)]
-    pub extra: toml::Table,
+    pub(crate) extra: toml::Table,
 }
 
 /// The keys pages and sections share, borrowed from either kind of front matter.
-pub struct SharedKeys<'a> {
-    pub title: &'a str,
-    pub description: &'a Option<String>,
-    pub date: &'a Option<RawDate>,
-    pub updated: &'a Option<RawDate>,
-    pub weight: Option<i64>,
-    pub template: &'a Option<String>,
-    pub aliases: &'a [String],
-    pub extra: &'a toml::Table,
+pub(crate) struct SharedKeys<'a> {
+    pub(crate) title: &'a str,
+    pub(crate) description: &'a Option<String>,
+    pub(crate) date: &'a Option<RawDate>,
+    pub(crate) updated: &'a Option<RawDate>,
+    pub(crate) weight: Option<i64>,
+    pub(crate) template: &'a Option<String>,
+    pub(crate) aliases: &'a [String],
+    pub(crate) extra: &'a toml::Table,
 }
 
-pub trait Shared {
+pub(crate) trait Shared {
     fn shared(&self) -> SharedKeys<'_>;
 }
 
@@ -199,7 +199,7 @@ macro_rules! shared_keys {
 shared_keys!(PageFront, SectionFront);
 
 /// Parses the front matter of `file` as a `T`, reporting errors at true file lines.
-pub fn parse<T: for<'de> Deserialize<'de>>(
+pub(crate) fn parse<T: for<'de> Deserialize<'de>>(
     file: &SourceFile,
     split: &Split,
 ) -> Result<T, Diagnostic> {
@@ -230,7 +230,7 @@ pub(crate) fn value_span(text: &str, key: &str) -> Option<std::ops::Range<usize>
 }
 
 /// The 1-based line of `key = ...` in the front matter, for errors about a key's value.
-pub fn key_line(file: &SourceFile, split: &Split, key: &str) -> Option<usize> {
+pub(crate) fn key_line(file: &SourceFile, split: &Split, key: &str) -> Option<usize> {
     let before = file.text[..split.front_offset].matches('\n').count();
     split
         .front(&file.text)

@@ -101,7 +101,7 @@ fn shift(doc: &Doc, span: &std::ops::Range<usize>) -> std::ops::Range<usize> {
 
 /// Replaces each `href="@/path#anchor"` with the target's URL. Links were checked already, so
 /// an unknown target (possible only in raw HTML written by hand) is left as written.
-pub fn resolve_hrefs<'a>(html: &'a str, site: &Site, base_path: &str) -> Cow<'a, str> {
+pub(crate) fn resolve_hrefs<'a>(html: &'a str, site: &Site, base_path: &str) -> Cow<'a, str> {
     const NEEDLE: &str = "href=\"@/";
     if !html.contains(NEEDLE) {
         return Cow::Borrowed(html);

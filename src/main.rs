@@ -171,7 +171,7 @@ pub(crate) fn describe(failure: &Failure) -> String {
     }
 }
 
-pub fn plural(n: usize, noun: &str) -> String {
+pub(crate) fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {

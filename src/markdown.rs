@@ -19,40 +19,40 @@ use crate::slug::slugify;
 const MORE: &str = "<!-- more -->";
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Heading {
-    pub level: u32,
-    pub id: String,
-    pub title: String,
-    pub children: Vec<Heading>,
+pub(crate) struct Heading {
+    pub(crate) level: u32,
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) children: Vec<Heading>,
 }
 
 /// A link to another content file, with its byte span in the body.
 #[derive(Debug, Clone, PartialEq)]
-pub struct InternalLink {
-    pub target: String,
-    pub anchor: Option<String>,
-    pub span: Range<usize>,
+pub(crate) struct InternalLink {
+    pub(crate) target: String,
+    pub(crate) anchor: Option<String>,
+    pub(crate) span: Range<usize>,
 }
 
 /// A citation key as used in the body, with its byte span.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CitationUse {
-    pub key: String,
-    pub span: Range<usize>,
+pub(crate) struct CitationUse {
+    pub(crate) key: String,
+    pub(crate) span: Range<usize>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Rendered {
-    pub html: String,
-    pub summary: Option<String>,
-    pub toc: Vec<Heading>,
+pub(crate) struct Rendered {
+    pub(crate) html: String,
+    pub(crate) summary: Option<String>,
+    pub(crate) toc: Vec<Heading>,
     /// Every id an `#anchor` may point at: headings and footnotes.
-    pub anchors: HashSet<String>,
-    pub links: Vec<InternalLink>,
+    pub(crate) anchors: HashSet<String>,
+    pub(crate) links: Vec<InternalLink>,
     /// Distinct citation keys, in order of first use; a key's number is its index + 1.
-    pub citations: Vec<String>,
-    pub citation_uses: Vec<CitationUse>,
-    pub word_count: usize,
+    pub(crate) citations: Vec<String>,
+    pub(crate) citation_uses: Vec<CitationUse>,
+    pub(crate) word_count: usize,
 }
 
 /// A heading being read: level, explicit id, classes, and the events inside it.
@@ -67,7 +67,7 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-pub fn render(body: &str) -> Rendered {
+pub(crate) fn render(body: &str) -> Rendered {
     let cite = |link: BrokenLink<'_>| {
         let reference = link.reference.trim();
         (reference.starts_with('@') && link.link_type == LinkType::Shortcut)
@@ -235,7 +235,7 @@ fn nest(flat: &[(u32, String, String)]) -> Vec<Heading> {
     roots
 }
 
-pub fn html_escape(text: &str) -> String {
+pub(crate) fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -14,9 +14,8 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::links::{self, Renders};
 use crate::markdown::{self, Rendered};
-use crate::render::{self, Job, Renderer};
+use crate::render::{self, Rendering};
 use crate::site::{DocId, PerDoc, Site, Texts};
-use crate::templates::Chosen;
 use crate::views::{self, Urls, Views};
 
 /// What earlier runs left for this one.
@@ -126,22 +125,16 @@ pub(crate) struct Model {
     config: Config,
     site: Arc<Site>,
     views: Views,
-    renderer: Renderer,
-    chosen: Chosen,
-    /// The context every page starts from.
-    base: tera::Context,
+    rendering: Rendering,
     bibliography: Option<toml::Table>,
     known: Option<Known>,
 }
 
 impl Model {
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         site: &Arc<Site>,
         views: Views,
-        renderer: Renderer,
-        chosen: Chosen,
-        base: tera::Context,
+        rendering: Rendering,
         bibliography: Option<&toml::Table>,
         config: &Config,
         known: Option<Known>,
@@ -150,9 +143,7 @@ impl Model {
             config: config.clone(),
             site: Arc::clone(site),
             views,
-            renderer,
-            chosen,
-            base,
+            rendering,
             bibliography: bibliography.cloned(),
             known,
         }
@@ -217,13 +208,7 @@ pub(crate) fn rerender(
                 return None;
             }
             let view = views::refresh(&model.views[id], site, id, rendered, &urls, sources);
-            let job = Job {
-                renderer: &model.renderer,
-                chosen: &model.chosen,
-                site,
-                urls: &urls,
-                base: &model.base,
-            };
+            let job = model.rendering.job(site, &urls);
             let html = render::render_one(&job, id, &view).ok()?;
             Some((doc.output.clone(), html.into_bytes()))
         })

@@ -13,7 +13,12 @@ use crate::cli::NewKind;
 use crate::slug::slugify;
 
 /// Creates the file (or FAQ entry) and returns the path it wrote.
-pub fn create(root: &Path, kind: NewKind, title: &str, section: Option<&str>) -> Result<PathBuf> {
+pub(crate) fn create(
+    root: &Path,
+    kind: NewKind,
+    title: &str,
+    section: Option<&str>,
+) -> Result<PathBuf> {
     let slug = slugify(title);
     if slug.is_empty() {
         bail!("cannot make a file name from the title \"{title}\"; use letters or digits");

@@ -17,16 +17,16 @@ use crate::site::Site;
 use crate::{fs, search, site_files};
 
 /// Marks a folder as docent's output, so docent may remove stale files in it.
-pub const MARKER: &str = ".docent-output";
+pub(crate) const MARKER: &str = ".docent-output";
 
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Written {
-    pub written: usize,
-    pub removed: usize,
+pub(crate) struct Written {
+    pub(crate) written: usize,
+    pub(crate) removed: usize,
 }
 
 /// Refuses an output folder that would overwrite sources or someone else's files.
-pub fn check_dir(root: &Path, out: &Path) -> Result<()> {
+pub(crate) fn check_dir(root: &Path, out: &Path) -> Result<()> {
     let out_real = real_path(out);
     let root_real = real_path(root);
     for source in ["content", "static", "templates"] {
@@ -83,7 +83,10 @@ fn real_path(path: &Path) -> PathBuf {
 
 /// Writes `files` (relative path -> bytes) into `out`. Call [`check_dir`] first.
 #[cfg(test)]
-pub fn write(out: &Path, files: &std::collections::BTreeMap<String, Vec<u8>>) -> Result<Written> {
+pub(crate) fn write(
+    out: &Path,
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Result<Written> {
     let staging = Staging::new(out)?;
     for (rel, bytes) in files {
         staging.put(rel, bytes)?;
@@ -95,7 +98,7 @@ pub fn write(out: &Path, files: &std::collections::BTreeMap<String, Vec<u8>>) ->
 /// folder inside the output folder. [`Staging::commit`] moves them into place and removes stale
 /// files; dropping it uncommitted removes the folder, so a failed build leaves the output as it
 /// was. Files can be put from several threads at once.
-pub struct Staging {
+pub(crate) struct Staging {
     out: PathBuf,
     dir: PathBuf,
     /// Every file of the new site, and the ones that changed and wait in `dir`.
@@ -108,7 +111,7 @@ pub struct Staging {
 const STAGING: &str = ".docent-staging";
 
 impl Staging {
-    pub fn new(out: &Path) -> Result<Staging> {
+    pub(crate) fn new(out: &Path) -> Result<Staging> {
         fs::create_dir_all(out)?;
         if !out.join(MARKER).is_file() {
             fs::write(&out.join(MARKER), b"docent output\n")?;
@@ -130,7 +133,7 @@ impl Staging {
 
     /// Adds a file of the new site. It is staged only if its bytes differ from what is there.
     /// The same path twice is an error: two sources would write one file.
-    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+    pub(crate) fn put(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let target = safe_join(&self.out, rel)?;
         if !self.lock().0.insert(rel.to_string()) {
             // Claims are checked before anything is put, so this is docent's own bug.
@@ -159,7 +162,7 @@ impl Staging {
     }
 
     /// Every file of the new site, sorted.
-    pub fn paths(&self) -> Vec<String> {
+    pub(crate) fn paths(&self) -> Vec<String> {
         let mut all: Vec<String> = self.lock().0.iter().cloned().collect();
         all.sort();
         all
@@ -171,7 +174,7 @@ impl Staging {
     }
 
     /// Moves the changed files into place, then removes files the new site no longer has.
-    pub fn commit(mut self) -> Result<Written> {
+    pub(crate) fn commit(mut self) -> Result<Written> {
         let (all, changed) = std::mem::take(&mut *self.lock());
         merge(&self.dir, &self.out)?;
         remove_entry(&self.dir)?;
@@ -273,11 +276,11 @@ pub(crate) fn claims(
 }
 
 /// The manifest the last build left in `out`, if any. It lives in the marker file.
-pub fn manifest(out: &Path) -> Option<Manifest> {
+pub(crate) fn manifest(out: &Path) -> Option<Manifest> {
     Manifest::parse(&std::fs::read_to_string(out.join(MARKER)).ok()?)
 }
 
-pub fn write_manifest(out: &Path, manifest: &Manifest) -> Result<()> {
+pub(crate) fn write_manifest(out: &Path, manifest: &Manifest) -> Result<()> {
     fs::write(&out.join(MARKER), manifest.to_text().as_bytes())
 }
 

@@ -11,10 +11,10 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 
 use crate::config::{self, Config};
-use crate::discover::{Asset, SourceFile};
+use crate::discover::{Asset, Sources};
 use crate::error::{Diagnostic, Diagnostics, Failure, Result};
 use crate::memo::{Memo, Model};
-use crate::render::{self, Globals, Job, Renderer};
+use crate::render::{self, Globals, Renderer, Rendering};
 use crate::report::{Report, Severity};
 use crate::search::Plan;
 use crate::site::{Site, Texts};
@@ -87,98 +87,87 @@ pub(crate) fn run(
     memo: &mut Memo,
     stop: &Stop,
 ) -> Result<Ran> {
-    let (config, config_text) = report.take("config", load_config(options))?;
+    let (config, config_text, mut sources) = read(options, report, stop)?;
     let urls = Urls::of(&config);
-    let (sources, unreadable) = discover::discover(&options.root, stop)?;
-    stop.check()?;
-    report.check("file", errors(unreadable))?;
-    report.lint(
-        Severity::Error,
-        "placeholder",
-        check::placeholders(&sources),
-    );
-    report.lint(Severity::Warning, "script", check::scripts(&sources));
-    let loaded = load(
-        options,
-        &config,
-        sources.templates,
-        sources.markdown,
-        &sources.data,
-    );
-    let (templates, data, (site, texts), schemas) = loaded.report(report)?;
+    let loaded = load(options, &config, &mut sources).report(report)?;
+    let (templates, data, (site, texts), schemas) = loaded;
     report.check("output", output::claims(&site, &sources.assets, &config))?;
     report.check("schema", schemas.check(&sources.data, &site, &texts))?;
     let renders = memo.markdown(&site, &texts);
     let bibliography = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
     stop.check()?;
     report.check("link", links::check(&site, &texts, &renders, bibliography))?;
-    let assets = &sources.assets;
-    check::lint_markdown(
-        report,
-        &site,
-        &texts,
-        &renders,
-        assets,
-        &config,
-        &data,
-        &sources.data,
-    );
+    check::lint_markdown(report, &site, &texts, &renders, &sources, &config, &data);
     let templates = templates?;
     let chosen = report.take("template", templates.choose(&site, &texts))?;
     let nav = report.take("config", config_value(&config, &config_text, &site, &urls))?;
     let known = memo.known(&site, &texts, &renders);
     drop(texts);
     let views = views::build(&site, renders, &urls, bibliography, stop);
-    let globals = Globals {
-        config: nav,
-        data: data::table_to_value(&data.tree),
-    };
     stop.check()?;
     if config.build_search_index {
         sink.search(Plan::of(&site, &urls, &config.language))?;
     }
     let site = Arc::new(site);
+    let globals = Globals::new(nav, &data);
     let renderer = Renderer::bind(templates, &site, &views, &urls);
-    let base = globals.context();
-    let job = Job {
-        renderer: &renderer,
-        chosen: &chosen,
-        site: &site,
-        urls: &urls,
-        base: &base,
-    };
-    let ids: Vec<_> = site.ids().collect();
-    let put = |id, html: String| put_page(sink, &site[id].output, html);
-    report.check("render", render::render_all(&job, &views, &ids, stop, &put))?;
+    let rendering = Rendering::new(renderer, chosen, &globals);
+    let put = |id, html| put_page(sink, &site[id].output, html);
+    let rendered = render::render_all(&rendering.job(&site, &urls), &views, stop, &put);
+    report.check("render", rendered)?;
     stop.check()?;
-    let not_found = report.take(
-        "render",
-        renderer.render_extra("404.html", &globals).transpose(),
-    )?;
+    let not_found = report.take("render", rendering.render_extra("404.html", &globals))?;
     memo.keep(Model::new(
         &site,
         views,
-        renderer,
-        chosen,
-        base,
+        rendering,
         bibliography,
         &config,
         known,
     ));
-    for (file, bytes) in site_files::all(&site, &config, &urls, not_found) {
+    put_site_files(sink, &site, &config, &urls, not_found, &sources.assets)?;
+    Ok(Ran::of(site, &config))
+}
+
+/// Reads site.toml and every source file, and runs the lints that need only their text.
+fn read(options: &Options, report: &mut Report, stop: &Stop) -> Result<(Config, String, Sources)> {
+    let (config, config_text) = report.take("config", load_config(options))?;
+    let (sources, unreadable) = discover::discover(&options.root, stop)?;
+    stop.check()?;
+    report.check("file", errors(unreadable))?;
+    let placeholders = check::placeholders(&sources);
+    report.lint(Severity::Error, "placeholder", placeholders);
+    report.lint(Severity::Warning, "script", check::scripts(&sources));
+    Ok((config, config_text, sources))
+}
+
+/// The site's own files, then the files copied as they are.
+fn put_site_files(
+    sink: &dyn Sink,
+    site: &Site,
+    config: &Config,
+    urls: &Urls,
+    not_found: Option<String>,
+    assets: &[Asset],
+) -> Result<()> {
+    for (file, bytes) in site_files::all(site, config, urls, not_found) {
         sink.put(&file, bytes)?;
     }
-    put_assets(sink, &sources.assets)?;
-    let counts = Counts {
-        pages: site.count_pages(),
-        sections: site.len() - site.count_pages(),
-    };
-    let base_path = config.base_path().to_string();
-    Ok(Ran {
-        counts,
-        site,
-        base_path,
-    })
+    put_assets(sink, assets)
+}
+
+impl Ran {
+    fn of(site: Arc<Site>, config: &Config) -> Ran {
+        let pages = site.count_pages();
+        Ran {
+            counts: Counts {
+                pages,
+                sections: site.len() - pages,
+            },
+            site,
+            base_path: config.base_path().to_string(),
+        }
+    }
 }
 
 /// Bad input found while reading, as a stage result.
@@ -198,13 +187,11 @@ struct Loaded {
     content: std::result::Result<(Site, Texts), Diagnostics>,
 }
 
-fn load(
-    options: &Options,
-    config: &Config,
-    templates: Vec<SourceFile>,
-    markdown: Vec<SourceFile>,
-    data: &[SourceFile],
-) -> Loaded {
+/// Takes the templates and Markdown out of `sources`; the other stages need only the rest.
+fn load(options: &Options, config: &Config, sources: &mut Sources) -> Loaded {
+    let templates = std::mem::take(&mut sources.templates);
+    let markdown = std::mem::take(&mut sources.markdown);
+    let data = &sources.data;
     let (templates, (schemas, (data, content))) = rayon::join(
         || crate::templates::load(templates),
         || {

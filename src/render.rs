@@ -74,6 +74,13 @@ pub(crate) struct Globals {
 }
 
 impl Globals {
+    pub(crate) fn new(config: Value, data: &crate::data::Data) -> Globals {
+        Globals {
+            config,
+            data: crate::data::table_to_value(&data.tree),
+        }
+    }
+
     /// What every page's context starts from: `config`, `data` and `lang`.
     pub(crate) fn context(&self) -> Context {
         let mut base = Context::new();
@@ -83,6 +90,44 @@ impl Globals {
             base.insert_value("lang", lang.clone());
         }
         base
+    }
+}
+
+/// What every page is rendered with: the bound templates, each doc's choice of template, and
+/// the context every page starts from.
+pub(crate) struct Rendering {
+    renderer: Renderer,
+    chosen: Chosen,
+    base: Context,
+}
+
+impl Rendering {
+    pub(crate) fn new(renderer: Renderer, chosen: Chosen, globals: &Globals) -> Rendering {
+        Rendering {
+            renderer,
+            chosen,
+            base: globals.context(),
+        }
+    }
+
+    /// A job that renders the docs of `site`, served at `urls`.
+    pub(crate) fn job<'a>(&'a self, site: &'a Site, urls: &'a Urls<'a>) -> Job<'a> {
+        Job {
+            renderer: &self.renderer,
+            chosen: &self.chosen,
+            site,
+            urls,
+            base: &self.base,
+        }
+    }
+
+    /// See [`Renderer::render_extra`]; `None` when the theme has no such template.
+    pub(crate) fn render_extra(
+        &self,
+        name: &str,
+        globals: &Globals,
+    ) -> Result<Option<String>, Diagnostics> {
+        self.renderer.render_extra(name, globals).transpose()
     }
 }
 
@@ -96,16 +141,16 @@ pub(crate) struct Job<'a> {
     pub(crate) base: &'a Context,
 }
 
-/// Renders the docs `ids`, handing each (doc, HTML) to `emit` as soon as it is ready, so a
+/// Renders every doc, handing each (doc, HTML) to `emit` as soon as it is ready, so a
 /// large site never holds all its pages at once. Reports every error found. Once `stop` is
 /// set, the docs left are skipped.
 pub(crate) fn render_all(
     job: &Job,
     views: &Views,
-    ids: &[DocId],
     stop: &Stop,
     emit: &(dyn Fn(DocId, String) -> Result<(), Diagnostic> + Sync),
 ) -> Result<(), Diagnostics> {
+    let ids: Vec<DocId> = job.site.ids().collect();
     let results = ids.par_iter().map(|&id| {
         if stop.is_set() {
             return Ok(());

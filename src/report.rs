@@ -8,17 +8,17 @@ use crate::error::{Diagnostic, Diagnostics, Failure, Result, display_path};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
 }
 
 #[derive(Debug)]
-pub struct Finding {
-    pub severity: Severity,
+pub(crate) struct Finding {
+    pub(crate) severity: Severity,
     /// A stable name for the kind of finding, for CI scripts: `schema`, `link`, `orphan`, ...
-    pub code: &'static str,
-    pub diagnostic: Diagnostic,
+    pub(crate) code: &'static str,
+    pub(crate) diagnostic: Diagnostic,
 }
 
 /// Where a run's findings go: the first stage with errors stops a build, while `check`
@@ -104,14 +104,14 @@ impl Report {
             }));
     }
 
-    pub fn errors(&self) -> usize {
+    pub(crate) fn errors(&self) -> usize {
         self.findings
             .iter()
             .filter(|f| f.severity == Severity::Error)
             .count()
     }
 
-    pub fn warnings(&self) -> usize {
+    pub(crate) fn warnings(&self) -> usize {
         self.findings.len() - self.errors()
     }
 
@@ -130,7 +130,7 @@ impl Report {
             .dedup_by(|a, b| a.code == b.code && a.diagnostic == b.diagnostic);
     }
 
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut text = String::new();
         for f in &self.findings {
             let label = match f.severity {
@@ -151,7 +151,7 @@ impl Report {
     }
 
     /// A stable JSON shape for CI: `{ "errors", "warnings", "findings": [...] }`.
-    pub fn to_json(&self) -> String {
+    pub(crate) fn to_json(&self) -> String {
         #[derive(Serialize)]
         struct Item<'a> {
             severity: Severity,

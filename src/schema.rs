@@ -20,7 +20,7 @@ use crate::site::{Doc, Site, Texts};
 
 const SUFFIX: &str = ".schema.json";
 
-pub struct Schemas {
+pub(crate) struct Schemas {
     by_name: BTreeMap<String, Compiled>,
 }
 
@@ -29,7 +29,7 @@ type Compiled = (jsonschema::Validator, Json);
 
 /// Loads every `templates/schemas/*.schema.json`. A schema that is not valid JSON, or not a
 /// valid JSON Schema, is an error in that file.
-pub fn load(root: &Path) -> Result<Schemas, Diagnostics> {
+pub(crate) fn load(root: &Path) -> Result<Schemas, Diagnostics> {
     let dir = root.join("templates/schemas");
     let mut by_name = BTreeMap::new();
     let mut errors = Vec::new();
@@ -91,7 +91,7 @@ fn load_one(path: &Path) -> Option<Result<(String, Compiled), Diagnostic>> {
 }
 
 impl Schemas {
-    pub fn names(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
         self.by_name.keys().map(String::as_str)
     }
 
@@ -112,7 +112,7 @@ impl Schemas {
     }
 
     /// Checks each data file that has a schema of the same name.
-    pub fn check_data(&self, files: &[SourceFile]) -> Vec<Diagnostic> {
+    pub(crate) fn check_data(&self, files: &[SourceFile]) -> Vec<Diagnostic> {
         files
             .iter()
             .flat_map(|file| {

@@ -17,10 +17,10 @@ use crate::site::Site;
 use crate::views::Urls;
 
 /// The folder, at the site root, that holds the index and the search UI.
-pub const BUNDLE: &str = "pagefind";
+pub(crate) const BUNDLE: &str = "pagefind";
 
 /// `(output path, bytes)` for every file of the bundle.
-pub type Files = Vec<(String, Vec<u8>)>;
+pub(crate) type Files = Vec<(String, Vec<u8>)>;
 
 enum Message {
     Page(String, String),
@@ -28,7 +28,7 @@ enum Message {
 }
 
 /// A search index being built on its own thread.
-pub struct Indexer {
+pub(crate) struct Indexer {
     pages: mpsc::Sender<Message>,
     worker: thread::JoinHandle<Result<Files>>,
 }
@@ -37,7 +37,7 @@ impl Indexer {
     /// Starts an indexer for pages with these URLs. Pagefind numbers pages in the order it is
     /// given them, and the site must be the same bytes on every build, so pages are indexed in
     /// sorted URL order whatever order they arrive in.
-    pub fn start(language: &str, mut urls: Vec<String>) -> Result<Indexer> {
+    pub(crate) fn start(language: &str, mut urls: Vec<String>) -> Result<Indexer> {
         urls.sort();
         let (pages, inbox) = mpsc::channel();
         let language = language.to_string();
@@ -49,13 +49,13 @@ impl Indexer {
     }
 
     /// Hands over one rendered page.
-    pub fn add(&self, url: String, html: String) {
+    pub(crate) fn add(&self, url: String, html: String) {
         // A send fails only when the worker has stopped on an error, which `finish` reports.
         let _ = self.pages.send(Message::Page(url, html));
     }
 
     /// Waits for the index and returns its files.
-    pub fn finish(self) -> Result<Files> {
+    pub(crate) fn finish(self) -> Result<Files> {
         let _ = self.pages.send(Message::Finish);
         self.worker
             .join()
@@ -66,10 +66,10 @@ impl Indexer {
 /// What to index, for a build that leaves the index for later (`docent serve` builds it when a
 /// page first asks for it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
-    pub language: String,
+pub(crate) struct Plan {
+    pub(crate) language: String,
     /// Each page's URL and the output file that holds its HTML.
-    pub pages: Vec<(String, String)>,
+    pub(crate) pages: Vec<(String, String)>,
 }
 
 impl Plan {
@@ -86,7 +86,7 @@ impl Plan {
     }
 
     /// Indexes the pages, reading their HTML with `html` (a missing file is skipped).
-    pub fn index<'a>(&self, html: impl Fn(&str) -> Option<&'a [u8]>) -> Result<Files> {
+    pub(crate) fn index<'a>(&self, html: impl Fn(&str) -> Option<&'a [u8]>) -> Result<Files> {
         let urls = self.pages.iter().map(|(url, _)| url.clone()).collect();
         let indexer = Indexer::start(&self.language, urls)?;
         for (url, file) in &self.pages {

@@ -34,7 +34,7 @@ pub(crate) fn all(
 /// The files [`all`] writes besides aliases: no page or asset may take their place.
 pub(crate) const RESERVED: [&str; 4] = ["sitemap.xml", "robots.txt", "atom.xml", "404.html"];
 
-pub fn sitemap(site: &Site, urls: &Urls) -> String {
+pub(crate) fn sitemap(site: &Site, urls: &Urls) -> String {
     let mut metas: Vec<&Doc> = site.docs().map(|(_, doc)| doc).collect();
     metas.sort_by(|a, b| a.path.cmp(&b.path));
     let mut xml = String::from(
@@ -56,7 +56,7 @@ pub fn sitemap(site: &Site, urls: &Urls) -> String {
     xml
 }
 
-pub fn robots(urls: &Urls) -> String {
+pub(crate) fn robots(urls: &Urls) -> String {
     format!(
         "User-agent: *\nAllow: /\nSitemap: {}\n",
         urls.permalink("/sitemap.xml")
@@ -64,7 +64,7 @@ pub fn robots(urls: &Urls) -> String {
 }
 
 /// An Atom feed of the dated pages, newest first.
-pub fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
+pub(crate) fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
     let mut dated: Vec<&Doc> = site
         .pages()
         .map(|(_, doc, _)| doc)
@@ -122,7 +122,7 @@ pub fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
 }
 
 /// Used when the theme has no 404.html.
-pub fn default_404(config: &Config, urls: &Urls) -> String {
+pub(crate) fn default_404(config: &Config, urls: &Urls) -> String {
     format!(
         "<!doctype html>\n<html lang=\"{}\">\n<head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Page not found – {}</title></head>\n<body><main><h1>Page not found</h1><p><a href=\"{}\">Go to the home page</a></p></main></body>\n</html>\n",
         html_escape(&config.language),
@@ -132,7 +132,7 @@ pub fn default_404(config: &Config, urls: &Urls) -> String {
 }
 
 /// A page that sends visitors of an old URL to the new one.
-pub fn redirect(to: &str) -> String {
+pub(crate) fn redirect(to: &str) -> String {
     let to = html_escape(to);
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Redirecting…</title><link rel=\"canonical\" href=\"{to}\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url={to}\"></head>\n<body><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></body>\n</html>\n"

@@ -1,7 +1,7 @@
 //! Slugs: the URL-safe form of file names and headings.
 
 /// Lowercases and turns every run of characters that are not letters or digits into one `-`.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.chars() {
@@ -20,7 +20,7 @@ pub fn slugify(text: &str) -> String {
 
 /// Why an author-written slug cannot be used, if it cannot: a slug names one URL segment, so it
 /// must not climb out of its section or split into folders.
-pub fn problem(slug: &str) -> Option<&'static str> {
+pub(crate) fn problem(slug: &str) -> Option<&'static str> {
     if slug.trim().is_empty() {
         Some("is empty")
     } else if slug.contains('/') || slug.contains('\\') {

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{Diagnostic, did_you_mean};
 
 /// Parses `text`, which starts at byte `offset` of `source` (the whole file), as a `T`.
-pub fn parse<T: DeserializeOwned>(
+pub(crate) fn parse<T: DeserializeOwned>(
     file: &Path,
     source: &str,
     offset: usize,

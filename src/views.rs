@@ -48,24 +48,24 @@ struct Neighbour<'a> {
     permalink: String,
 }
 
-pub struct Urls<'a> {
-    pub origin: &'a str,
-    pub base_path: &'a str,
+pub(crate) struct Urls<'a> {
+    pub(crate) origin: &'a str,
+    pub(crate) base_path: &'a str,
 }
 
 impl Urls<'_> {
     /// Where the site in `config` is served.
-    pub fn of(config: &Config) -> Urls<'_> {
+    pub(crate) fn of(config: &Config) -> Urls<'_> {
         Urls {
             origin: config.origin(),
             base_path: config.base_path(),
         }
     }
 
-    pub fn path(&self, path: &str) -> String {
+    pub(crate) fn path(&self, path: &str) -> String {
         format!("{}{path}", self.base_path)
     }
-    pub fn permalink(&self, path: &str) -> String {
+    pub(crate) fn permalink(&self, path: &str) -> String {
         format!("{}{}{path}", self.origin, self.base_path)
     }
 }

@@ -11,11 +11,11 @@ use crate::config;
 use crate::discover::is_ignored_name;
 
 /// The folders under the site root that hold sources, watched recursively.
-pub const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
+pub(crate) const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
 
 /// What kind of source a changed path is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ChangeKind {
+pub(crate) enum ChangeKind {
     /// A Markdown page or section under content/.
     Content,
     /// A TOML data file under content/data/.
@@ -56,7 +56,7 @@ impl ChangeKind {
 }
 
 /// Classifies one changed path, given relative to the site root with `/` separators.
-pub fn classify(rel: &str, event: &EventKind) -> ChangeKind {
+pub(crate) fn classify(rel: &str, event: &EventKind) -> ChangeKind {
     let editor_file = rel
         .split('/')
         .any(|part| part.is_empty() || is_ignored_name(part));
@@ -98,34 +98,34 @@ fn changes_content(event: &EventKind) -> bool {
 
 /// The changes that one rebuild answers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Batch {
+pub(crate) struct Batch {
     kinds: BTreeSet<ChangeKind>,
     paths: BTreeSet<String>,
 }
 
 impl Batch {
     /// A batch standing for "anything may have changed".
-    pub fn unknown() -> Batch {
+    pub(crate) fn unknown() -> Batch {
         let mut batch = Batch::default();
         batch.add(ChangeKind::Unknown, "(the watcher lost track)");
         batch
     }
 
     /// The full build owed after an edit re-rendered only its own page.
-    pub fn follow_up() -> Batch {
+    pub(crate) fn follow_up() -> Batch {
         let mut batch = Batch::default();
         batch.kinds.insert(ChangeKind::FollowUp);
         batch
     }
 
     /// Whether this is only a [`Batch::follow_up`].
-    pub fn is_follow_up(&self) -> bool {
+    pub(crate) fn is_follow_up(&self) -> bool {
         self.kinds.iter().all(|k| *k == ChangeKind::FollowUp) && !self.is_empty()
     }
 
     /// The content files (relative to content/) whose edits may be re-rendered alone: every
     /// change is to a Markdown file. `None` when anything else changed.
-    pub fn edited_bodies(&self) -> Option<Vec<&str>> {
+    pub(crate) fn edited_bodies(&self) -> Option<Vec<&str>> {
         let content_only = self
             .kinds
             .iter()
@@ -142,24 +142,24 @@ impl Batch {
             .collect()
     }
 
-    pub fn add(&mut self, kind: ChangeKind, rel: impl Into<String>) {
+    pub(crate) fn add(&mut self, kind: ChangeKind, rel: impl Into<String>) {
         if kind != ChangeKind::Ignored {
             self.kinds.insert(kind);
             self.paths.insert(rel.into());
         }
     }
 
-    pub fn merge(&mut self, other: Batch) {
+    pub(crate) fn merge(&mut self, other: Batch) {
         self.kinds.extend(other.kinds);
         self.paths.extend(other.paths);
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.kinds.is_empty()
     }
 
     /// Whether every body must be rendered again: templates and site.toml shape every page.
-    pub fn renders_everything(&self) -> bool {
+    pub(crate) fn renders_everything(&self) -> bool {
         self.kinds.iter().any(|k| {
             matches!(
                 k,
@@ -169,12 +169,12 @@ impl Batch {
     }
 
     /// Whether only stylesheets changed, so open pages can swap them without a reload.
-    pub fn css_only(&self) -> bool {
+    pub(crate) fn css_only(&self) -> bool {
         !self.is_empty() && self.kinds.iter().all(|k| *k == ChangeKind::Stylesheet)
     }
 
     /// For the terminal: `content/x.md changed (content)` or `3 files changed (content, template)`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         if self.is_follow_up() {
             return "the rest of the site".to_string();
         }

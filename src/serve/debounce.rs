@@ -17,18 +17,18 @@ use std::time::{Duration, Instant};
 use super::change::Batch;
 
 /// How long the files must be still before a build starts.
-pub const SETTLE: Duration = Duration::from_millis(3);
+pub(crate) const SETTLE: Duration = Duration::from_millis(3);
 /// How long the files must be still before a finished build is shown.
-pub const QUIET: Duration = Duration::from_millis(15);
+pub(crate) const QUIET: Duration = Duration::from_millis(15);
 /// How long a stream of changes may hold back every result.
-pub const MAX_WAIT: Duration = Duration::from_millis(500);
+pub(crate) const MAX_WAIT: Duration = Duration::from_millis(500);
 /// How long the files must be still before the full build that follows a page re-rendered
 /// alone starts. Saves in quick succession each re-render their page; the full build waits for
 /// a pause rather than start and be stopped by the next save.
-pub const FOLLOW_UP_SETTLE: Duration = Duration::from_millis(250);
+pub(crate) const FOLLOW_UP_SETTLE: Duration = Duration::from_millis(250);
 
 /// The scheduler's state. `T` is what a build produces.
-pub struct Scheduler<T> {
+pub(crate) struct Scheduler<T> {
     /// Changes that no build has read yet.
     pending: Batch,
     last_change: Option<Instant>,
@@ -54,7 +54,7 @@ impl<T> Default for Scheduler<T> {
 
 impl<T> Scheduler<T> {
     /// Records changes seen at `now`. A build already finished but not yet shown is now stale.
-    pub fn changed(&mut self, batch: Batch, now: Instant) {
+    pub(crate) fn changed(&mut self, batch: Batch, now: Instant) {
         if batch.is_empty() {
             return;
         }
@@ -67,7 +67,7 @@ impl<T> Scheduler<T> {
     }
 
     /// The changes to build now, if it is time to start a build.
-    pub fn start(&mut self, now: Instant) -> Option<Batch> {
+    pub(crate) fn start(&mut self, now: Instant) -> Option<Batch> {
         let settled = self.since_last_change(now) >= self.settle();
         if self.running.is_some() || self.pending.is_empty() || !settled {
             return None;
@@ -79,7 +79,7 @@ impl<T> Scheduler<T> {
 
     /// Takes a finished build. Returns it when it should be shown at once: only a stale build
     /// that changes have held back for too long. Otherwise [`Scheduler::due`] hands it out.
-    pub fn finished(&mut self, output: T, now: Instant) -> Option<(Batch, T)> {
+    pub(crate) fn finished(&mut self, output: T, now: Instant) -> Option<(Batch, T)> {
         let batch = self.running.take().unwrap_or_default();
         if self.pending.is_empty() {
             self.ready = Some((batch, output));
@@ -98,7 +98,7 @@ impl<T> Scheduler<T> {
     }
 
     /// The finished build to show now, if the files have been quiet long enough.
-    pub fn due(&mut self, now: Instant) -> Option<(Batch, T)> {
+    pub(crate) fn due(&mut self, now: Instant) -> Option<(Batch, T)> {
         if self.ready.is_none() || self.since_last_change(now) < QUIET {
             return None;
         }
@@ -107,7 +107,7 @@ impl<T> Scheduler<T> {
     }
 
     /// When to look again even if nothing happens: when a build may start or a result is due.
-    pub fn deadline(&self) -> Option<Instant> {
+    pub(crate) fn deadline(&self) -> Option<Instant> {
         let last = self.last_change?;
         if self.ready.is_some() {
             Some(last + QUIET)

@@ -26,13 +26,13 @@ use super::state::{Shared, Snapshot};
 
 /// What every handler sees.
 #[derive(Clone)]
-pub struct App {
-    pub shared: Arc<Shared>,
-    pub hosts: Arc<Hosts>,
-    pub search: Arc<Search>,
+pub(crate) struct App {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) hosts: Arc<Hosts>,
+    pub(crate) search: Arc<Search>,
 }
 
-pub fn router(app: App) -> Router {
+pub(crate) fn router(app: App) -> Router {
     Router::new()
         .route(reload::EVENTS_PATH, get(reload::events))
         .route(reload::SCRIPT_PATH, get(reload::script))
@@ -76,7 +76,7 @@ async fn only_our_hosts(State(app): State<App>, request: Request, next: Next) ->
 
 /// Where a request path leads.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Route {
+pub(crate) enum Route {
     File(String),
     /// `/x` when `x/index.html` exists: to `/x/`.
     Redirect(String),
@@ -85,7 +85,7 @@ pub enum Route {
 }
 
 /// Resolves a raw (still percent-encoded) request path against the files of a build.
-pub fn route(raw: &str, query: Option<&str>, exists: impl Fn(&str) -> bool) -> Route {
+pub(crate) fn route(raw: &str, query: Option<&str>, exists: impl Fn(&str) -> bool) -> Route {
     let Some(path) = clean_path(raw) else {
         return Route::BadRequest;
     };
@@ -210,7 +210,7 @@ fn first_build_failed(app: &App) -> Response {
 }
 
 /// The Content-Type for a file, by its extension; text is UTF-8, as docent writes it.
-pub fn content_type(file: &str) -> String {
+pub(crate) fn content_type(file: &str) -> String {
     let mime = mime_guess::from_path(file).first_or_octet_stream();
     let textual = mime.type_() == mime::TEXT
         || mime.suffix() == Some(mime::XML)
@@ -224,7 +224,7 @@ pub fn content_type(file: &str) -> String {
 }
 
 /// Adds `tag` before the last `</body>`, or at the end when there is none.
-pub fn inject(html: &[u8], tag: &str) -> Vec<u8> {
+pub(crate) fn inject(html: &[u8], tag: &str) -> Vec<u8> {
     const END: &[u8] = b"</body>";
     let at = html
         .windows(END.len())

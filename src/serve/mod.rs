@@ -33,16 +33,16 @@ use state::Shared;
 const DEFAULT_PORT: u16 = 1111;
 const PORT_TRIES: u16 = 50;
 
-pub struct Options {
+pub(crate) struct Options {
     /// `None`: 1111 or the next free port. `Some(0)`: any free port.
-    pub port: Option<u16>,
-    pub bind: IpAddr,
-    pub open: bool,
-    pub drafts: bool,
-    pub poll: bool,
+    pub(crate) port: Option<u16>,
+    pub(crate) bind: IpAddr,
+    pub(crate) open: bool,
+    pub(crate) drafts: bool,
+    pub(crate) poll: bool,
 }
 
-pub fn run(root: &Path, options: Options) -> Result<()> {
+pub(crate) fn run(root: &Path, options: Options) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

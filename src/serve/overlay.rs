@@ -5,7 +5,7 @@ use crate::error::Failure;
 use crate::markdown::html_escape;
 
 /// The id of the overlay element, which the client script removes when the error is fixed.
-pub const ID: &str = "docent-overlay";
+pub(crate) const ID: &str = "docent-overlay";
 
 /// The error as the terminal shows it: located diagnostics as they are, else the cause chain.
 pub(crate) fn describe(failure: &Failure) -> String {
@@ -13,7 +13,7 @@ pub(crate) fn describe(failure: &Failure) -> String {
 }
 
 /// The overlay: the error's text, with file:line:col and snippet, in a `<pre>`.
-pub fn overlay(error: &str) -> String {
+pub(crate) fn overlay(error: &str) -> String {
     format!(
         concat!(
             r#"<div id="{id}" role="alertdialog" aria-labelledby="{id}-title" style="position:fixed;inset:0;"#,
@@ -31,7 +31,7 @@ pub fn overlay(error: &str) -> String {
 
 /// The page for any path while no build has succeeded yet. `script` is the live-reload tag,
 /// which reloads it once a build succeeds.
-pub fn error_page(overlay: &str, script: &str) -> String {
+pub(crate) fn error_page(overlay: &str, script: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Build error · docent</title></head>\n<body>{overlay}{script}</body></html>\n"
     )

@@ -191,7 +191,7 @@ fn changed_pages(served: &Snapshot, files: &BTreeMap<String, Vec<u8>>) -> Vec<St
 }
 
 /// Watches for changes and rebuilds until the watcher stops.
-pub async fn run(
+pub(crate) async fn run(
     builder: Arc<Builder>,
     shared: Arc<Shared>,
     mut watching: Watching,

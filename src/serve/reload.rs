@@ -18,18 +18,18 @@ use tokio_stream::wrappers::BroadcastStream;
 use super::http::App;
 use super::state::Reload;
 
-pub const EVENTS_PATH: &str = "/__docent/events";
-pub const SCRIPT_PATH: &str = "/__docent/reload.js";
+pub(crate) const EVENTS_PATH: &str = "/__docent/events";
+pub(crate) const SCRIPT_PATH: &str = "/__docent/reload.js";
 /// The client script.
-pub const SCRIPT: &str = include_str!("reload.js");
+pub(crate) const SCRIPT: &str = include_str!("reload.js");
 
 /// The tag added to served HTML. `build` tells the script which build the page comes from.
-pub fn script_tag(build: &str) -> String {
+pub(crate) fn script_tag(build: &str) -> String {
     format!("<script src=\"{SCRIPT_PATH}\" data-build=\"{build}\"></script>")
 }
 
 /// The host names pages of this server are loaded from.
-pub struct Hosts {
+pub(crate) struct Hosts {
     allowed: Vec<String>,
     /// Bound to every address: any IP literal may name this machine. A rebinding attack always
     /// uses a domain name, never an IP literal.
@@ -38,7 +38,7 @@ pub struct Hosts {
 }
 
 impl Hosts {
-    pub fn new(bind: IpAddr, port: u16) -> Hosts {
+    pub(crate) fn new(bind: IpAddr, port: u16) -> Hosts {
         let mut allowed: Vec<String> = ["127.0.0.1", "localhost", "[::1]"]
             .iter()
             .map(|host| format!("{host}:{port}"))
@@ -52,7 +52,7 @@ impl Hosts {
     }
 
     /// Whether a request with these Host and Origin headers comes from a page of this server.
-    pub fn allow(&self, host: Option<&str>, origin: Option<&str>) -> bool {
+    pub(crate) fn allow(&self, host: Option<&str>, origin: Option<&str>) -> bool {
         let origin_ok = match origin {
             None => true,
             Some(origin) => origin
@@ -74,7 +74,7 @@ impl Hosts {
 
 /// `GET /__docent/events`: a greeting with the current build's tag, the current error if any,
 /// then every [`Reload`] as it happens.
-pub async fn events(State(app): State<App>, headers: HeaderMap) -> Response {
+pub(crate) async fn events(State(app): State<App>, headers: HeaderMap) -> Response {
     let header = |name| headers.get(name).and_then(|value| value.to_str().ok());
     if !app
         .hosts
@@ -112,7 +112,7 @@ pub async fn events(State(app): State<App>, headers: HeaderMap) -> Response {
 }
 
 /// `GET /__docent/reload.js`.
-pub async fn script() -> Response {
+pub(crate) async fn script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         SCRIPT,

@@ -14,7 +14,7 @@ use super::state::Snapshot;
 type Files = BTreeMap<String, Bytes>;
 
 #[derive(Default)]
-pub struct Search {
+pub(crate) struct Search {
     /// The build the index was made from, and its files.
     built: Mutex<Option<(u64, Arc<Files>)>>,
 }
@@ -22,7 +22,7 @@ pub struct Search {
 impl Search {
     /// A file of the search index for `snapshot`, built first if this build has none yet.
     /// `None` when the site has no search index or no such file.
-    pub async fn file(&self, snapshot: Arc<Snapshot>, name: &str) -> Option<Bytes> {
+    pub(crate) async fn file(&self, snapshot: Arc<Snapshot>, name: &str) -> Option<Bytes> {
         let plan = snapshot.search.clone()?;
         // Held while building, so requests that arrive together build the index once.
         let mut built = self.built.lock().await;

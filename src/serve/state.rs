@@ -15,17 +15,17 @@ use crate::search;
 
 /// One good build, whole. Requests hold an `Arc` of it, so a new build never tears a response.
 /// Files are reference-counted: a snapshot that changes a few pages shares all the others.
-pub struct Snapshot {
-    pub files: BTreeMap<String, Bytes>,
+pub(crate) struct Snapshot {
+    pub(crate) files: BTreeMap<String, Bytes>,
     /// The search index to build when a page asks for it, if the site has one.
-    pub search: Option<Arc<search::Plan>>,
+    pub(crate) search: Option<Arc<search::Plan>>,
     /// 1 for the first good build, 0 while there is none.
-    pub build: u64,
+    pub(crate) build: u64,
 }
 
 /// A message for open pages, sent over server-sent events.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reload {
+pub(crate) enum Reload {
     /// Reload the page; the new build's tag.
     Page(String),
     /// Reload only the pages at these URL paths; the others are current as of the new build's
@@ -39,7 +39,7 @@ pub enum Reload {
     Clear,
 }
 
-pub struct Shared {
+pub(crate) struct Shared {
     site: RwLock<Arc<Snapshot>>,
     /// The overlay for the current build error, if the last build failed.
     error: Mutex<Option<String>>,
@@ -49,7 +49,7 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new() -> Shared {
+    pub(crate) fn new() -> Shared {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
@@ -65,23 +65,23 @@ impl Shared {
         }
     }
 
-    pub fn snapshot(&self) -> Arc<Snapshot> {
+    pub(crate) fn snapshot(&self) -> Arc<Snapshot> {
         Arc::clone(&self.site.read().unwrap_or_else(PoisonError::into_inner))
     }
 
-    pub fn error(&self) -> Option<String> {
+    pub(crate) fn error(&self) -> Option<String> {
         self.error
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Reload> {
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<Reload> {
         self.reload.subscribe()
     }
 
     /// Names a build for pages: a page whose tag differs from the server's is out of date.
-    pub fn tag(&self, build: u64) -> String {
+    pub(crate) fn tag(&self, build: u64) -> String {
         format!("{}-{build}", self.session)
     }
 
@@ -92,7 +92,7 @@ impl Shared {
     /// Returns the build it replaced. Freeing a large site takes tens of milliseconds, so the
     /// caller drops it off the path to the browser.
     #[must_use = "drop the old build where its freeing does not delay anything"]
-    pub fn publish(
+    pub(crate) fn publish(
         &self,
         built: Built,
         css_only: bool,
@@ -110,7 +110,7 @@ impl Shared {
 
     /// Serves the current build with these files replaced, and reloads only their pages.
     #[must_use = "drop the old build where its freeing does not delay anything"]
-    pub fn publish_pages(&self, pages: Vec<(String, Vec<u8>)>) -> Arc<Snapshot> {
+    pub(crate) fn publish_pages(&self, pages: Vec<(String, Vec<u8>)>) -> Arc<Snapshot> {
         let paths = pages.iter().map(|(file, _)| url_path(file)).collect();
         self.swap(
             |old| {
@@ -159,7 +159,7 @@ impl Shared {
     }
 
     /// Shows a build error on every open page; the last good build stays served.
-    pub fn fail(&self, overlay: String) {
+    pub(crate) fn fail(&self, overlay: String) {
         *self.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(overlay.clone());
         let _ = self.reload.send(Reload::Overlay(overlay));
     }
@@ -173,7 +173,7 @@ enum Kind {
 }
 
 /// The URL path a page is served at: `guide/x/index.html` is `/guide/x/`.
-pub fn url_path(file: &str) -> String {
+pub(crate) fn url_path(file: &str) -> String {
     format!("/{}", file.strip_suffix("index.html").unwrap_or(file))
 }
 

@@ -19,9 +19,9 @@ use super::change::{Batch, WATCHED_DIRS, classify};
 /// the second, which would miss a second save within the same second.
 const POLL_INTERVAL: Duration = Duration::from_millis(300);
 
-pub type Events = UnboundedReceiver<notify::Result<Event>>;
+pub(crate) type Events = UnboundedReceiver<notify::Result<Event>>;
 
-pub struct Watching {
+pub(crate) struct Watching {
     watcher: Box<dyn Watcher + Send>,
     /// The site root, canonical, as notify reports paths under it.
     root: PathBuf,
@@ -29,7 +29,7 @@ pub struct Watching {
 
 /// Starts watching `root` (a canonical path). `poll` uses a polling watcher, for file systems
 /// that send no notifications (network drives, some containers).
-pub fn start(root: &Path, poll: bool) -> Result<(Watching, Events)> {
+pub(crate) fn start(root: &Path, poll: bool) -> Result<(Watching, Events)> {
     let (tx, rx) = unbounded_channel();
     let handler = move |event| {
         // Fails only once the server is shutting down.
@@ -62,7 +62,7 @@ pub fn start(root: &Path, poll: bool) -> Result<(Watching, Events)> {
 impl Watching {
     /// The changes one notify event stands for. A watched folder that was created, removed or
     /// renamed is watched afresh, so a new `content/` is seen like the old one.
-    pub fn changes(&mut self, event: notify::Result<Event>) -> Batch {
+    pub(crate) fn changes(&mut self, event: notify::Result<Event>) -> Batch {
         let event = match event {
             Ok(event) => event,
             Err(err) => {

@@ -8,14 +8,14 @@ use std::process::Output;
 use assert_cmd::Command;
 use scraper::{Html, Selector};
 
-pub struct Site {
+pub(crate) struct Site {
     _dir: tempfile::TempDir,
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
 }
 
 impl Site {
     /// A copy of `tests/fixtures/<name>`.
-    pub fn fixture(name: &str) -> Site {
+    pub(crate) fn fixture(name: &str) -> Site {
         let source = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures")
             .join(name);
@@ -23,7 +23,7 @@ impl Site {
     }
 
     /// A copy of the site that ships with docent, at the repository root.
-    pub fn bundled() -> Site {
+    pub(crate) fn bundled() -> Site {
         Site::copy_of(
             Path::new(env!("CARGO_MANIFEST_DIR")),
             &["site.toml", "content", "templates", "static"],
@@ -45,14 +45,14 @@ impl Site {
         Site { _dir: dir, root }
     }
 
-    pub fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Self {
+    pub(crate) fn write(&self, rel: &str, text: impl AsRef<[u8]>) -> &Self {
         let path = self.root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
         self
     }
 
-    pub fn remove(&self, rel: &str) -> &Self {
+    pub(crate) fn remove(&self, rel: &str) -> &Self {
         let path = self.root.join(rel);
         if path.is_dir() {
             std::fs::remove_dir_all(path)
@@ -64,7 +64,7 @@ impl Site {
     }
 
     /// Runs `docent build` with extra arguments; the output goes to `public/` in the site.
-    pub fn build(&self, args: &[&str]) -> Output {
+    pub(crate) fn build(&self, args: &[&str]) -> Output {
         Command::cargo_bin("docent")
             .unwrap()
             .current_dir(&self.root)
@@ -75,7 +75,7 @@ impl Site {
     }
 
     /// Builds and fails the test, showing docent's errors, if the build fails.
-    pub fn build_ok(&self) -> String {
+    pub(crate) fn build_ok(&self) -> String {
         let out = self.build(&[]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "build failed:\n{stderr}");
@@ -83,23 +83,23 @@ impl Site {
     }
 
     /// Builds, expects failure, and returns stderr with the temp path replaced by `[ROOT]`.
-    pub fn build_err(&self) -> String {
+    pub(crate) fn build_err(&self) -> String {
         let out = self.build(&[]);
         assert!(!out.status.success(), "build unexpectedly succeeded");
         assert_eq!(out.status.code(), Some(1), "a failed build exits with 1");
         String::from_utf8_lossy(&out.stderr).replace(&self.root.display().to_string(), "[ROOT]")
     }
 
-    pub fn public(&self, rel: &str) -> PathBuf {
+    pub(crate) fn public(&self, rel: &str) -> PathBuf {
         self.root.join("public").join(rel)
     }
 
-    pub fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.public(rel))
             .unwrap_or_else(|e| panic!("reading public/{rel}: {e}"))
     }
 
-    pub fn html(&self, rel: &str) -> Html {
+    pub(crate) fn html(&self, rel: &str) -> Html {
         Html::parse_document(&self.read(rel))
     }
 }
@@ -117,7 +117,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The text of every element matching `selector`, whitespace-trimmed.
-pub fn texts(html: &Html, selector: &str) -> Vec<String> {
+pub(crate) fn texts(html: &Html, selector: &str) -> Vec<String> {
     let sel = Selector::parse(selector).unwrap();
     html.select(&sel)
         .map(|e| e.text().collect::<String>().trim().to_string())
@@ -125,7 +125,7 @@ pub fn texts(html: &Html, selector: &str) -> Vec<String> {
 }
 
 /// The value of `attr` on every element matching `selector`.
-pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
+pub(crate) fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
     let sel = Selector::parse(selector).unwrap();
     html.select(&sel)
         .filter_map(|e| e.value().attr(attr).map(str::to_string))
@@ -133,7 +133,7 @@ pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
 }
 
 /// Every file under a folder, relative, sorted.
-pub fn files_under(dir: &Path) -> Vec<String> {
+pub(crate) fn files_under(dir: &Path) -> Vec<String> {
     let mut files: Vec<String> = walkdir::WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)

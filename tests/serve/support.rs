@@ -14,18 +14,18 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 /// How long to wait for anything the server should do.
-pub const PATIENCE: Duration = Duration::from_secs(20);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(20);
 
-pub struct Server {
+pub(crate) struct Server {
     child: Child,
-    pub port: u16,
+    pub(crate) port: u16,
     stdout: Arc<Mutex<Vec<String>>>,
     stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
     /// Starts `docent --root <root> serve --port 0 <args>` and waits until it serves.
-    pub fn start(root: &Path, args: &[&str]) -> Server {
+    pub(crate) fn start(root: &Path, args: &[&str]) -> Server {
         let mut command = Command::new(env!("CARGO_BIN_EXE_docent"));
         command
             .arg("--root")
@@ -35,7 +35,7 @@ impl Server {
         Server::spawn(command)
     }
 
-    pub fn spawn(mut command: Command) -> Server {
+    pub(crate) fn spawn(mut command: Command) -> Server {
         command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -62,16 +62,16 @@ impl Server {
     }
 
     /// Everything the server printed to stdout so far, one line each.
-    pub fn stdout_lines(&self) -> Vec<String> {
+    pub(crate) fn stdout_lines(&self) -> Vec<String> {
         self.stdout.lock().unwrap().clone()
     }
 
-    pub fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         self.stderr.lock().unwrap().join("\n")
     }
 
     /// Waits for a stdout line, counting from the start, that `matches`.
-    pub fn wait_for_line(
+    pub(crate) fn wait_for_line(
         &mut self,
         timeout: Duration,
         matches: impl Fn(&str) -> bool,
@@ -80,7 +80,7 @@ impl Server {
     }
 
     /// Waits for a stdout line after the first `skip` ones that `matches`.
-    pub fn wait_for_line_after(
+    pub(crate) fn wait_for_line_after(
         &mut self,
         skip: usize,
         timeout: Duration,
@@ -103,11 +103,11 @@ impl Server {
         }
     }
 
-    pub fn is_running(&mut self) -> bool {
+    pub(crate) fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
 
-    pub fn get(&self, path: &str) -> Response {
+    pub(crate) fn get(&self, path: &str) -> Response {
         self.request(&format!(
             "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
             self.port
@@ -115,16 +115,16 @@ impl Server {
     }
 
     /// Sends `raw` as it is and reads the whole response.
-    pub fn request(&self, raw: &str) -> Response {
+    pub(crate) fn request(&self, raw: &str) -> Response {
         self.request_bytes(raw.as_bytes())
     }
 
-    pub fn request_bytes(&self, raw: &[u8]) -> Response {
+    pub(crate) fn request_bytes(&self, raw: &[u8]) -> Response {
         self.send(raw, false)
     }
 
     /// Sends `raw` and closes the sending side, so a server waiting for more sees the end.
-    pub fn request_then_close(&self, raw: &[u8]) -> Response {
+    pub(crate) fn request_then_close(&self, raw: &[u8]) -> Response {
         self.send(raw, true)
     }
 
@@ -143,7 +143,7 @@ impl Server {
     }
 
     /// Opens the live-reload stream and waits for its greeting.
-    pub fn events(&self) -> Events {
+    pub(crate) fn events(&self) -> Events {
         let events = Events::open(self.port, &format!("127.0.0.1:{}", self.port), None);
         let status = events.status.clone();
         assert!(status.contains(" 200 "), "events refused: {status}");
@@ -171,10 +171,10 @@ fn collect_lines(stream: impl Read + Send + 'static) -> Arc<Mutex<Vec<String>>> 
 }
 
 #[derive(Debug)]
-pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
+pub(crate) struct Response {
+    pub(crate) status: u16,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Response {
@@ -210,14 +210,14 @@ impl Response {
         }
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
@@ -238,15 +238,15 @@ fn dechunk(mut bytes: &[u8]) -> Vec<u8> {
 }
 
 /// A live-reload stream: each event as (name, data).
-pub struct Events {
-    pub status: String,
+pub(crate) struct Events {
+    pub(crate) status: String,
     stream: TcpStream,
     rx: Receiver<(String, String)>,
 }
 
 impl Events {
     /// Connects with the given Host and Origin headers and reads the status line.
-    pub fn open(port: u16, host: &str, origin: Option<&str>) -> Events {
+    pub(crate) fn open(port: u16, host: &str, origin: Option<&str>) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         let origin = origin
             .map(|o| format!("Origin: {o}\r\n"))
@@ -269,17 +269,17 @@ impl Events {
     }
 
     /// The next event, if one comes within `timeout`.
-    pub fn next(&self, timeout: Duration) -> Option<(String, String)> {
+    pub(crate) fn next(&self, timeout: Duration) -> Option<(String, String)> {
         self.rx.recv_timeout(timeout).ok()
     }
 
     /// Waits for an event called `name`, skipping others; returns its data.
-    pub fn wait_for(&self, name: &str) -> String {
+    pub(crate) fn wait_for(&self, name: &str) -> String {
         self.wait_for_any(&[name]).1
     }
 
     /// Waits for an event with one of these names, skipping others; returns its name and data.
-    pub fn wait_for_any(&self, names: &[&str]) -> (String, String) {
+    pub(crate) fn wait_for_any(&self, names: &[&str]) -> (String, String) {
         let deadline = Instant::now() + PATIENCE;
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.next(left) {
@@ -292,7 +292,7 @@ impl Events {
     }
 
     /// Every event that has arrived so far, without waiting.
-    pub fn drain(&self) -> Vec<(String, String)> {
+    pub(crate) fn drain(&self) -> Vec<(String, String)> {
         self.rx.try_iter().collect()
     }
 }
@@ -349,7 +349,7 @@ fn read_events(mut reader: BufReader<TcpStream>, tx: std::sync::mpsc::Sender<(St
 }
 
 /// Polls `check` until it is true or [`PATIENCE`] runs out.
-pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+pub(crate) fn eventually(what: &str, mut check: impl FnMut() -> bool) {
     let deadline = Instant::now() + PATIENCE;
     while !check() {
         assert!(
@@ -361,7 +361,7 @@ pub fn eventually(what: &str, mut check: impl FnMut() -> bool) {
 }
 
 /// Writes a file the way editors save: to a temporary name, then renamed over the old one.
-pub fn save(path: &Path, text: &str) {
+pub(crate) fn save(path: &Path, text: &str) {
     let dir = path.parent().expect("parent");
     std::fs::create_dir_all(dir).expect("mkdir");
     let temp = dir.join(format!(
