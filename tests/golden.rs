@@ -2,7 +2,8 @@
 //! `docent build` must give for it, stored beside it (see `tests/golden/README.md`).
 //!
 //! A case that builds keeps every output file in `expected/` and the summary line in
-//! `expected.stdout`; a case that must fail keeps docent's error output in `expected.stderr`.
+//! `expected.stdout`; a case that must fail, named `error-...`, keeps docent's error output in
+//! `expected.stderr`.
 //! `DOCENT_BLESS=1 cargo test --test golden` rewrites the stored files from what docent does now.
 
 use std::collections::BTreeMap;
@@ -112,7 +113,13 @@ fn run_case(name: &str) {
     }
 }
 
-/// What no blessing can make right: a crash, an unexpected exit code, files left by a failure.
+/// A case named `error-...` must fail; every other case must build.
+fn must_fail(name: &str) -> bool {
+    name.starts_with("error-")
+}
+
+/// What no blessing can make right: a crash, an unexpected exit code, files left by a failure,
+/// and a build that succeeds or fails against what the case's name says.
 fn check_invariants(name: &str, outcome: &Outcome) {
     assert!(
         !outcome.stderr.contains("panicked"),
@@ -125,6 +132,19 @@ fn check_invariants(name: &str, outcome: &Outcome) {
         outcome.code,
         outcome.stderr
     );
+    if must_fail(name) {
+        assert!(
+            !outcome.succeeded(),
+            "case `{name}`: docent built the site, but an `error-` case must fail \
+             (if it should build now, rename the case)"
+        );
+    } else {
+        assert!(
+            outcome.succeeded(),
+            "case `{name}`: docent failed, but only an `error-` case may fail:\n{}",
+            outcome.stderr
+        );
+    }
     if !outcome.succeeded() {
         let left: Vec<&String> = outcome.files.keys().collect();
         assert!(
@@ -186,28 +206,17 @@ fn compare(case: &Path, outcome: &Outcome) -> Report {
     let mut report = Report::new("the expected files", "the build's output");
     report.tree_prefix = "expected/";
     let expected_dir = case.join("expected");
-    let expects_success = expected_dir.is_dir();
-    if !expects_success && !case.join("expected.stderr").is_file() {
-        report.line(format!(
-            "the case has no expected output yet (neither expected/ nor expected.stderr); docent {}",
-            if outcome.succeeded() {
-                "built it"
-            } else {
-                "failed on it"
-            }
-        ));
+    let stored = if outcome.succeeded() {
+        "expected/"
+    } else {
+        "expected.stderr"
+    };
+    if !case.join(stored).exists() {
+        report.line(format!("the case has no {stored} yet"));
         return report;
     }
-    match (expects_success, outcome.succeeded()) {
-        (true, false) => report.line(format!(
-            "expected the build to succeed (the case has expected/), but docent exited with {:?}",
-            outcome.code
-        )),
-        (false, true) => report.line(
-            "expected the build to fail (the case has no expected/), but docent built it"
-                .to_string(),
-        ),
-        _ => {}
+    if !outcome.succeeded() && expected_dir.exists() {
+        report.line("a failing case has no expected/ folder: remove it, or bless".to_string());
     }
     report.compare_text(
         "expected.stdout",
@@ -219,7 +228,7 @@ fn compare(case: &Path, outcome: &Outcome) -> Report {
         &read_optional(&case.join("expected.stderr")),
         &outcome.stderr,
     );
-    if expects_success {
+    if outcome.succeeded() {
         report.compare_trees(&read_tree(&expected_dir), &outcome.files);
     }
     report
