@@ -5,6 +5,7 @@
 //! section, `content/x/index.md` is a page whose folder holds its assets.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::discover::SourceFile;
 use crate::error::{Diagnostic, Diagnostics, collect};
@@ -14,7 +15,7 @@ use crate::slug;
 
 /// A content file read on its own, before it knows its neighbours.
 struct Parsed {
-    text: String,
+    text: Arc<str>,
     doc: Doc,
     draft: bool,
 }
@@ -48,7 +49,7 @@ pub(crate) fn index(
     let mut docs = with_root(sections, site_title);
     docs.extend(pages);
     link_sections(&mut docs);
-    let (texts, docs): (Vec<String>, Vec<Doc>) = docs.into_iter().map(|p| (p.text, p.doc)).unzip();
+    let (texts, docs): (Vec<Arc<str>>, Vec<Doc>) = docs.into_iter().map(|p| (p.text, p.doc)).unzip();
     let site = Site::new(docs);
     check_unique_urls(&site)?;
     Ok((site, Texts::new(texts)))
@@ -307,7 +308,7 @@ fn with_root(mut sections: Vec<Parsed>, site_title: &str) -> Vec<Parsed> {
                 }),
             };
             let root = Parsed {
-                text: String::new(),
+                text: Arc::from(""),
                 doc,
                 draft: false,
             };
@@ -439,7 +440,7 @@ mod tests {
         SourceFile {
             shown: format!("content/{rel}").into(),
             rel: rel.into(),
-            text: format!("+++\n{front}\n+++\nbody\n"),
+            text: format!("+++\n{front}\n+++\nbody\n").into(),
         }
     }
 

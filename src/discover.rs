@@ -19,7 +19,7 @@ use crate::pipeline::Stop;
 pub(crate) struct SourceFile {
     pub(crate) shown: PathBuf,
     pub(crate) rel: String,
-    pub(crate) text: String,
+    pub(crate) text: std::sync::Arc<str>,
 }
 
 /// A file copied into the output as it is.
@@ -83,7 +83,11 @@ pub(crate) fn discover(root: &Path, stop: &Stop) -> Result<(Sources, Vec<Diagnos
             .filter(|_| !stop.is_set())
             .map(|(path, rel)| {
                 let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                Ok(fs::read_text(&path, &shown)?.map(|text| SourceFile { shown, rel, text }))
+                Ok(fs::read_text(&path, &shown)?.map(|text| SourceFile {
+                    shown,
+                    rel,
+                    text: text.into(),
+                }))
             })
             .collect();
         let mut good = Vec::new();

@@ -144,7 +144,7 @@ mod tests {
         let files = files.iter().map(|(rel, body)| SourceFile {
             shown: format!("content/{rel}").into(),
             rel: rel.to_string(),
-            text: format!("+++\ntitle = \"T\"\n+++\n{body}"),
+            text: format!("+++\ntitle = \"T\"\n+++\n{body}").into(),
         });
         let (site, texts) = content::index(files.collect(), false, "S").unwrap();
         let renders = site

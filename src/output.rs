@@ -224,7 +224,7 @@ impl Drop for Staging {
 }
 
 impl Sink for Staging {
-    fn put(&self, file: &str, bytes: Vec<u8>) -> Result<()> {
+    fn put(&self, file: &str, bytes: bytes::Bytes) -> Result<()> {
         Staging::put(self, file, &bytes)
     }
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use rayon::prelude::*;
 
 use crate::config::{self, Config};
@@ -38,7 +39,7 @@ pub(crate) trait Sink: Sync {
         Ok(())
     }
 
-    fn put(&self, file: &str, bytes: Vec<u8>) -> anyhow::Result<()>;
+    fn put(&self, file: &str, bytes: Bytes) -> anyhow::Result<()>;
 }
 
 /// A request to give a run up: `serve` sets it when a newer change makes the run stale.
@@ -151,7 +152,7 @@ fn put_site_files(
     assets: &[Asset],
 ) -> Result<()> {
     for (file, bytes) in site_files::all(site, config, urls, not_found) {
-        sink.put(&file, bytes)?;
+        sink.put(&file, bytes.into())?;
     }
     put_assets(sink, assets)
 }
@@ -313,8 +314,8 @@ fn config_value(
     Ok(tera::Value::from(map))
 }
 
-fn put_page(sink: &dyn Sink, file: &str, html: String) -> std::result::Result<(), Diagnostic> {
-    sink.put(file, html.into_bytes())
+fn put_page(sink: &dyn Sink, file: &str, html: Bytes) -> std::result::Result<(), Diagnostic> {
+    sink.put(file, html)
         .map_err(|e| Diagnostic::in_file(file, format!("{e:#}")))
 }
 
@@ -322,20 +323,20 @@ fn put_page(sink: &dyn Sink, file: &str, html: String) -> std::result::Result<()
 fn put_assets(sink: &dyn Sink, assets: &[Asset]) -> Result<()> {
     assets.par_iter().try_for_each(|asset| {
         let bytes = fs::read(&asset.path)?;
-        sink.put(&asset.rel, bytes).map_err(Failure::Io)
+        sink.put(&asset.rel, bytes.into()).map_err(Failure::Io)
     })
 }
 
 /// A whole site in memory: output path -> bytes, and the search index still to build.
 #[derive(Default)]
 pub(crate) struct Memory {
-    files: Mutex<BTreeMap<String, Vec<u8>>>,
+    files: Mutex<BTreeMap<String, Bytes>>,
     search: Mutex<Option<Plan>>,
 }
 
 /// What a run into [`Memory`] built.
 pub(crate) struct Built {
-    pub(crate) files: BTreeMap<String, Vec<u8>>,
+    pub(crate) files: BTreeMap<String, Bytes>,
     /// The search index to build from `files`, when site.toml asks for one.
     pub(crate) search: Option<Plan>,
     pub(crate) counts: Counts,
@@ -347,7 +348,7 @@ impl Sink for Memory {
         Ok(())
     }
 
-    fn put(&self, file: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
+    fn put(&self, file: &str, bytes: Bytes) -> anyhow::Result<()> {
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         match files.insert(file.to_string(), bytes) {
             // Claims are checked before anything is put, so this is docent's own bug.

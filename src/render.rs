@@ -148,7 +148,7 @@ pub(crate) fn render_all(
     job: &Job,
     views: &Views,
     stop: &Stop,
-    emit: &(dyn Fn(DocId, String) -> Result<(), Diagnostic> + Sync),
+    emit: &(dyn Fn(DocId, bytes::Bytes) -> Result<(), Diagnostic> + Sync),
 ) -> Result<(), Diagnostics> {
     let ids: Vec<DocId> = job.site.ids().collect();
     let results = ids.par_iter().map(|&id| {
@@ -156,7 +156,7 @@ pub(crate) fn render_all(
             return Ok(());
         }
         let html = render_one(job, id, &views[id])?;
-        emit(id, html).map_err(Diagnostics::from)
+        emit(id, html.into()).map_err(Diagnostics::from)
     });
     collect(results.collect::<Vec<_>>())
         .map(|_| ())

@@ -118,7 +118,7 @@ impl<'a> Indexing<'a> {
     pub(crate) fn finish(self) -> Result<()> {
         if let Some((indexer, _)) = self.indexer.into_inner() {
             for (file, bytes) in indexer.finish()? {
-                self.inner.put(&file, bytes)?;
+                self.inner.put(&file, bytes.into())?;
             }
         }
         Ok(())
@@ -140,7 +140,7 @@ impl Sink for Indexing<'_> {
         Ok(())
     }
 
-    fn put(&self, file: &str, bytes: Vec<u8>) -> Result<()> {
+    fn put(&self, file: &str, bytes: bytes::Bytes) -> Result<()> {
         if let Some((indexer, by_file)) = self.indexer.get()
             && let Some(url) = by_file.get(file)
         {

@@ -202,10 +202,10 @@ impl<T> Index<DocId> for PerDoc<T> {
 /// The text of each doc's file, kept apart from the model so it can be freed as a whole once
 /// no stage needs it. The root section that has no file has an empty text.
 #[derive(Debug, Default)]
-pub(crate) struct Texts(PerDoc<String>);
+pub(crate) struct Texts(PerDoc<std::sync::Arc<str>>);
 
 impl Texts {
-    pub(crate) fn new(texts: Vec<String>) -> Texts {
+    pub(crate) fn new(texts: Vec<std::sync::Arc<str>>) -> Texts {
         Texts(PerDoc::from_vec(texts))
     }
 

@@ -48,7 +48,7 @@ pub(crate) fn load(files: Vec<SourceFile>) -> Result<Templates, Diagnostics> {
         files.into_iter().map(|f| (f.rel.clone(), f)).collect();
     let mut named: Vec<(&str, &str)> = sources
         .iter()
-        .map(|(n, f)| (n.as_str(), f.text.as_str()))
+        .map(|(n, f)| (n.as_str(), &*f.text))
         .collect();
     named.sort();
     let result = tera.add_raw_templates(named);
@@ -84,7 +84,7 @@ impl Templates {
                 match parsed {
                     Some((name, line, column)) => {
                         let shown = PathBuf::from("templates").join(name);
-                        let text = self.sources.get(name).map_or("", |f| f.text.as_str());
+                        let text = self.sources.get(name).map_or("", |f| &*f.text);
                         Diagnostic::at_line(
                             shown,
                             text,

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use anyhow::anyhow;
+use axum::body::Bytes;
 use tokio::sync::mpsc;
 
 use super::change::Batch;
@@ -176,7 +177,7 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// The URL paths of pages whose HTML differs between what is served and a new build.
-fn changed_pages(served: &Snapshot, files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+fn changed_pages(served: &Snapshot, files: &BTreeMap<String, Bytes>) -> Vec<String> {
     files
         .iter()
         .filter(|(file, _)| file.ends_with(".html"))
@@ -184,7 +185,8 @@ fn changed_pages(served: &Snapshot, files: &BTreeMap<String, Vec<u8>>) -> Vec<St
             served
                 .files
                 .get(*file)
-                .is_none_or(|old| old[..] != bytes[..])
+                // Pages a run reused are the same bytes, shared: compare where they live first.
+                .is_none_or(|old| old.as_ptr() != bytes.as_ptr() && old[..] != bytes[..])
         })
         .map(|(file, _)| state::url_path(file))
         .collect()

@@ -184,11 +184,11 @@ mod tests {
     fn files(text: &str) -> Built {
         site(BTreeMap::from([(
             "index.html".to_string(),
-            text.as_bytes().to_vec(),
+            Bytes::copy_from_slice(text.as_bytes()),
         )]))
     }
 
-    fn site(files: BTreeMap<String, Vec<u8>>) -> Built {
+    fn site(files: BTreeMap<String, Bytes>) -> Built {
         Built {
             files,
             search: None,
@@ -242,9 +242,9 @@ mod tests {
         let shared = Shared::new();
         let mut home = files("home");
         home.files
-            .insert("guide/x/index.html".into(), b"old x".to_vec());
+            .insert("guide/x/index.html".into(), Bytes::from_static(b"old x"));
         home.files
-            .insert("guide/y/index.html".into(), b"old y".to_vec());
+            .insert("guide/y/index.html".into(), Bytes::from_static(b"old y"));
         let _ = shared.publish(home, false, None);
         let mut rx = shared.subscribe();
         let _ = shared.publish_pages(vec![("guide/x/index.html".into(), b"new x".to_vec())]);
