@@ -166,7 +166,11 @@ fn lint_output(
 }
 
 /// Pages that no other page of the built site links to, through content, templates or nav.
-fn orphans(site: &Site, files: &BTreeMap<String, bytes::Bytes>, base_path: &str) -> Vec<Diagnostic> {
+fn orphans(
+    site: &Site,
+    files: &BTreeMap<String, bytes::Bytes>,
+    base_path: &str,
+) -> Vec<Diagnostic> {
     let mut linked = BTreeSet::new();
     for (output, bytes) in files.iter().filter(|(name, _)| name.ends_with(".html")) {
         let Ok(html) = std::str::from_utf8(bytes) else {

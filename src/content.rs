@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::discover::SourceFile;
 use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::frontmatter::{self, PageFront, RawDate, SectionFront, Shared, SortBy, Split};
@@ -14,7 +16,8 @@ use crate::site::{Doc, DocId, Kind, Page, Section, Site, Texts};
 use crate::slug;
 
 /// A content file read on its own, before it knows its neighbours.
-struct Parsed {
+#[derive(Debug, Clone)]
+pub(crate) struct Parsed {
     text: Arc<str>,
     doc: Doc,
     draft: bool,
@@ -27,12 +30,18 @@ pub(crate) fn index(
     drafts: bool,
     site_title: &str,
 ) -> Result<(Site, Texts), Diagnostics> {
-    let parsed = collect(
-        files
-            .into_iter()
-            .map(parse)
-            .map(|r| r.map_err(Diagnostics::from)),
-    )?;
+    index_with(files, drafts, site_title, &parse)
+}
+
+/// [`index`], reading each file with `parse`: [`parse`], or a memo of it.
+pub(crate) fn index_with(
+    files: Vec<SourceFile>,
+    drafts: bool,
+    site_title: &str,
+    parse: &(dyn Fn(SourceFile) -> Result<Parsed, Diagnostic> + Sync),
+) -> Result<(Site, Texts), Diagnostics> {
+    let parsed: Vec<_> = files.into_par_iter().map(parse).collect();
+    let parsed = collect(parsed.into_iter().map(|r| r.map_err(Diagnostics::from)))?;
     // A draft section hides everything under it.
     let draft_dirs: Vec<String> = parsed
         .iter()
@@ -49,13 +58,15 @@ pub(crate) fn index(
     let mut docs = with_root(sections, site_title);
     docs.extend(pages);
     link_sections(&mut docs);
-    let (texts, docs): (Vec<Arc<str>>, Vec<Doc>) = docs.into_iter().map(|p| (p.text, p.doc)).unzip();
+    let (texts, docs): (Vec<Arc<str>>, Vec<Doc>) =
+        docs.into_iter().map(|p| (p.text, p.doc)).unzip();
     let site = Site::new(docs);
     check_unique_urls(&site)?;
     Ok((site, Texts::new(texts)))
 }
 
-fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
+/// Reads one content file on its own.
+pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
     let split = frontmatter::split(&file)?;
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
     if is_section {

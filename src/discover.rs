@@ -3,13 +3,16 @@
 //!
 //! Text files are read here, in parallel, so later stages work on memory only.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Result;
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::Diagnostic;
+use crate::fingerprint::{self, Stamp};
 use crate::fs;
 use crate::pipeline::Stop;
 
@@ -38,6 +41,16 @@ pub(crate) struct Sources {
     pub(crate) assets: Vec<Asset>,
 }
 
+/// Text files an earlier run read, by path, with the [`Stamp`] each had before it was read.
+/// A file whose stamp is unchanged, and that is not in `touched`, is taken from here instead
+/// of being read again.
+#[derive(Debug, Default)]
+pub(crate) struct Read {
+    pub(crate) texts: HashMap<PathBuf, (Stamp, Arc<str>)>,
+    /// Paths the watcher saw change: read again whatever their stamp says.
+    pub(crate) touched: HashSet<PathBuf>,
+}
+
 /// Whether a file name belongs to an editor or the OS rather than to the author:
 /// swap files, backups, lock files and hidden files (but `.well-known/`, which sites publish).
 pub(crate) fn is_ignored_name(name: &str) -> bool {
@@ -55,7 +68,14 @@ pub(crate) fn is_ignored_name(name: &str) -> bool {
 /// Every source file it could read, beside the problems it found (unreadable text, no
 /// content), so `docent check` can go on checking the rest. Once `stop` is set, files not read
 /// yet are left out: the caller is giving the run up. An `Err` is an I/O failure.
-pub(crate) fn discover(root: &Path, stop: &Stop) -> Result<(Sources, Vec<Diagnostic>)> {
+///
+/// With `earlier`, unchanged files are taken from it, and it is left holding exactly the files
+/// of this run.
+pub(crate) fn discover(
+    root: &Path,
+    stop: &Stop,
+    mut earlier: Option<&mut Read>,
+) -> Result<(Sources, Vec<Diagnostic>)> {
     let content = root.join("content");
     let mut markdown = Vec::new();
     let mut data = Vec::new();
@@ -77,24 +97,24 @@ pub(crate) fn discover(root: &Path, stop: &Stop) -> Result<(Sources, Vec<Diagnos
         assets.push(Asset { rel, path });
     }
     let mut problems = Vec::new();
+    let previous = earlier.as_deref_mut().map(std::mem::take);
+    let mut now = HashMap::new();
     let mut read = |files: Vec<(PathBuf, String)>| -> Result<Vec<SourceFile>> {
-        let results: Vec<Result<std::result::Result<SourceFile, Diagnostic>>> = files
+        let results: Vec<_> = files
             .into_par_iter()
             .filter(|_| !stop.is_set())
-            .map(|(path, rel)| {
-                let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-                Ok(fs::read_text(&path, &shown)?.map(|text| SourceFile {
-                    shown,
-                    rel,
-                    text: text.into(),
-                }))
-            })
+            .map(|(path, rel)| read_one(root, path, rel, previous.as_ref()))
             .collect();
         let mut good = Vec::new();
         for result in results {
             match result? {
-                Ok(file) => good.push(file),
-                Err(problem) => problems.push(problem),
+                (Ok(file), stamped) => {
+                    if let Some((path, stamp)) = stamped {
+                        now.insert(path, (stamp, Arc::clone(&file.text)));
+                    }
+                    good.push(file)
+                }
+                (Err(problem), _) => problems.push(problem),
             }
         }
         Ok(good)
@@ -105,6 +125,9 @@ pub(crate) fn discover(root: &Path, stop: &Stop) -> Result<(Sources, Vec<Diagnos
         templates: read(templates)?,
         assets,
     };
+    if let Some(earlier) = earlier {
+        earlier.texts = now;
+    }
     if sources.markdown.is_empty() && problems.is_empty() {
         let why = if content.is_dir() {
             "has no Markdown files"
@@ -117,6 +140,38 @@ pub(crate) fn discover(root: &Path, stop: &Stop) -> Result<(Sources, Vec<Diagnos
         );
     }
     Ok((sources, problems))
+}
+
+/// What reading one file gave: the file or why it is unreadable, and, when an earlier run's
+/// texts are at hand, the stamp the file had before it was read.
+type ReadOne = (
+    std::result::Result<SourceFile, Diagnostic>,
+    Option<(PathBuf, Stamp)>,
+);
+
+/// Reads one text file, or takes it from `earlier` when its stamp says it has not changed.
+fn read_one(root: &Path, path: PathBuf, rel: String, earlier: Option<&Read>) -> Result<ReadOne> {
+    let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+    // Stamped before reading, so a change during the read shows as a change next time.
+    let stamp = earlier.and_then(|_| fingerprint::stamp(&path));
+    if let (Some(earlier), Some(stamp)) = (earlier, stamp)
+        && let Some((was, text)) = earlier.texts.get(&path)
+        && *was == stamp
+        && !earlier.touched.contains(&path)
+    {
+        let file = SourceFile {
+            shown,
+            rel,
+            text: Arc::clone(text),
+        };
+        return Ok((Ok(file), Some((path, stamp))));
+    }
+    let read = fs::read_text(&path, &shown)?.map(|text| SourceFile {
+        shown,
+        rel,
+        text: text.into(),
+    });
+    Ok((read, stamp.map(|stamp| (path, stamp))))
 }
 
 /// Every file under `dir`, sorted, with its path relative to `dir`. Symlinks are followed only
@@ -183,7 +238,7 @@ mod tests {
     #[test]
     fn missing_content_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        let (_, problems) = discover(dir.path(), &Stop::default()).unwrap();
+        let (_, problems) = discover(dir.path(), &Stop::default(), None).unwrap();
         assert!(problems[0].message.contains("does not exist"));
     }
 
@@ -202,7 +257,7 @@ mod tests {
             std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
             std::fs::write(root.join(path), text).unwrap();
         }
-        let (s, problems) = discover(root, &Stop::default()).unwrap();
+        let (s, problems) = discover(root, &Stop::default(), None).unwrap();
         assert!(problems.is_empty());
         assert_eq!(s.markdown[0].rel, "_index.md");
         assert_eq!(s.data[0].rel, "faq.toml");

@@ -113,7 +113,11 @@ impl Manifest {
     }
 }
 
-fn stamp(path: &Path) -> Option<(u64, u128)> {
+/// A file's size and modification time: what tells a file changed without reading it.
+pub(crate) type Stamp = (u64, u128);
+
+/// The [`Stamp`] of a regular file; `None` for anything else or an error.
+pub(crate) fn stamp(path: &Path) -> Option<Stamp> {
     let meta = std::fs::symlink_metadata(path)
         .ok()
         .filter(|m| m.is_file())?;

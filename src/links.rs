@@ -11,8 +11,8 @@ use crate::site::{Doc, DocId, PerDoc, Site, Texts};
 /// The data file that citations are checked against, and its name in the data tree.
 pub(crate) const SOURCES: &str = "sources";
 
-/// Every rendered body, by doc.
-pub(crate) type Renders = PerDoc<Rendered>;
+/// Every rendered body, by doc, shared with the memo that may keep it.
+pub(crate) type Renders = PerDoc<std::sync::Arc<Rendered>>;
 
 /// Checks every link, anchor and citation in the site, reporting all broken ones.
 pub(crate) fn check(
@@ -149,7 +149,7 @@ mod tests {
         let (site, texts) = content::index(files.collect(), false, "S").unwrap();
         let renders = site
             .ids()
-            .map(|id| markdown::render(texts.body(&site, id)))
+            .map(|id| std::sync::Arc::new(markdown::render(texts.body(&site, id))))
             .collect();
         (site, texts, PerDoc::from_vec(renders))
     }

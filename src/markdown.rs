@@ -53,6 +53,9 @@ pub(crate) struct Rendered {
     pub(crate) citations: Vec<String>,
     pub(crate) citation_uses: Vec<CitationUse>,
     pub(crate) word_count: usize,
+    /// The content file of every `href="@/..."` in the HTML, Markdown link or raw HTML: the
+    /// URLs that resolving the HTML reads.
+    pub(crate) href_targets: Vec<String>,
 }
 
 /// A heading being read: level, explicit id, classes, and the events inside it.
@@ -135,8 +138,25 @@ pub(crate) fn render(body: &str) -> Rendered {
     // The buffer grew by doubling; a large site keeps thousands of these until views are built.
     out.html.shrink_to_fit();
     out.summary = out.html.find(MORE).map(|i| out.html[..i].to_string());
+    out.href_targets = href_targets(&out.html);
     out.toc = nest(&flat_toc);
     out
+}
+
+/// The file part of each `href="@/file#anchor"` in `html`, sorted and without repeats.
+fn href_targets(html: &str) -> Vec<String> {
+    const NEEDLE: &str = "href=\"@/";
+    let mut targets: Vec<String> = html
+        .match_indices(NEEDLE)
+        .map(|(i, _)| {
+            let rest = &html[i + NEEDLE.len()..];
+            let end = rest.find(['"', '#']).unwrap_or(rest.len());
+            rest[..end].to_string()
+        })
+        .collect();
+    targets.sort();
+    targets.dedup();
+    targets
 }
 
 fn split_anchor(target: &str) -> (String, Option<String>) {

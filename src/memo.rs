@@ -1,29 +1,64 @@
-//! What a run may reuse from the runs before it: rendered Markdown by body, and the model the
-//! last full run rendered its pages from, so an edit to one body re-renders its page alone.
-//! A build starts from [`Memo::none`], which remembers nothing; `serve` keeps one memo for
-//! all its runs.
+//! What a run may reuse from the runs before it. `docent serve` keeps one memo for all its
+//! runs; a build starts from [`Memo::none`], which remembers nothing.
+//!
+//! Each memoized stage keeps its result for a doc together with a key: a hash of everything
+//! the result was made from. A doc's text is read again only when its file's stamp changed;
+//! its front matter is parsed and its Markdown rendered again only when its text changed; its
+//! view is made again only when its view key changed (its text, its URL, its place among its
+//! neighbours, the URLs it links to, its pages' views for a section); and its page is rendered
+//! again only when its page key changed (its view key, its template and what that template
+//! includes, site.toml and data, and the views and URLs the template read while rendering it
+//! last time through `get_page`, `get_section` and `get_url`). Everything else is made from
+//! scratch on every run, so after any edit the output equals a clean build's.
 
+use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
+use bytes::Bytes;
 use rayon::prelude::*;
+use tera::Value;
 
-use crate::config::Config;
-use crate::links::{self, Renders};
+use crate::content::{self, Parsed};
+use crate::discover::{self, Read, SourceFile, Sources};
+use crate::error::{Diagnostic, Diagnostics, collect};
+use crate::links::Renders;
 use crate::markdown::{self, Rendered};
-use crate::render::{self, Rendering};
-use crate::site::{DocId, PerDoc, Site, Texts};
+use crate::pipeline::Stop;
+use crate::render::{self, Job, Reads, Visit};
+use crate::site::{DocId, Kind, PerDoc, Site, Texts};
 use crate::views::{self, Urls, Views};
 
 /// What earlier runs left for this one.
 #[derive(Default)]
 pub(crate) struct Memo {
     /// `None` for a memo that remembers nothing.
-    markdown: Option<MarkdownCache>,
-    model: Option<Model>,
+    kept: Option<Kept>,
+}
+
+/// Each stage's results by content file (its path relative to content/), with their keys.
+#[derive(Default)]
+struct Kept {
+    read: Read,
+    parsed: HashMap<String, (Arc<str>, Parsed)>,
+    rendered: HashMap<String, (Arc<str>, Arc<Rendered>)>,
+    views: HashMap<String, (u64, Value)>,
+    pages: HashMap<String, (u64, Reads, Bytes)>,
+    /// This run's hashes of each doc's whole text and of its front matter, and its view key.
+    versions: PerDoc<u64>,
+    fronts: PerDoc<u64>,
+    view_keys: PerDoc<u64>,
+    counts: Counts,
+}
+
+/// What the last run made again, out of all it could have reused.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub(crate) markdown: usize,
+    pub(crate) pages: usize,
+    pub(crate) docs: usize,
 }
 
 impl Memo {
@@ -35,317 +70,299 @@ impl Memo {
     /// A memo that keeps what each run leaves, for the next.
     pub(crate) fn keeping() -> Memo {
         Memo {
-            markdown: Some(MarkdownCache::default()),
-            model: None,
+            kept: Some(Kept::default()),
         }
     }
 
-    /// Every body's Markdown: from the cache where the body is unchanged.
-    pub(crate) fn markdown(&mut self, site: &Site, texts: &Texts) -> Renders {
-        match &mut self.markdown {
-            Some(cache) => cache.render(site, texts),
-            None => {
-                let ids: Vec<DocId> = site.ids().collect();
-                let renders = ids
-                    .par_iter()
-                    .map(|&id| markdown::render(texts.body(site, id)))
-                    .collect();
-                PerDoc::from_vec(renders)
-            }
+    /// Files the watcher saw change, relative to `root`: the next run reads them again even
+    /// if their size and time look the same.
+    pub(crate) fn touched(&mut self, root: &Path, paths: impl IntoIterator<Item = PathBuf>) {
+        if let Some(kept) = &mut self.kept {
+            kept.read
+                .touched
+                .extend(paths.into_iter().map(|p| root.join(p)));
         }
     }
 
-    /// What a later body edit is compared with, if this memo keeps anything.
-    pub(crate) fn known(&self, site: &Site, texts: &Texts, renders: &Renders) -> Option<Known> {
-        self.markdown
-            .as_ref()
-            .map(|_| Known::of(site, texts, renders))
-    }
-
-    /// Keeps the model the pages were rendered from, if this memo keeps anything; a memo
-    /// that remembers nothing frees it at once.
-    pub(crate) fn keep(&mut self, model: Model) {
-        if self.markdown.is_some() && model.known.is_some() {
-            self.model = Some(model);
-        }
-    }
-
-    /// The model of the last good run, if there was one.
-    #[cfg(test)]
-    pub(crate) fn model(&self) -> Option<&Model> {
-        self.model.as_ref()
-    }
-
-    /// Forgets every rendered body, so the next run renders them all again.
+    /// Forgets everything: the next run makes every result again.
     pub(crate) fn clear(&mut self) {
-        if let Some(cache) = &mut self.markdown {
-            cache.entries.clear();
-        }
-        self.model = None;
-    }
-
-    /// Bodies the last run rendered, and bodies it took from the cache.
-    pub(crate) fn counts(&self) -> (usize, usize) {
-        self.markdown
-            .as_ref()
-            .map_or((0, 0), |c| (c.rendered, c.reused))
-    }
-
-    /// What a run takes with it to another thread: the rendered bodies. The model stays, so
-    /// body edits that arrive meanwhile re-render against it, into a fresh cache.
-    pub(crate) fn lend(&mut self) -> Memo {
-        let fresh = self.markdown.as_ref().map(|_| MarkdownCache::default());
-        Memo {
-            markdown: std::mem::replace(&mut self.markdown, fresh),
-            model: None,
+        if self.kept.is_some() {
+            self.kept = Some(Kept::default());
         }
     }
 
-    /// Takes back what [`Memo::lend`] lent, after the run: every body either holds, and the
-    /// run's model if it succeeded. A stopped run leaves the model as it was; after a failed
-    /// one there is none, so the next edit builds everything and reports again.
-    pub(crate) fn settle(&mut self, mut run: Memo, succeeded: bool, stopped: bool) {
-        if let (Some(theirs), Some(mine)) = (&mut run.markdown, self.markdown.take()) {
-            for (key, entry) in mine.entries {
-                theirs.entries.entry(key).or_insert(entry);
-            }
-        }
-        self.markdown = run.markdown;
-        if succeeded {
-            self.model = run.model;
-        } else if !stopped {
-            self.model = None;
-        }
+    /// What the last run made again.
+    pub(crate) fn counts(&self) -> Counts {
+        self.kept.as_ref().map(|k| k.counts).unwrap_or_default()
     }
-}
 
-/// What the last full run rendered its pages from, kept so an edit to one body re-renders
-/// that page alone ([`rerender`]).
-pub(crate) struct Model {
-    config: Config,
-    site: Arc<Site>,
-    views: Views,
-    rendering: Rendering,
-    bibliography: Option<toml::Table>,
-    known: Option<Known>,
-}
-
-impl Model {
-    pub(crate) fn new(
-        site: &Arc<Site>,
-        views: Views,
-        rendering: Rendering,
-        bibliography: Option<&toml::Table>,
-        config: &Config,
-        known: Option<Known>,
-    ) -> Model {
-        Model {
-            config: config.clone(),
-            site: Arc::clone(site),
-            views,
-            rendering,
-            bibliography: bibliography.cloned(),
-            known,
-        }
+    /// Every source file: unchanged ones from the last run, the rest read.
+    pub(crate) fn discover(
+        &mut self,
+        root: &Path,
+        stop: &Stop,
+    ) -> anyhow::Result<(Sources, Vec<Diagnostic>)> {
+        discover::discover(root, stop, self.kept.as_mut().map(|k| &mut k.read))
     }
-}
 
-/// For each doc: a hash of its front matter and the anchors its body defines. An edit that
-/// changes neither touches no other page's links or metadata.
-pub(crate) struct Known(PerDoc<(u64, HashSet<String>)>);
-
-impl Known {
-    fn of(site: &Site, texts: &Texts, renders: &Renders) -> Known {
-        let known = renders
-            .iter()
-            .map(|(id, rendered)| {
-                let front = &texts.full(id)[..site[id].body_offset.min(texts.full(id).len())];
-                (body_hash(front), rendered.anchors.clone())
-            })
-            .collect();
-        Known(PerDoc::from_vec(known))
-    }
-}
-
-/// Re-renders the pages of edited content files (paths relative to content/) against the last
-/// full run, when only their bodies changed: same front matter, same anchors, and links and
-/// citations that resolve. Returns each page's output path and HTML, or `None` when a full
-/// run is needed, which also reports any error.
-///
-/// Other pages can show a body too (a listing's summaries, `get_page`), so `serve` follows
-/// this with a full run; this only puts the edited page in front of its reader first.
-pub(crate) fn rerender(
-    memo: &mut Memo,
-    root: &Path,
-    edited: &[&str],
-) -> Option<Vec<(String, Vec<u8>)>> {
-    let model = memo.model.as_ref()?;
-    let cache = memo.markdown.as_mut()?;
-    let known = model.known.as_ref()?;
-    let site = &model.site;
-    let urls = Urls::of(&model.config);
-    let anchors = |target: DocId| &known.0[target].1;
-    edited
-        .iter()
-        .map(|&rel| {
-            let id = site.lookup(rel)?;
-            let doc = &site[id];
-            let text = std::fs::read_to_string(root.join("content").join(rel)).ok()?;
-            let split = crate::frontmatter::split_text(&doc.shown, &text).ok()?;
-            let (front, known_anchors) = &known.0[id];
-            if body_hash(&text[..split.body_offset]) != *front
-                || split.body_offset != doc.body_offset
-            {
-                return None;
-            }
-            let rendered = cache.render_one(&text[split.body_offset..]);
-            if rendered.anchors != *known_anchors {
-                return None;
-            }
-            let sources = model.bibliography.as_ref();
-            let checks = links::check_one(doc, &text, &rendered, site, &anchors, sources);
-            if checks.iter().any(Result::is_err) {
-                return None;
-            }
-            let view = views::refresh(&model.views[id], site, id, rendered, &urls, sources);
-            let job = model.rendering.job(site, &urls);
-            let html = render::render_one(&job, id, &view).ok()?;
-            Some((doc.output.clone(), html.into_bytes()))
-        })
-        .collect()
-}
-
-/// Rendered Markdown kept across runs, keyed by a hash of the body text. Rendering depends on
-/// the body alone, so an unchanged body is never rendered twice.
-#[derive(Default)]
-struct MarkdownCache {
-    entries: HashMap<u64, (String, Rendered)>,
-    /// Bodies the last run rendered, and bodies it took from the cache.
-    rendered: usize,
-    reused: usize,
-}
-
-impl MarkdownCache {
-    /// One body's Markdown, from the cache or rendered and kept.
-    fn render_one(&mut self, body: &str) -> Rendered {
-        let key = body_hash(body);
-        match self.entries.get(&key) {
-            Some((cached, rendered)) if cached == body => rendered.clone(),
+    /// The site model: files whose text is unchanged are not parsed again.
+    pub(crate) fn index(
+        &mut self,
+        files: Vec<SourceFile>,
+        drafts: bool,
+        title: &str,
+    ) -> Result<(Site, Texts), Diagnostics> {
+        let Some(kept) = &mut self.kept else {
+            return content::index(files, drafts, title);
+        };
+        let fresh = Mutex::new(Vec::new());
+        let parsed = &kept.parsed;
+        let parse = |file: SourceFile| match parsed.get(&file.rel) {
+            Some((text, parsed)) if Arc::ptr_eq(text, &file.text) => Ok(parsed.clone()),
             _ => {
-                let rendered = markdown::render(body);
-                self.entries
-                    .insert(key, (body.to_string(), rendered.clone()));
-                rendered
+                let (rel, text) = (file.rel.clone(), Arc::clone(&file.text));
+                let result = content::parse(file)?;
+                let mut fresh = fresh.lock().unwrap_or_else(|e| e.into_inner());
+                fresh.push((rel, text, result.clone()));
+                Ok(result)
             }
+        };
+        let result = content::index_with(files, drafts, title, &parse);
+        for (rel, text, parsed) in fresh.into_inner().unwrap_or_else(|e| e.into_inner()) {
+            kept.parsed.insert(rel, (text, parsed));
         }
+        let (site, texts) = result?;
+        kept.parsed.retain(|rel, _| site.lookup(rel).is_some());
+        let versions = site.ids().map(|id| hash(&texts.full(id))).collect();
+        kept.versions = PerDoc::from_vec(versions);
+        let fronts = site.ids().map(|id| {
+            let text = texts.full(id);
+            hash(&text.get(..site[id].body_offset).unwrap_or(text))
+        });
+        kept.fronts = PerDoc::from_vec(fronts.collect());
+        Ok((site, texts))
     }
 
-    fn render(&mut self, site: &Site, texts: &Texts) -> Renders {
-        let bodies: Vec<&str> = site.ids().map(|id| texts.body(site, id)).collect();
-        let entries = &self.entries;
-        let looked: Vec<(u64, bool, Rendered)> = bodies
+    /// Every body's Markdown: from the last run where the text is unchanged.
+    pub(crate) fn markdown(&mut self, site: &Site, texts: &Texts) -> Renders {
+        let ids: Vec<DocId> = site.ids().collect();
+        let Some(kept) = &mut self.kept else {
+            let renders = ids
+                .par_iter()
+                .map(|&id| Arc::new(markdown::render(texts.body(site, id))));
+            return PerDoc::from_vec(renders.collect());
+        };
+        let cached = &kept.rendered;
+        let looked: Vec<(bool, Arc<Rendered>)> = ids
             .par_iter()
-            .map(|body| {
-                let key = body_hash(body);
-                match entries.get(&key) {
-                    Some((cached, rendered)) if cached == body => (key, true, rendered.clone()),
-                    _ => (key, false, markdown::render(body)),
+            .map(|&id| match cached.get(&site[id].rel) {
+                Some((text, rendered)) if Arc::ptr_eq(text, &texts.text(id)) => {
+                    (false, Arc::clone(rendered))
                 }
+                _ => (true, Arc::new(markdown::render(texts.body(site, id)))),
             })
             .collect();
-        // Keep only the bodies of this run, so the cache never outgrows the site.
-        let mut kept = HashMap::with_capacity(looked.len());
-        for (body, (key, hit, rendered)) in bodies.iter().zip(&looked) {
-            let old = if *hit { self.entries.remove(key) } else { None };
-            kept.entry(*key)
-                .or_insert_with(|| old.unwrap_or_else(|| (body.to_string(), rendered.clone())));
+        kept.counts.markdown = looked.iter().filter(|(fresh, _)| *fresh).count();
+        kept.rendered = ids
+            .iter()
+            .zip(&looked)
+            .map(|(&id, (_, r))| (site[id].rel.clone(), (texts.text(id), Arc::clone(r))))
+            .collect();
+        PerDoc::from_vec(looked.into_iter().map(|(_, r)| r).collect())
+    }
+
+    /// Every doc's view: from the last run where its view key is unchanged.
+    pub(crate) fn views(
+        &mut self,
+        site: &Site,
+        renders: Renders,
+        urls: &Urls,
+        sources: Option<&toml::Table>,
+        stop: &Stop,
+    ) -> Views {
+        let Some(kept) = &mut self.kept else {
+            return views::build(site, renders, urls, sources, stop, &|_| None);
+        };
+        let keys = view_keys(
+            site,
+            &renders,
+            (&kept.versions, &kept.fronts),
+            urls,
+            sources,
+        );
+        let cached = &kept.views;
+        let reuse = |id: DocId| match cached.get(&site[id].rel) {
+            Some((key, view)) if *key == keys[id] => Some(view.clone()),
+            _ => None,
+        };
+        let views = views::build(site, renders, urls, sources, stop, &reuse);
+        if !stop.is_set() {
+            kept.views = views
+                .iter()
+                .map(|(id, view)| (site[id].rel.clone(), (keys[id], view.clone())))
+                .collect();
         }
-        self.entries = kept;
-        self.reused = looked.iter().filter(|(_, hit, _)| *hit).count();
-        self.rendered = looked.len() - self.reused;
-        PerDoc::from_vec(looked.into_iter().map(|(.., rendered)| rendered).collect())
+        kept.view_keys = keys;
+        views
+    }
+
+    /// Renders every page whose page key changed, and hands every page to `emit`. `salt` is a
+    /// hash of what every page sees: site.toml, data and the templates.
+    pub(crate) fn render_all(
+        &mut self,
+        job: &Job,
+        views: &Views,
+        salt: &Salt,
+        stop: &Stop,
+        emit: &(dyn Fn(DocId, Bytes) -> Result<(), Diagnostic> + Sync),
+    ) -> Result<(), Diagnostics> {
+        let Some(kept) = &mut self.kept else {
+            return render::render_all(job, views, stop, emit);
+        };
+        let site = job.site;
+        let (keys, cached) = (&kept.view_keys, &kept.pages);
+        let page_key = |id: DocId, reads: &Reads| page_key(site, keys, salt, job, id, reads);
+        let ids: Vec<DocId> = site.ids().collect();
+        let results: Vec<_> = ids
+            .par_iter()
+            .map(|&id| {
+                if stop.is_set() {
+                    return Ok(None);
+                }
+                if let Some((key, reads, html)) = cached.get(&site[id].rel)
+                    && *key == page_key(id, reads)
+                {
+                    emit(id, html.clone()).map_err(Diagnostics::from)?;
+                    return Ok(None);
+                }
+                let (html, reads) = render::render_recording(job, id, &views[id]);
+                let html = Bytes::from(html?);
+                emit(id, html.clone()).map_err(Diagnostics::from)?;
+                Ok(Some((id, page_key(id, &reads), reads, html)))
+            })
+            .collect();
+        let fresh = collect(results)?;
+        let fresh: Vec<_> = fresh.into_iter().flatten().collect();
+        kept.counts.pages = fresh.len();
+        kept.counts.docs = site.len();
+        for (id, key, reads, html) in fresh {
+            kept.pages.insert(site[id].rel.clone(), (key, reads, html));
+        }
+        kept.pages.retain(|rel, _| site.lookup(rel).is_some());
+        Ok(())
     }
 }
 
-fn body_hash(body: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    body.hash(&mut hasher);
-    hasher.finish()
+/// What every page is rendered with besides its own view: a hash of site.toml, the data
+/// files and the resolved nav, and of each template with everything it includes.
+pub(crate) struct Salt {
+    globals: u64,
+    templates: HashMap<String, u64>,
+}
+
+impl Salt {
+    pub(crate) fn new(
+        config_text: &str,
+        urls: &Urls,
+        config: &crate::config::Config,
+        site: &Site,
+        data: &[SourceFile],
+        templates: HashMap<String, u64>,
+    ) -> Salt {
+        let nav: Vec<Option<&str>> = config
+            .nav
+            .iter()
+            .map(|item| match item.url.strip_prefix("@/") {
+                Some(file) => site.lookup(file).map(|t| &*site[t].path),
+                None => Some(&*item.url),
+            })
+            .collect();
+        let data: Vec<(&str, &str)> = data.iter().map(|f| (&*f.rel, &*f.text)).collect();
+        let globals = hash(&(config_text, urls.origin, urls.base_path, nav, data));
+        Salt { globals, templates }
+    }
+}
+
+/// The view key of every doc: pages first, then sections, whose views hold their pages'.
+fn view_keys(
+    site: &Site,
+    renders: &Renders,
+    (versions, fronts): (&PerDoc<u64>, &PerDoc<u64>),
+    urls: &Urls,
+    sources: Option<&toml::Table>,
+) -> PerDoc<u64> {
+    let sources = sources.map(|s| s.to_string());
+    let ids: Vec<DocId> = site.ids().collect();
+    let own = |id: DocId| {
+        let doc = &site[id];
+        let ancestors: Vec<&str> = site.ancestors(id).iter().map(|&a| &*site[a].rel).collect();
+        let links: Vec<Option<&str>> = renders[id]
+            .href_targets
+            .iter()
+            .map(|t| site.lookup(t).map(|t| &*site[t].path))
+            .collect();
+        let shared = (versions[id], &doc.path, ancestors, links);
+        let mut h = DefaultHasher::new();
+        (shared, urls.origin, urls.base_path, &sources).hash(&mut h);
+        h
+    };
+    // A neighbour shows only its title, description and URL: its front matter.
+    let neighbour = |n: Option<&DocId>| n.map(|&n| (fronts[n], &site[n].path));
+    let mut keys: Vec<u64> = ids
+        .par_iter()
+        .map(|&id| {
+            let mut h = own(id);
+            if let Kind::Page(page) = &site[id].kind {
+                let order = site[page.section]
+                    .section()
+                    .map_or(&[][..], |s| &s.pages[..]);
+                let at = order.iter().position(|&p| p == id).unwrap_or(0);
+                let lower = at.checked_sub(1).and_then(|i| order.get(i));
+                let around = (neighbour(lower), neighbour(order.get(at + 1)));
+                (&site[page.section].rel, around).hash(&mut h);
+            }
+            h.finish()
+        })
+        .collect();
+    for (id, _, section) in site.sections() {
+        let mut h = own(id);
+        let pages: Vec<u64> = section.pages.iter().map(|p| keys[p.0]).collect();
+        let subsections: Vec<&str> = section.subsections.iter().map(|&s| &*site[s].rel).collect();
+        (pages, subsections).hash(&mut h);
+        keys[id.0] = h.finish();
+    }
+    PerDoc::from_vec(keys)
+}
+
+/// A page's key: its view key, its template, what every page sees, and the current value of
+/// everything its template read last time.
+fn page_key(
+    site: &Site,
+    view_keys: &PerDoc<u64>,
+    salt: &Salt,
+    job: &Job,
+    id: DocId,
+    reads: &Reads,
+) -> u64 {
+    let template = &job.chosen[id];
+    let read: Vec<Option<(u64, &str)>> = reads
+        .iter()
+        .map(|(visit, rel)| {
+            site.lookup(rel).map(|t| match visit {
+                Visit::View => (view_keys[t], ""),
+                Visit::Url => (0, &*site[t].path),
+            })
+        })
+        .collect();
+    let template_key = salt.templates.get(template).copied().unwrap_or(0);
+    hash(&(view_keys[id], template, template_key, salt.globals, read))
+}
+
+fn hash(value: &impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::pipeline::{Options, Stop, render};
-
-    /// A copy of the basic fixture site, and a full build of it that keeps its model.
-    fn built() -> (tempfile::TempDir, Options, Memo) {
-        let dir = tempfile::tempdir().unwrap();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-        for entry in walkdir::WalkDir::new(&from) {
-            let entry = entry.unwrap();
-            let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&to).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &to).unwrap();
-            }
-        }
-        let options = Options {
-            root: dir.path().to_path_buf(),
-            base_url: None,
-            drafts: false,
-        };
-        let mut memo = Memo::keeping();
-        render(&options, &mut memo, &Stop::default()).unwrap();
-        assert!(memo.model().is_some(), "a good run keeps its model");
-        (dir, options, memo)
-    }
-
-    fn edit(dir: &tempfile::TempDir, rel: &str, from: &str, to: &str) {
-        let path = dir.path().join("content").join(rel);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{from} is not in {rel}");
-        std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
-    }
-
-    #[test]
-    fn an_edited_body_renders_as_a_full_build_would() {
-        let (dir, options, mut memo) = built();
-        edit(&dir, "notes/first.md", "Intro with", "A new intro with");
-        let pages = rerender(&mut memo, &options.root, &["notes/first.md"])
-            .expect("a body edit re-renders alone");
-        let full = render(&options, &mut Memo::none(), &Stop::default()).unwrap();
-        assert_eq!(pages.len(), 1);
-        let (file, html) = &pages[0];
-        assert_eq!(file, "notes/first/index.html");
-        assert!(String::from_utf8_lossy(html).contains("A new intro with"));
-        assert_eq!(
-            String::from_utf8_lossy(html),
-            String::from_utf8_lossy(&full.files[file])
-        );
-    }
-
-    #[test]
-    fn edits_that_reach_other_pages_need_a_full_build() {
-        let cases = [
-            (
-                "front matter",
-                "title = \"First note\"",
-                "title = \"Renamed\"",
-            ),
-            ("a new heading", "### Details", "### Particulars"),
-            ("a broken link", "(@/notes/second.md)", "(@/notes/none.md)"),
-            ("an unknown citation", "[@bls-2023]", "[@nobody]"),
-        ];
-        for (what, from, to) in cases {
-            let (dir, options, mut memo) = built();
-            edit(&dir, "notes/first.md", from, to);
-            let pages = rerender(&mut memo, &options.root, &["notes/first.md"]);
-            assert!(pages.is_none(), "{what} was re-rendered alone");
-        }
-        let (_dir, options, mut memo) = built();
-        let gone = rerender(&mut memo, &options.root, &["notes/none.md"]);
-        assert!(gone.is_none(), "a file the last build did not have");
-    }
-}
+mod tests;

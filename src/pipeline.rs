@@ -14,14 +14,14 @@ use rayon::prelude::*;
 use crate::config::{self, Config};
 use crate::discover::{Asset, Sources};
 use crate::error::{Diagnostic, Diagnostics, Failure, Result};
-use crate::memo::{Memo, Model};
-use crate::render::{self, Globals, Renderer, Rendering};
+use crate::memo::{Memo, Salt};
+use crate::render::{Globals, Renderer, Rendering};
 use crate::report::{Report, Severity};
 use crate::search::Plan;
 use crate::site::{Site, Texts};
 use crate::templates::Templates;
 use crate::views::Urls;
-use crate::{check, content, data, discover, fs, links, output, schema, site_files, views};
+use crate::{check, data, fs, links, output, schema, site_files};
 
 /// What to build: the site folder and the flags that change the output.
 #[derive(Debug, Clone, Hash)]
@@ -88,9 +88,9 @@ pub(crate) fn run(
     memo: &mut Memo,
     stop: &Stop,
 ) -> Result<Ran> {
-    let (config, config_text, mut sources) = read(options, report, stop)?;
+    let (config, config_text, mut sources) = read(options, report, memo, stop)?;
     let urls = Urls::of(&config);
-    let loaded = load(options, &config, &mut sources).report(report)?;
+    let loaded = load(options, &config, &mut sources, memo).report(report)?;
     let (templates, data, (site, texts), schemas) = loaded;
     report.check("output", output::claims(&site, &sources.assets, &config))?;
     report.check("schema", schemas.check(&sources.data, &site, &texts))?;
@@ -102,9 +102,16 @@ pub(crate) fn run(
     let templates = templates?;
     let chosen = report.take("template", templates.choose(&site, &texts))?;
     let nav = report.take("config", config_value(&config, &config_text, &site, &urls))?;
-    let known = memo.known(&site, &texts, &renders);
+    let salt = Salt::new(
+        &config_text,
+        &urls,
+        &config,
+        &site,
+        &sources.data,
+        templates.versions(),
+    );
     drop(texts);
-    let views = views::build(&site, renders, &urls, bibliography, stop);
+    let views = memo.views(&site, renders, &urls, bibliography, stop);
     stop.check()?;
     if config.build_search_index {
         sink.search(Plan::of(&site, &urls, &config.language))?;
@@ -114,26 +121,24 @@ pub(crate) fn run(
     let renderer = Renderer::bind(templates, &site, &views, &urls);
     let rendering = Rendering::new(renderer, chosen, &globals);
     let put = |id, html| put_page(sink, &site[id].output, html);
-    let rendered = render::render_all(&rendering.job(&site, &urls), &views, stop, &put);
+    let rendered = memo.render_all(&rendering.job(&site, &urls), &views, &salt, stop, &put);
     report.check("render", rendered)?;
     stop.check()?;
     let not_found = report.take("render", rendering.render_extra("404.html", &globals))?;
-    memo.keep(Model::new(
-        &site,
-        views,
-        rendering,
-        bibliography,
-        &config,
-        known,
-    ));
+    drop((views, rendering)); // free what rendering needed before the site's other files
     put_site_files(sink, &site, &config, &urls, not_found, &sources.assets)?;
     Ok(Ran::of(site, &config))
 }
 
 /// Reads site.toml and every source file, and runs the lints that need only their text.
-fn read(options: &Options, report: &mut Report, stop: &Stop) -> Result<(Config, String, Sources)> {
+fn read(
+    options: &Options,
+    report: &mut Report,
+    memo: &mut Memo,
+    stop: &Stop,
+) -> Result<(Config, String, Sources)> {
     let (config, config_text) = report.take("config", load_config(options))?;
-    let (sources, unreadable) = discover::discover(&options.root, stop)?;
+    let (sources, unreadable) = memo.discover(&options.root, stop)?;
     stop.check()?;
     report.check("file", errors(unreadable))?;
     let placeholders = check::placeholders(&sources);
@@ -189,7 +194,7 @@ struct Loaded {
 }
 
 /// Takes the templates and Markdown out of `sources`; the other stages need only the rest.
-fn load(options: &Options, config: &Config, sources: &mut Sources) -> Loaded {
+fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Memo) -> Loaded {
     let templates = std::mem::take(&mut sources.templates);
     let markdown = std::mem::take(&mut sources.markdown);
     let data = &sources.data;
@@ -200,7 +205,7 @@ fn load(options: &Options, config: &Config, sources: &mut Sources) -> Loaded {
                 || schema::load(&options.root),
                 || {
                     let data = data::load(data);
-                    let content = content::index(markdown, options.drafts, &config.title);
+                    let content = memo.index(markdown, options.drafts, &config.title);
                     (data, content)
                 },
             )

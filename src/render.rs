@@ -181,6 +181,48 @@ pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, D
         .map_err(|err| Diagnostics::from(templates.diagnose(&err, Some(doc))))
 }
 
+/// What a template read of the site while rendering one page: another doc's view
+/// (`get_page`, `get_section`) or its URL (`get_url`), by content file. A missing file counts:
+/// adding it changes what the page shows.
+pub(crate) type Reads = Vec<(Visit, String)>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Visit {
+    View,
+    Url,
+}
+
+thread_local! {
+    /// The reads of the page this thread is rendering, while [`render_recording`] runs. A
+    /// render runs on one thread from start to end, and Tera's functions see nothing of the
+    /// page they are called for, so this is where they leave what they read.
+    static READS: std::cell::RefCell<Option<Reads>> = const { std::cell::RefCell::new(None) };
+}
+
+fn record(visit: Visit, rel: &str) {
+    READS.with(|reads| {
+        if let Some(reads) = reads.borrow_mut().as_mut() {
+            reads.push((visit, rel.to_string()));
+        }
+    });
+}
+
+/// Renders one doc like [`render_one`], and returns what its template read of the site.
+pub(crate) fn render_recording(
+    job: &Job,
+    id: DocId,
+    view: &Value,
+) -> (Result<String, Diagnostics>, Reads) {
+    READS.with(|reads| *reads.borrow_mut() = Some(Vec::new()));
+    let html = render_one(job, id, view);
+    let mut reads = READS
+        .with(|reads| reads.borrow_mut().take())
+        .unwrap_or_default();
+    reads.sort_by(|a, b| a.1.cmp(&b.1).then((a.0 as u8).cmp(&(b.0 as u8))));
+    reads.dedup();
+    (html, reads)
+}
+
 /// One template bug breaks every page that uses it. Report it once, naming how many pages hit it.
 fn merge_repeats(Diagnostics(all): Diagnostics) -> Diagnostics {
     let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
@@ -218,6 +260,7 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path: String = kwargs.must_get("path")?;
             let path = path.trim_start_matches("@/");
+            record(Visit::View, path);
             match lookup.files.get(path) {
                 Some((is_page, view, _)) if *is_page == (kind == "page") => Ok(view.clone()),
                 _ => Err(tera::Error::message(format!(
@@ -244,6 +287,7 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
                     let (file, anchor) = file
                         .split_once('#')
                         .map_or((file, None), |(f, a)| (f, Some(a)));
+                    record(Visit::Url, file);
                     let (_, _, url) = lookup.files.get(file).ok_or_else(|| {
                         tera::Error::message(format!("get_url: no content file `{file}`"))
                     })?;

@@ -214,6 +214,11 @@ impl Texts {
         &self.0[id]
     }
 
+    /// The whole file, shared: two docs whose texts are the same allocation were read once.
+    pub(crate) fn text(&self, id: DocId) -> std::sync::Arc<str> {
+        std::sync::Arc::clone(&self.0[id])
+    }
+
     /// The Markdown after the front matter.
     pub(crate) fn body<'a>(&'a self, site: &Site, id: DocId) -> &'a str {
         self.full(id).get(site[id].body_offset..).unwrap_or("")

@@ -60,6 +60,46 @@ pub(crate) fn load(files: Vec<SourceFile>) -> Result<Templates, Diagnostics> {
 }
 
 impl Templates {
+    /// A hash of each template with every template it may include: the ones it names in
+    /// quotes (`extends`, `include`, `import`), over and over, and every template that defines
+    /// a component, since any template can call those.
+    pub(crate) fn versions(&self) -> HashMap<String, u64> {
+        use std::hash::{Hash, Hasher};
+        let components: Vec<&str> = self
+            .sources
+            .iter()
+            .filter(|(_, f)| f.text.contains("{% component") || f.text.contains("{%- component"))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let mentions = |name: &str| -> Vec<&str> {
+            let text = &self.sources[name].text;
+            self.sources
+                .keys()
+                .filter(|other| {
+                    text.contains(&format!("\"{other}\"")) || text.contains(&format!("'{other}'"))
+                })
+                .map(String::as_str)
+                .collect()
+        };
+        let mut versions = HashMap::new();
+        for name in self.sources.keys() {
+            let mut closure = std::collections::BTreeSet::new();
+            let mut next = components.clone();
+            next.push(name.as_str());
+            while let Some(template) = next.pop() {
+                if closure.insert(template) {
+                    next.extend(mentions(template));
+                }
+            }
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for template in closure {
+                (template, &*self.sources[template].text).hash(&mut h);
+            }
+            versions.insert(name.clone(), h.finish());
+        }
+        versions
+    }
+
     /// Tera reports every missing filter, function or block at once, as rustc-style text. Each
     /// report is read back into a diagnostic so the path shown is the template's real path.
     fn load_errors(&self, err: &tera::Error) -> Diagnostics {

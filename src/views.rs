@@ -70,15 +70,17 @@ impl Urls<'_> {
     }
 }
 
-/// Builds every view. It takes the rendered Markdown by value and frees each body once its view
-/// holds the resolved HTML, so the two copies never all exist at once. Once `stop` is set, the
-/// docs left get empty views: the caller is giving the build up.
+/// Builds every view, or takes it from `reuse` where that has it. It takes the rendered
+/// Markdown by value and frees each body once its view holds the resolved HTML, so the two
+/// copies never all exist at once. Once `stop` is set, the docs left get empty views: the
+/// caller is giving the build up.
 pub(crate) fn build(
     site: &Site,
     renders: Renders,
     urls: &Urls,
     sources: Option<&toml::Table>,
     stop: &Stop,
+    reuse: &(dyn Fn(DocId) -> Option<Value> + Sync),
 ) -> Views {
     let neighbours = Neighbours::of(site, urls);
     let mut views: Vec<Value> = renders
@@ -87,6 +89,9 @@ pub(crate) fn build(
         .enumerate()
         .map(|(i, rendered)| {
             let id = DocId(i);
+            if let Some(view) = reuse(id) {
+                return view;
+            }
             match &site[id].kind {
                 _ if stop.is_set() => Value::none(),
                 Kind::Page(page) => {
@@ -100,6 +105,9 @@ pub(crate) fn build(
         })
         .collect();
     for (id, _, section) in site.sections() {
+        if reuse(id).is_some() {
+            continue;
+        }
         let pages: Vec<Value> = section.pages.iter().map(|&p| views[p.0].clone()).collect();
         let mut map = views[id.0].as_map().cloned().unwrap_or_default();
         map.insert("pages".into(), Value::from(pages));
@@ -171,26 +179,10 @@ fn page_fields(map: &mut Map, site: &Site, id: DocId, page: &Page, neighbours: &
     map.shrink_to_fit(); // one map per page lives until every page is rendered
 }
 
-/// A view again, after its body changed and nothing else did: the old view with every field
-/// that comes from the body replaced, in place.
-pub(crate) fn refresh(
-    old: &Value,
-    site: &Site,
-    id: DocId,
-    rendered: Rendered,
-    urls: &Urls,
-    sources: Option<&toml::Table>,
-) -> Value {
-    let fresh = common(site, id, rendered, urls, sources);
-    let mut map = old.as_map().cloned().unwrap_or_default();
-    map.extend(fresh);
-    Value::from(map)
-}
-
 fn common(
     site: &Site,
     id: DocId,
-    rendered: Rendered,
+    rendered: std::sync::Arc<Rendered>,
     urls: &Urls,
     sources: Option<&toml::Table>,
 ) -> Map {

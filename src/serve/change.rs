@@ -32,8 +32,6 @@ pub(crate) enum ChangeKind {
     Config,
     /// The watcher lost track (its queue overflowed): anything may have changed.
     Unknown,
-    /// Not a file: the full build owed after an edit re-rendered only its own page.
-    FollowUp,
     /// Not part of the site: editor temp files, the output folder, reads.
     Ignored,
 }
@@ -49,7 +47,6 @@ impl ChangeKind {
             ChangeKind::Static => "static",
             ChangeKind::Config => "config",
             ChangeKind::Unknown => "unknown",
-            ChangeKind::FollowUp => "follow-up",
             ChangeKind::Ignored => "ignored",
         }
     }
@@ -111,35 +108,14 @@ impl Batch {
         batch
     }
 
-    /// The full build owed after an edit re-rendered only its own page.
-    pub(crate) fn follow_up() -> Batch {
-        let mut batch = Batch::default();
-        batch.kinds.insert(ChangeKind::FollowUp);
-        batch
+    /// The changed paths, relative to the site root.
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
+        self.paths.iter().map(String::as_str)
     }
 
-    /// Whether this is only a [`Batch::follow_up`].
-    pub(crate) fn is_follow_up(&self) -> bool {
-        self.kinds.iter().all(|k| *k == ChangeKind::FollowUp) && !self.is_empty()
-    }
-
-    /// The content files (relative to content/) whose edits may be re-rendered alone: every
-    /// change is to a Markdown file. `None` when anything else changed.
-    pub(crate) fn edited_bodies(&self) -> Option<Vec<&str>> {
-        let content_only = self
-            .kinds
-            .iter()
-            .all(|k| matches!(k, ChangeKind::Content | ChangeKind::FollowUp));
-        if !content_only || self.paths.is_empty() {
-            return None;
-        }
-        self.paths
-            .iter()
-            .map(|p| {
-                p.strip_prefix("content/")
-                    .filter(|rel| rel.ends_with(".md"))
-            })
-            .collect()
+    /// Whether the watcher lost track, so anything may have changed.
+    pub(crate) fn lost_track(&self) -> bool {
+        self.kinds.contains(&ChangeKind::Unknown)
     }
 
     pub(crate) fn add(&mut self, kind: ChangeKind, rel: impl Into<String>) {
@@ -158,16 +134,6 @@ impl Batch {
         self.kinds.is_empty()
     }
 
-    /// Whether every body must be rendered again: templates and site.toml shape every page.
-    pub(crate) fn renders_everything(&self) -> bool {
-        self.kinds.iter().any(|k| {
-            matches!(
-                k,
-                ChangeKind::Template | ChangeKind::Config | ChangeKind::Unknown
-            )
-        })
-    }
-
     /// Whether only stylesheets changed, so open pages can swap them without a reload.
     pub(crate) fn css_only(&self) -> bool {
         !self.is_empty() && self.kinds.iter().all(|k| *k == ChangeKind::Stylesheet)
@@ -175,9 +141,6 @@ impl Batch {
 
     /// For the terminal: `content/x.md changed (content)` or `3 files changed (content, template)`.
     pub(crate) fn describe(&self) -> String {
-        if self.is_follow_up() {
-            return "the rest of the site".to_string();
-        }
         let kinds: Vec<&str> = self.kinds.iter().map(|k| k.name()).collect();
         let what = match self.paths.len() {
             1 => self.paths.iter().next().cloned().unwrap_or_default(),
@@ -336,12 +299,9 @@ mod tests {
     fn a_batch_knows_what_to_redo() {
         use ChangeKind::*;
         let css = batch(&[(Stylesheet, "static/a.css"), (Stylesheet, "static/b.css")]);
-        assert!(css.css_only() && !css.renders_everything());
+        assert!(css.css_only());
         let mixed = batch(&[(Stylesheet, "static/a.css"), (Content, "content/x.md")]);
-        assert!(!mixed.css_only() && !mixed.renders_everything());
-        assert!(batch(&[(Template, "templates/base.html")]).renders_everything());
-        assert!(batch(&[(Config, "site.toml")]).renders_everything());
-        assert!(Batch::unknown().renders_everything());
+        assert!(!mixed.css_only());
         let ignored = batch(&[(Ignored, "public/index.html")]);
         assert!(ignored.is_empty() && !ignored.css_only());
     }
@@ -360,35 +320,11 @@ mod tests {
     }
 
     #[test]
-    fn only_markdown_edits_may_be_re_rendered_alone() {
-        let batch = |changes: &[(ChangeKind, &str)]| {
-            let mut b = Batch::default();
-            for (kind, path) in changes {
-                b.add(*kind, *path);
-            }
-            b
-        };
-        use ChangeKind::*;
-        let edit = batch(&[(Content, "content/guide/a.md"), (Content, "content/b.md")]);
-        assert_eq!(edit.edited_bodies(), Some(vec!["b.md", "guide/a.md"]));
-        let mut with_follow_up = edit.clone();
-        with_follow_up.merge(Batch::follow_up());
-        assert_eq!(
-            with_follow_up.edited_bodies(),
-            Some(vec!["b.md", "guide/a.md"])
-        );
-        for other in [
-            batch(&[(Content, "content/a.md"), (Template, "templates/page.html")]),
-            batch(&[(Content, "content/new-folder")]),
-            batch(&[(Data, "content/data/faq.toml")]),
-            batch(&[(Stylesheet, "static/css/site.css")]),
-            Batch::follow_up(),
-            Batch::unknown(),
-        ] {
-            assert_eq!(other.edited_bodies(), None, "{}", other.describe());
-        }
-        assert!(Batch::follow_up().is_follow_up());
-        assert!(!with_follow_up.is_follow_up());
-        assert!(!Batch::default().is_follow_up());
+    fn a_lost_watcher_is_told_apart() {
+        assert!(Batch::unknown().lost_track());
+        let mut edit = Batch::default();
+        edit.add(ChangeKind::Content, "content/a.md");
+        assert!(!edit.lost_track());
+        assert_eq!(edit.paths().collect::<Vec<_>>(), ["content/a.md"]);
     }
 }

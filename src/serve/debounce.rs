@@ -22,11 +22,6 @@ pub(crate) const SETTLE: Duration = Duration::from_millis(3);
 pub(crate) const QUIET: Duration = Duration::from_millis(15);
 /// How long a stream of changes may hold back every result.
 pub(crate) const MAX_WAIT: Duration = Duration::from_millis(500);
-/// How long the files must be still before the full build that follows a page re-rendered
-/// alone starts. Saves in quick succession each re-render their page; the full build waits for
-/// a pause rather than start and be stopped by the next save.
-pub(crate) const FOLLOW_UP_SETTLE: Duration = Duration::from_millis(250);
-
 /// The scheduler's state. `T` is what a build produces.
 pub(crate) struct Scheduler<T> {
     /// Changes that no build has read yet.
@@ -120,11 +115,7 @@ impl<T> Scheduler<T> {
 
     /// How long the files must be still before the pending changes are built.
     fn settle(&self) -> Duration {
-        if self.pending.is_follow_up() {
-            FOLLOW_UP_SETTLE
-        } else {
-            SETTLE
-        }
+        SETTLE
     }
 
     fn since_last_change(&self, now: Instant) -> Duration {
@@ -225,30 +216,6 @@ mod tests {
         assert!(
             shown >= 1,
             "a build was shown during a second of constant changes"
-        );
-    }
-
-    #[test]
-    fn a_follow_up_waits_for_a_pause_and_a_save_goes_first() {
-        let t0 = Instant::now();
-        let mut s: Scheduler<&str> = Scheduler::default();
-        s.changed(Batch::follow_up(), t0);
-        assert_eq!(s.start(t0 + SETTLE), None, "a follow-up waits longer");
-        assert_eq!(s.deadline(), Some(t0 + FOLLOW_UP_SETTLE));
-        s.changed(change("content/a.md"), ms(t0, 100));
-        let mut both = change("content/a.md");
-        both.merge(Batch::follow_up());
-        assert_eq!(
-            s.start(ms(t0, 100) + SETTLE),
-            Some(both),
-            "a save starts at once and carries the follow-up with it"
-        );
-        assert!(s.finished("page", ms(t0, 110)).is_none());
-        assert_eq!(s.due(ms(t0, 100) + QUIET).map(|(_, out)| out), Some("page"));
-        s.changed(Batch::follow_up(), ms(t0, 120));
-        assert_eq!(
-            s.start(ms(t0, 120) + FOLLOW_UP_SETTLE),
-            Some(Batch::follow_up())
         );
     }
 

@@ -133,7 +133,9 @@ async fn bind(ip: IpAddr, port: Option<u16>) -> Result<TcpListener> {
 /// The first build. If it fails, the server starts all the same and shows the error.
 async fn first_build(builder: &Arc<Builder>, shared: &Shared) {
     let task = Arc::clone(builder);
-    let outcome = match tokio::task::spawn_blocking(move || task.build_all(true)).await {
+    let empty = shared.snapshot();
+    let first = move || task.build(&change::Batch::default(), &empty);
+    let outcome = match tokio::task::spawn_blocking(first).await {
         Ok(outcome) => outcome,
         Err(err) => {
             let err = crate::error::Failure::Io(anyhow!("the first build stopped: {err}"));
@@ -142,7 +144,7 @@ async fn first_build(builder: &Arc<Builder>, shared: &Shared) {
         }
     };
     match outcome.result {
-        Ok(built) => {
+        Ok((built, _)) => {
             println!(
                 "built {} pages, {} sections in {} ms",
                 built.counts.pages,

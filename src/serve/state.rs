@@ -108,20 +108,6 @@ impl Shared {
         self.swap(|_| next, kind)
     }
 
-    /// Serves the current build with these files replaced, and reloads only their pages.
-    #[must_use = "drop the old build where its freeing does not delay anything"]
-    pub(crate) fn publish_pages(&self, pages: Vec<(String, Vec<u8>)>) -> Arc<Snapshot> {
-        let paths = pages.iter().map(|(file, _)| url_path(file)).collect();
-        self.swap(
-            |old| {
-                let mut files = old.files.clone();
-                files.extend(pages.into_iter().map(|(k, v)| (k, Bytes::from(v))));
-                (files, old.search.clone())
-            },
-            Kind::Pages(Some(paths)),
-        )
-    }
-
     fn swap(
         &self,
         next: impl FnOnce(&Snapshot) -> (BTreeMap<String, Bytes>, Option<Arc<search::Plan>>),
@@ -238,29 +224,14 @@ mod tests {
     }
 
     #[test]
-    fn pages_published_alone_join_the_served_build() {
+    fn a_build_can_reload_only_the_pages_it_changed() {
         let shared = Shared::new();
-        let mut home = files("home");
-        home.files
-            .insert("guide/x/index.html".into(), Bytes::from_static(b"old x"));
-        home.files
-            .insert("guide/y/index.html".into(), Bytes::from_static(b"old y"));
-        let _ = shared.publish(home, false, None);
+        let _ = shared.publish(files("home"), false, None);
         let mut rx = shared.subscribe();
-        let _ = shared.publish_pages(vec![("guide/x/index.html".into(), b"new x".to_vec())]);
-        let now = shared.snapshot();
-        assert_eq!(now.build, 2);
-        assert_eq!(now.files["guide/x/index.html"], &b"new x"[..]);
-        assert_eq!(now.files["guide/y/index.html"], &b"old y"[..]);
-        assert_eq!(now.files["index.html"], &b"home"[..]);
-        assert_eq!(
-            rx.try_recv().ok(),
-            Some(Reload::Pages(shared.tag(2), vec!["/guide/x/".into()]))
-        );
         let _ = shared.publish(files("all"), false, Some(vec!["/".into()]));
         assert_eq!(
             rx.try_recv().ok(),
-            Some(Reload::Pages(shared.tag(3), vec!["/".into()]))
+            Some(Reload::Pages(shared.tag(2), vec!["/".into()]))
         );
     }
 }

@@ -1,0 +1,249 @@
+//! The memo's promise: after any sequence of edits, a run that reuses what earlier runs made
+//! gives exactly what a clean build gives, byte for byte, or the same errors.
+
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::pipeline::{Built, Options, render};
+
+/// A small, fixed pseudo-random sequence (xorshift), so a failing sequence can be replayed.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+/// A copy of the basic fixture, with a few more notes so pages have neighbours on both sides.
+fn site() -> (tempfile::TempDir, Options) {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    for n in 3..6 {
+        let text = format!(
+            "+++\ntitle = \"Note {n}\"\nweight = {n}\n+++\n\nSee [the first](@/notes/first.md#details).\n"
+        );
+        std::fs::write(dir.path().join(format!("content/notes/n{n}.md")), text).unwrap();
+    }
+    let options = Options {
+        root: dir.path().to_path_buf(),
+        base_url: None,
+        drafts: false,
+    };
+    (dir, options)
+}
+
+/// One random edit to the site, as an author would make it. Returns what it touched,
+/// relative to the root, as the watcher would report it.
+fn edit(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
+    let pages = [
+        "content/notes/first.md",
+        "content/notes/second.md",
+        "content/notes/n3.md",
+        "content/notes/n4.md",
+        "content/notes/n5.md",
+        "content/notes/_index.md",
+        "content/_index.md",
+    ];
+    let page = pages[rng.below(pages.len())];
+    let change = |rel: &str, f: &dyn Fn(String) -> String| {
+        let path = root.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        std::fs::write(&path, f(text)).unwrap();
+        vec![PathBuf::from(rel)]
+    };
+    fn front(key: &'static str, value: String) -> impl Fn(String) -> String {
+        move |text: String| {
+            let (head, body) = text[3..].split_once("+++").unwrap();
+            let kept: String = head
+                .lines()
+                .filter(|l| !l.starts_with(&format!("{key} =")))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            // Keys before any [table], so they stay top-level keys.
+            let (top, tables) = kept
+                .split_once("\n[")
+                .map_or((kept.as_str(), ""), |(t, r)| (t, r));
+            let tables = if tables.is_empty() {
+                String::new()
+            } else {
+                format!("\n[{tables}")
+            };
+            format!("+++{}\n{key} = {value}{tables}\n+++{body}", top.trim_end())
+        }
+    }
+    match rng.below(14) {
+        0 => (
+            format!("body of {page}"),
+            change(page, &|t| format!("{t}\nMore words, take {n}.\n")),
+        ),
+        1 => (
+            format!("title of {page}"),
+            change(page, &front("title", format!("\"Title {n}\""))),
+        ),
+        2 if page.contains("/notes/") && !page.ends_with("_index.md") => {
+            let weight = rng.below(7);
+            (
+                format!("weight of {page}"),
+                change(page, &front("weight", weight.to_string())),
+            )
+        }
+        3 => (
+            format!("heading in {page}"),
+            change(page, &|t| format!("{t}\n## Part {n}\n\nText.\n")),
+        ),
+        4 => {
+            let rel = format!("content/notes/new{}.md", rng.below(3));
+            let text = format!(
+                "+++\ntitle = \"New {n}\"\nweight = {}\n+++\n\nBack to [second](@/notes/second.md).\n",
+                rng.below(9)
+            );
+            std::fs::write(root.join(&rel), text).unwrap();
+            (format!("new page {rel}"), vec![PathBuf::from(rel)])
+        }
+        5 => {
+            let rel = format!("content/notes/new{}.md", rng.below(3));
+            let _ = std::fs::remove_file(root.join(&rel));
+            (format!("removed {rel}"), vec![PathBuf::from(rel)])
+        }
+        6 => {
+            let templates = ["note.html", "section.html", "base.html", "index.html"];
+            let rel = format!("templates/{}", templates[rng.below(templates.len())]);
+            (
+                format!("template {rel}"),
+                change(&rel, &|t| format!("{t}<!-- take {n} -->\n")),
+            )
+        }
+        7 => (
+            "data".into(),
+            change("content/data/facts.toml", &|t| {
+                t.replacen("headline = \"", &format!("headline = \"{n} "), 1)
+            }),
+        ),
+        8 => (
+            "site.toml".into(),
+            change("site.toml", &|t| {
+                t.replacen("title = \"", &format!("title = \"{n} "), 1)
+            }),
+        ),
+        9 => (
+            "stylesheet".into(),
+            change("static/style.css", &|t| format!("{t}/* {n} */\n")),
+        ),
+        10 => {
+            let rel = "content/notes/broken.md";
+            let text = "+++\ntitle = \"Broken\"\n+++\n\n[gone](@/notes/none.md)\n";
+            if rng.below(2) == 0 {
+                std::fs::write(root.join(rel), text).unwrap();
+                ("a broken link".into(), vec![PathBuf::from(rel)])
+            } else {
+                let _ = std::fs::remove_file(root.join(rel));
+                ("the broken link fixed".into(), vec![PathBuf::from(rel)])
+            }
+        }
+        11 => {
+            let rel = "content/notes/second.md";
+            (
+                format!("slug {n}"),
+                change(rel, &front("slug", format!("\"two-{}\"", rng.below(3)))),
+            )
+        }
+        12 => (
+            "date".into(),
+            change(
+                "content/notes/second.md",
+                &front("date", format!("2024-07-{:02}", 1 + rng.below(28))),
+            ),
+        ),
+        _ => (
+            format!("description of {page}"),
+            change(page, &front("description", format!("\"About {n}\""))),
+        ),
+    }
+}
+
+/// The same outcome: the same files, byte for byte, or the same errors.
+fn same(
+    incremental: &Result<Built, Failure>,
+    clean: &Result<Built, Failure>,
+) -> Result<(), String> {
+    match (incremental, clean) {
+        (Ok(a), Ok(b)) => {
+            let names = |b: &Built| b.files.keys().cloned().collect::<Vec<_>>();
+            if names(a) != names(b) {
+                return Err(format!("files differ: {:?} vs {:?}", names(a), names(b)));
+            }
+            for (file, bytes) in &a.files {
+                if b.files[file] != *bytes {
+                    let show = |b: &Bytes| String::from_utf8_lossy(b).into_owned();
+                    return Err(format!(
+                        "{file} differs:\n{}\n---- clean:\n{}",
+                        show(bytes),
+                        show(&b.files[file])
+                    ));
+                }
+            }
+            Ok(())
+        }
+        (Err(a), Err(b)) if a.to_string() == b.to_string() => Ok(()),
+        (a, b) => Err(format!(
+            "one failed: {:?} vs {:?}",
+            a.as_ref().err().map(ToString::to_string),
+            b.as_ref().err().map(ToString::to_string)
+        )),
+    }
+}
+
+use crate::error::Failure;
+
+#[test]
+fn any_sequence_of_edits_builds_what_a_clean_build_builds() {
+    for seed in 1..=6u64 {
+        let (dir, options) = site();
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut memo = Memo::keeping();
+        render(&options, &mut memo, &Stop::default()).unwrap();
+        let mut done = Vec::new();
+        for n in 0..20 {
+            let (what, touched) = edit(dir.path(), &mut rng, n);
+            done.push(what);
+            memo.touched(dir.path(), touched);
+            let incremental = render(&options, &mut memo, &Stop::default());
+            let clean = render(&options, &mut Memo::none(), &Stop::default());
+            if let Err(why) = same(&incremental, &clean) {
+                panic!("seed {seed}, after {done:?}:\n{why}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_edit_to_one_body_renders_only_what_shows_it() {
+    let (dir, options) = site();
+    let mut memo = Memo::keeping();
+    render(&options, &mut memo, &Stop::default()).unwrap();
+    let all = memo.counts();
+    assert_eq!(all.pages, all.docs, "the first run renders every page");
+    let path = dir.path().join("content/notes/n4.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\nA new paragraph.\n")).unwrap();
+    memo.touched(dir.path(), [PathBuf::from("content/notes/n4.md")]);
+    render(&options, &mut memo, &Stop::default()).unwrap();
+    let after = memo.counts();
+    assert_eq!(after.markdown, 1, "one body is rendered again");
+    // The page, the section that lists it and the home page, which reads that section with
+    // `get_section`. Its neighbours show only its title, which did not change.
+    assert_eq!(after.pages, 3, "{after:?}");
+}
