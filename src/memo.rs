@@ -50,6 +50,8 @@ struct Kept {
     versions: PerDoc<u64>,
     fronts: PerDoc<u64>,
     view_keys: PerDoc<u64>,
+    /// A section's key without its pages and subsections; a page's view key.
+    head_keys: PerDoc<u64>,
     counts: Counts,
 }
 
@@ -183,7 +185,7 @@ impl Memo {
         let Some(kept) = &mut self.kept else {
             return views::build(site, renders, urls, sources, stop, &|_| None);
         };
-        let keys = view_keys(
+        let (keys, heads) = view_keys(
             site,
             &renders,
             (&kept.versions, &kept.fronts),
@@ -203,6 +205,7 @@ impl Memo {
                 .collect();
         }
         kept.view_keys = keys;
+        kept.head_keys = heads;
         views
     }
 
@@ -220,7 +223,7 @@ impl Memo {
             return render::render_all(job, views, stop, emit);
         };
         let site = job.site;
-        let (keys, cached) = (&kept.view_keys, &kept.pages);
+        let (keys, cached) = ((&kept.view_keys, &kept.head_keys), &kept.pages);
         let page_key = |id: DocId, reads: &Reads| page_key(site, keys, salt, job, id, reads);
         let ids: Vec<DocId> = site.ids().collect();
         let results: Vec<_> = ids
@@ -290,7 +293,7 @@ fn view_keys(
     (versions, fronts): (&PerDoc<u64>, &PerDoc<u64>),
     urls: &Urls,
     sources: Option<&toml::Table>,
-) -> PerDoc<u64> {
+) -> (PerDoc<u64>, PerDoc<u64>) {
     let sources = sources.map(|s| s.to_string());
     let ids: Vec<DocId> = site.ids().collect();
     let own = |id: DocId| {
@@ -324,21 +327,23 @@ fn view_keys(
             h.finish()
         })
         .collect();
+    let mut heads = keys.clone();
     for (id, _, section) in site.sections() {
         let mut h = own(id);
+        heads[id.0] = own(id).finish();
         let pages: Vec<u64> = section.pages.iter().map(|p| keys[p.0]).collect();
         let subsections: Vec<&str> = section.subsections.iter().map(|&s| &*site[s].rel).collect();
         (pages, subsections).hash(&mut h);
         keys[id.0] = h.finish();
     }
-    PerDoc::from_vec(keys)
+    (PerDoc::from_vec(keys), PerDoc::from_vec(heads))
 }
 
 /// A page's key: its view key, its template, what every page sees, and the current value of
 /// everything its template read last time.
 fn page_key(
     site: &Site,
-    view_keys: &PerDoc<u64>,
+    (view_keys, head_keys): (&PerDoc<u64>, &PerDoc<u64>),
     salt: &Salt,
     job: &Job,
     id: DocId,
@@ -350,6 +355,7 @@ fn page_key(
         .map(|(visit, rel)| {
             site.lookup(rel).map(|t| match visit {
                 Visit::View => (view_keys[t], ""),
+                Visit::Head => (head_keys[t], ""),
                 Visit::Url => (0, &*site[t].path),
             })
         })

@@ -19,10 +19,14 @@ pub(crate) struct Renderer {
     templates: Templates,
 }
 
-/// What `get_page`, `get_section` and `get_url` look in: each content file's view, whether
-/// it is a page, and its URL path.
+/// What `get_page`, `get_section` and `get_url` find for a content file: whether it is a
+/// page, its view, a section's view without its pages and subsections (Zola's
+/// `metadata_only`), and its URL path.
+type Found = (bool, Value, Value, String);
+
+/// What `get_page`, `get_section` and `get_url` look in, by content file.
 struct Lookup {
-    files: HashMap<String, (bool, Value, String)>,
+    files: HashMap<String, Found>,
     origin: String,
     base_path: String,
 }
@@ -34,10 +38,17 @@ impl Renderer {
             .docs()
             .map(|(id, doc)| {
                 let is_page = matches!(doc.kind, Kind::Page(_));
-                (
-                    doc.rel.clone(),
-                    (is_page, views[id].clone(), doc.path.clone()),
-                )
+                let head = match (&doc.kind, views[id].as_map()) {
+                    (Kind::Section(_), Some(map)) => {
+                        let mut head = map.clone();
+                        head.shift_remove(&tera::value::Key::Str("pages"));
+                        head.shift_remove(&tera::value::Key::Str("subsections"));
+                        Value::from(head)
+                    }
+                    _ => views[id].clone(),
+                };
+                let found = (is_page, views[id].clone(), head, doc.path.clone());
+                (doc.rel.clone(), found)
             })
             .collect();
         let lookup = Arc::new(Lookup {
@@ -188,7 +199,11 @@ pub(crate) type Reads = Vec<(Visit, String)>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum Visit {
+    /// A whole view: `get_page`, `get_section`.
     View,
+    /// A section's own fields, without its pages: `get_section(..., metadata_only=true)`.
+    Head,
+    /// A URL: `get_url`.
     Url,
 }
 
@@ -260,9 +275,11 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path: String = kwargs.must_get("path")?;
             let path = path.trim_start_matches("@/");
-            record(Visit::View, path);
+            let head = kind == "section" && kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
+            record(if head { Visit::Head } else { Visit::View }, path);
             match lookup.files.get(path) {
-                Some((is_page, view, _)) if *is_page == (kind == "page") => Ok(view.clone()),
+                Some((is_page, _, head_view, _)) if head && !*is_page => Ok(head_view.clone()),
+                Some((is_page, view, ..)) if *is_page == (kind == "page") => Ok(view.clone()),
                 _ => Err(tera::Error::message(format!(
                     "get_{kind}: no {kind} `{path}` in content/"
                 ))),
@@ -288,7 +305,7 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
                         .split_once('#')
                         .map_or((file, None), |(f, a)| (f, Some(a)));
                     record(Visit::Url, file);
-                    let (_, _, url) = lookup.files.get(file).ok_or_else(|| {
+                    let (.., url) = lookup.files.get(file).ok_or_else(|| {
                         tera::Error::message(format!("get_url: no content file `{file}`"))
                     })?;
                     Ok(format!(

@@ -31,6 +31,12 @@ fn site() -> (tempfile::TempDir, Options) {
             std::fs::copy(entry.path(), &to).unwrap();
         }
     }
+    // Breadcrumbs, as the bundled theme draws them: each ancestor's own fields only.
+    let crumbs = "{% for a in page.ancestors %}{% set s = get_section(path=a, metadata_only=true) %}<a href=\"{{ s.path }}\">{{ s.title }}</a>{% endfor %}";
+    let note = dir.path().join("templates/note.html");
+    let template = std::fs::read_to_string(&note).unwrap();
+    let template = template.replace("<article>", &format!("<article>{crumbs}"));
+    std::fs::write(&note, template).unwrap();
     for n in 3..6 {
         let text = format!(
             "+++\ntitle = \"Note {n}\"\nweight = {n}\n+++\n\nSee [the first](@/notes/first.md#details).\n"
