@@ -2,9 +2,8 @@
 //! event reaching a connected page, measured over the real binary and a real socket.
 //!
 //! Two sites: a copy of the bundled site, and a generated one of 10,000 pages. Each gets a run
-//! of body saves (the edited page is re-rendered alone first: a `pages` event), front-matter
-//! saves (a title: the whole site is built: a `reload` event) and, on the bundled site,
-//! stylesheet saves (a `css` event).
+//! of body saves and front-matter saves (a title), each answered by a `pages` event that names
+//! the saved page, and, on the bundled site, stylesheet saves (a `css` event).
 //! Besides the median and p95 latency it reports the median build time the server printed, so
 //! the rest (notify, the debounce windows, the event) can be told apart from rendering.
 //!
@@ -62,9 +61,9 @@ fn main() {
 /// What a save changes, and so which event answers it.
 #[derive(Clone, Copy, PartialEq)]
 enum Save {
-    /// A new paragraph: the page is re-rendered alone first.
+    /// A new paragraph.
     Body,
-    /// A new title in the front matter: every page is rendered again.
+    /// A new title in the front matter: the page, its neighbours and its listings change.
     Title,
     /// A new comment in a stylesheet.
     Css,
@@ -95,17 +94,14 @@ impl Save {
 
     fn event(self) -> &'static str {
         match self {
-            Save::Body => "pages",
-            Save::Title => "reload",
+            Save::Body | Save::Title => "pages",
             Save::Css => "css",
         }
     }
 }
 
 /// Saves `file` `saves` times, each time waiting for the event that answers the save, and
-/// prints the figures. Saves are `DOCENT_BENCH_GAP_MS` apart (100 ms unless set). A body
-/// save's follow-up full build starts once the files have been still for 250 ms, so with a
-/// longer gap, at 10,000 pages, the next save lands while it runs and has to stop it first.
+/// prints the figures. Saves are `DOCENT_BENCH_GAP_MS` apart (100 ms unless set).
 fn measure(root: &Path, file: &Path, save: Save, saves: usize) {
     let mut server = Server::start(root, &[]);
     let events = server.events();
@@ -127,8 +123,8 @@ fn measure(root: &Path, file: &Path, save: Save, saves: usize) {
         events.drain();
         let started = Instant::now();
         fs::write(file, text).expect("save");
-        while save == Save::Body && !events.wait_for("pages").contains(&url) {}
-        if save != Save::Body {
+        while save != Save::Css && !events.wait_for("pages").contains(&url) {}
+        if save == Save::Css {
             events.wait_for(save.event());
         }
         let latency = started.elapsed();

@@ -217,15 +217,15 @@ fn edits_renames_deletes_and_new_folders_reload_pages() {
     let line = server.wait_for_line(PATIENCE, |l| {
         l.starts_with("content/notes/first.md changed (content)")
     });
+    let line = line.expect("a rebuild line");
     assert!(
-        line.as_deref()
-            .is_some_and(|l| l.contains("1 page re-rendered first")),
-        "only the edited page was rendered at first: {line:?}"
+        line.contains("Markdown of 1)"),
+        "one body rendered again: {line}"
     );
-    let rest = server.wait_for_line(PATIENCE, |l| l.starts_with("the rest of the site: rebuilt"));
+    let (rendered, all) = rendered_of(&line);
     assert!(
-        rest.as_deref().is_some_and(|l| l.contains(" 0 of ")),
-        "the full build that follows reuses the Markdown: {rest:?}"
+        rendered < all,
+        "the pages the edit does not reach are reused: {line}"
     );
 
     fs::rename(
@@ -233,14 +233,14 @@ fn edits_renames_deletes_and_new_folders_reload_pages() {
         site.path("content/notes/third.md"),
     )
     .expect("rename");
-    events.wait_for("reload");
+    events.wait_for("pages");
     eventually("the renamed page is served", || {
         server.get("/notes/third/").status == 200
     });
     assert_eq!(server.get("/notes/first/").status, 404);
 
     fs::remove_file(site.path("content/notes/second.md")).expect("delete");
-    events.wait_for("reload");
+    events.wait_for("pages");
     eventually("the deleted page is gone", || {
         server.get("/notes/second/").status == 404
     });
@@ -269,7 +269,7 @@ fn edits_renames_deletes_and_new_folders_reload_pages() {
 }
 
 #[test]
-fn a_template_change_reloads_and_renders_everything() {
+fn a_template_change_renders_again_the_pages_that_use_it() {
     let (site, mut server) = started();
     let events = server.events();
     events.wait_for("hello");
@@ -278,7 +278,7 @@ fn a_template_change_reloads_and_renders_everything() {
         &site.path("templates/page.html"),
         "{% extends \"base.html\" %}{% block main %}<h2 class=\"new\">{{ page.title }}</h2>{{ page.content }}{% endblock main %}",
     );
-    events.wait_for("reload");
+    events.wait_for("pages");
     eventually("the new template is used", || {
         server
             .get("/notes/first/")
@@ -288,15 +288,39 @@ fn a_template_change_reloads_and_renders_everything() {
     let line = server
         .wait_for_line_after(before, PATIENCE, |l| l.contains("(template)"))
         .expect("a rebuild line");
+    let (rendered, all) = rendered_of(&line);
+    assert!(
+        rendered > 0 && rendered < all,
+        "the pages, not the sections: {line}"
+    );
+    assert!(
+        line.contains("Markdown of 0)"),
+        "no body rendered again: {line}"
+    );
+
+    let before = server.stdout_lines().len();
+    let base = fs::read_to_string(site.path("templates/base.html")).expect("read");
+    save(
+        &site.path("templates/base.html"),
+        &format!("{base}<!-- new -->"),
+    );
+    let line = server
+        .wait_for_line_after(before, PATIENCE, |l| l.contains("(template)"))
+        .expect("a rebuild line");
+    let (rendered, all) = rendered_of(&line);
+    assert_eq!(rendered, all, "every page extends base.html: {line}");
+}
+
+/// `N of M pages rendered again` in a rebuild line.
+fn rendered_of(line: &str) -> (usize, usize) {
     let counts: Vec<usize> = line
-        .rsplit("again for ")
+        .split(" pages rendered again")
         .next()
+        .and_then(|head| head.rsplit('(').next())
         .map(|tail| tail.split(' ').filter_map(|w| w.parse().ok()).collect())
         .unwrap_or_default();
-    assert!(
-        counts.len() == 2 && counts[0] == counts[1],
-        "every page rendered again: {line}"
-    );
+    assert_eq!(counts.len(), 2, "no counts in {line}");
+    (counts[0], counts[1])
 }
 
 #[test]
@@ -405,7 +429,6 @@ fn after_a_burst_of_saves_the_server_shows_a_clean_build() {
         }
         let url = format!("/{}", rel.trim_end_matches("index.html"));
         let clean = fs::read(&file).expect("read");
-        // The full build that follows an edit may still be running: wait for it.
         eventually(&format!("{url} is the same as a clean build"), || {
             without_script(&server.get(&url).body) == clean
         });
@@ -415,8 +438,8 @@ fn after_a_burst_of_saves_the_server_shows_a_clean_build() {
 }
 
 #[test]
-fn after_the_edited_page_the_rest_of_the_site_follows() {
-    let (site, mut server) = started();
+fn a_body_edit_reloads_its_page_and_the_listings_that_show_it_at_once() {
+    let (site, server) = started();
     let events = server.events();
     events.wait_for("hello");
     save(
@@ -424,32 +447,27 @@ fn after_the_edited_page_the_rest_of_the_site_follows() {
         "{% extends \"base.html\" %}{% block main %}<ul>{% for p in section.pages %}\
          <li>{{ p.title }}: {{ p.word_count }} words</li>{% endfor %}</ul>{% endblock main %}",
     );
-    events.wait_for("reload");
+    events.wait_for("pages");
     eventually("the listing counts words", || {
         server.get("/notes/").text().contains("First: ")
     });
-    let before = server.stdout_lines().len();
     save(
         &site.path("content/notes/first.md"),
         &page("First", "one two three four five six seven"),
     );
-    let first = events.wait_for("pages");
-    assert!(first.contains("\"/notes/first/\""), "{first}");
-    assert!(!first.contains("\"/notes/\""), "the listing waits: {first}");
+    let changed = events.wait_for("pages");
+    assert!(changed.contains("\"/notes/first/\""), "{changed}");
+    assert!(
+        changed.contains("\"/notes/\""),
+        "the listing in the same build: {changed}"
+    );
     assert!(
         server
             .get("/notes/first/")
             .text()
             .contains("one two three four five six seven")
     );
-    // The full build that follows updates the listing and reloads the pages that changed.
-    let rest = events.wait_for("pages");
-    assert!(rest.contains("\"/notes/\""), "{rest}");
     assert!(server.get("/notes/").text().contains("First: 7 words"));
-    let line = server.wait_for_line_after(before, PATIENCE, |l| {
-        l.starts_with("the rest of the site: rebuilt in ")
-    });
-    assert!(line.is_some(), "the follow-up build is reported");
 }
 
 #[test]
@@ -485,7 +503,7 @@ fn the_search_index_is_built_when_first_asked_for_and_again_after_an_edit() {
         "content/notes/third.md",
         &page("Third", "A page the index did not have."),
     );
-    events.wait_for("reload");
+    events.wait_for("pages");
     eventually("the index counts the new page", || {
         count(server.get("/pagefind/pagefind-entry.json").text()) != before
     });

@@ -98,8 +98,7 @@ impl Shared {
         css_only: bool,
         changed: Option<Vec<String>>,
     ) -> Arc<Snapshot> {
-        let files = built.files.into_iter().map(|(k, v)| (k, Bytes::from(v)));
-        let next = (files.collect(), built.search.map(Arc::new));
+        let next = (built.files, built.search.map(Arc::new));
         let kind = if css_only {
             Kind::Css
         } else {
