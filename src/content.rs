@@ -514,6 +514,17 @@ mod tests {
     }
 
     #[test]
+    fn the_root_section_is_doc_0_whatever_sorts_first() {
+        let s = site(&[
+            ("Archive/_index.md", "title = \"Archive\""),
+            ("_index.md", "title = \"Home\""),
+        ])
+        .unwrap();
+        assert_eq!(s[DocId(0)].rel, "_index.md");
+        assert_eq!(s[DocId(1)].rel, "Archive/_index.md");
+    }
+
+    #[test]
     fn dated_file_names_set_date_and_slug() {
         let s = site(&[
             ("blog/2024-05-01-launch.md", "title = \"L\""),

@@ -385,6 +385,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_site_toml_error_is_a_located_diagnostic_said_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("site.toml"),
+            "title = \"T\"\nbase_url = \"https://x.org\"\ndescripton = \"d\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("content/_index.md"), "+++\ntitle = \"H\"\n+++\n").unwrap();
+        let options = Options {
+            root: root.to_path_buf(),
+            base_url: None,
+            drafts: false,
+        };
+        let failure = render(&options, &mut Memo::none(), &Stop::default())
+            .err()
+            .expect("an unknown key fails");
+        assert!(matches!(failure, Failure::Site(_)), "{failure:?}");
+        // What serve's overlay and the terminal show: once "error:", with the location.
+        let text = crate::serve::describe_for_tests(&failure);
+        assert!(text.starts_with("error: unknown key `descripton`"), "{text}");
+        assert!(!text.contains("error: error:"), "{text}");
+        assert!(text.contains("--> site.toml:3:1"), "{text}");
+    }
+
+    #[test]
     fn a_stopped_build_gives_up_without_blaming_the_site() {
         let flag = Arc::new(AtomicBool::new(true));
         let options = Options {

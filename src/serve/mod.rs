@@ -29,6 +29,12 @@ use crate::pipeline;
 use rebuild::Builder;
 use state::Shared;
 
+/// The text serve's overlay shows for a failure.
+#[cfg(test)]
+pub(crate) fn describe_for_tests(failure: &crate::error::Failure) -> String {
+    overlay::describe(failure)
+}
+
 /// The port tried first when none is given, and how many after it.
 const DEFAULT_PORT: u16 = 1111;
 const PORT_TRIES: u16 = 50;
