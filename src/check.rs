@@ -135,12 +135,10 @@ pub(crate) fn lint_markdown(
         )
     });
     let found = missing_files(pages, config.base_path(), |f| known.contains(f));
-    report.lint(Severity::Error, "missing-file", found);
-    report.lint(
-        Severity::Warning,
-        "unused-source",
-        unused_sources(site, renders, data, data_files),
-    );
+    report.lint(Severity::Error, "missing-file", || found);
+    report.lint(Severity::Warning, "unused-source", || {
+        unused_sources(site, renders, data, data_files)
+    });
 }
 
 /// The lints on the built site: links in the rendered pages to files it does not have, and
@@ -161,8 +159,10 @@ fn lint_output(
         Some((&doc.shown, text.as_str(), doc.path.as_str(), html))
     });
     let found = missing_files(pages, base_path, |f| files.contains_key(f));
-    report.lint(Severity::Error, "missing-file", found);
-    report.lint(Severity::Warning, "orphan", orphans(site, files, base_path));
+    report.lint(Severity::Error, "missing-file", || found);
+    report.lint(Severity::Warning, "orphan", || {
+        orphans(site, files, base_path)
+    });
 }
 
 /// Pages that no other page of the built site links to, through content, templates or nav.

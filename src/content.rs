@@ -23,6 +23,13 @@ pub(crate) struct Parsed {
     draft: bool,
 }
 
+impl Parsed {
+    /// Where the body starts in the file's text.
+    pub(crate) fn body_offset(&self) -> usize {
+        self.doc.body_offset
+    }
+}
+
 /// Builds the model from every Markdown file, with each doc's text beside it. Drafts are left
 /// out unless `drafts` is set.
 pub(crate) fn index(
@@ -423,20 +430,19 @@ fn order_pages(docs: &mut [Parsed], section: usize) {
     let (sort_by, mut order) = (s.sort_by, std::mem::take(&mut s.pages));
     let doc = |id: &DocId| &docs[id.0].doc;
     let by_title = |id: &DocId| (doc(id).title.to_lowercase(), doc(id).rel.clone());
+    // Each key is made once per page, not once per comparison: sections hold thousands.
     match sort_by {
-        SortBy::Weight => order.sort_by_key(|id| {
+        SortBy::Weight => order.sort_by_cached_key(|id| {
             let weight = doc(id).weight;
             (weight.is_none(), weight, by_title(id))
         }),
-        SortBy::Title => order.sort_by_key(by_title),
-        SortBy::Date => order.sort_by(|a, b| {
-            let (da, db) = (&doc(a).date, &doc(b).date);
-            db.is_some()
-                .cmp(&da.is_some())
-                .then(db.cmp(da))
-                .then(by_title(a).cmp(&by_title(b)))
+        SortBy::Title => order.sort_by_cached_key(by_title),
+        // Dated pages first, newest first.
+        SortBy::Date => order.sort_by_cached_key(|id| {
+            let date = doc(id).date.clone();
+            (date.is_none(), std::cmp::Reverse(date), by_title(id))
         }),
-        SortBy::None => order.sort_by_key(|id| doc(id).rel.clone()),
+        SortBy::None => order.sort_by_cached_key(|id| doc(id).rel.clone()),
     }
     if let Kind::Section(s) = &mut docs[section].doc.kind {
         s.pages = order;

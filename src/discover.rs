@@ -49,6 +49,104 @@ pub(crate) struct Read {
     pub(crate) texts: HashMap<PathBuf, (Stamp, Arc<str>)>,
     /// Paths the watcher saw change: read again whatever their stamp says.
     pub(crate) touched: HashSet<PathBuf>,
+    /// `touched` names every change since the last run, so the last run's listing, patched
+    /// with it, is the folders' listing, and untouched files need not even be looked at.
+    pub(crate) exact: bool,
+    listing: Option<Listing>,
+}
+
+/// Every source file by kind, as a walk of the folders finds them, in walk order.
+#[derive(Debug, Clone, Default)]
+struct Listing {
+    markdown: Vec<(PathBuf, String)>,
+    data: Vec<(PathBuf, String)>,
+    templates: Vec<(PathBuf, String)>,
+    /// Files beside content, then static/.
+    assets: Vec<(PathBuf, String)>,
+}
+
+impl Listing {
+    /// Walks content/, templates/ and static/.
+    fn of(root: &Path) -> Result<Listing> {
+        let mut listing = Listing::default();
+        for (path, rel) in walk(&root.join("content"))? {
+            if rel.starts_with("data/") && rel.ends_with(".toml") {
+                listing.data.push((path, rel["data/".len()..].to_string()));
+            } else if rel.ends_with(".md") {
+                listing.markdown.push((path, rel));
+            } else if !rel.starts_with("data/") {
+                listing.assets.push((path, rel));
+            }
+        }
+        listing.templates = walk(&root.join("templates"))?
+            .into_iter()
+            .filter(|(_, rel)| !rel.starts_with("schemas/"))
+            .collect();
+        listing.assets.extend(walk(&root.join("static"))?);
+        Ok(listing)
+    }
+
+    /// The listing after changes to `touched` paths: files added, changed or gone. `None`
+    /// when one of them is a folder or a symlink: only a walk can tell what that holds.
+    fn patched(mut self, root: &Path, touched: &HashSet<PathBuf>) -> Option<Listing> {
+        for path in touched {
+            match path.symlink_metadata() {
+                Ok(meta) if meta.is_file() => self.add(root, path),
+                // A folder whose files are listed changed its own times; one not listed may
+                // be new and hold anything.
+                Ok(meta) if meta.is_dir() && self.holds(path) => {}
+                Ok(_) => return None,
+                Err(_) => self.remove(path),
+            }
+        }
+        Some(self)
+    }
+
+    fn add(&mut self, root: &Path, path: &Path) {
+        let Some(rel) = path.strip_prefix(root).ok().and_then(|r| r.to_str()) else {
+            return;
+        };
+        let rel = rel.replace('\\', "/");
+        if rel.split('/').skip(1).any(is_ignored_name) {
+            return;
+        }
+        let (list, name) = match rel.split_once('/') {
+            Some(("content", rest)) => match rest.strip_prefix("data/") {
+                Some(data) if data.ends_with(".toml") => (&mut self.data, data),
+                Some(_) => return,
+                None if rest.ends_with(".md") => (&mut self.markdown, rest),
+                None => (&mut self.assets, rest),
+            },
+            Some(("templates", rest)) if !rest.starts_with("schemas/") => {
+                (&mut self.templates, rest)
+            }
+            Some(("static", rest)) => (&mut self.assets, rest),
+            _ => return,
+        };
+        // Walk order is path order, component by component (content/ before static/ too).
+        let at = list.partition_point(|(p, _)| p.as_path() < path);
+        if list.get(at).is_none_or(|(p, _)| p != path) {
+            list.insert(at, (path.to_path_buf(), name.to_string()));
+        }
+    }
+
+    /// Whether a listed file is inside the folder `dir`.
+    fn holds(&self, dir: &Path) -> bool {
+        [&self.markdown, &self.data, &self.templates, &self.assets]
+            .iter()
+            .any(|list| list.iter().any(|(p, _)| p.starts_with(dir)))
+    }
+
+    fn remove(&mut self, path: &Path) {
+        for list in [
+            &mut self.markdown,
+            &mut self.data,
+            &mut self.templates,
+            &mut self.assets,
+        ] {
+            list.retain(|(p, _)| !p.starts_with(path));
+        }
+    }
 }
 
 /// Whether a file name belongs to an editor or the OS rather than to the author:
@@ -77,25 +175,25 @@ pub(crate) fn discover(
     mut earlier: Option<&mut Read>,
 ) -> Result<(Sources, Vec<Diagnostic>)> {
     let content = root.join("content");
-    let mut markdown = Vec::new();
-    let mut data = Vec::new();
-    let mut assets = Vec::new();
-    for (path, rel) in walk(&content)? {
-        if rel.starts_with("data/") && rel.ends_with(".toml") {
-            data.push((path, rel["data/".len()..].to_string()));
-        } else if rel.ends_with(".md") {
-            markdown.push((path, rel));
-        } else if !rel.starts_with("data/") {
-            assets.push(Asset { rel, path });
-        }
-    }
-    let templates: Vec<_> = walk(&root.join("templates"))?
+    let listed = earlier.as_deref_mut().and_then(|e| {
+        let listing = e.listing.take().filter(|_| e.exact)?;
+        listing.patched(root, &e.touched)
+    });
+    let listing = match listed {
+        Some(listing) => listing,
+        None => Listing::of(root)?,
+    };
+
+    let Listing {
+        markdown,
+        data,
+        templates,
+        assets,
+    } = listing.clone();
+    let assets = assets
         .into_iter()
-        .filter(|(_, rel)| !rel.starts_with("schemas/"))
+        .map(|(path, rel)| Asset { rel, path })
         .collect();
-    for (path, rel) in walk(&root.join("static"))? {
-        assets.push(Asset { rel, path });
-    }
     let mut problems = Vec::new();
     let previous = earlier.as_deref_mut().map(std::mem::take);
     let mut now = HashMap::new();
@@ -127,6 +225,7 @@ pub(crate) fn discover(
     };
     if let Some(earlier) = earlier {
         earlier.texts = now;
+        earlier.listing = Some(listing);
     }
     if sources.markdown.is_empty() && problems.is_empty() {
         let why = if content.is_dir() {
@@ -152,6 +251,17 @@ type ReadOne = (
 /// Reads one text file, or takes it from `earlier` when its stamp says it has not changed.
 fn read_one(root: &Path, path: PathBuf, rel: String, earlier: Option<&Read>) -> Result<ReadOne> {
     let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+    // The watcher names every change: an untouched file is as it was, unlooked at.
+    if let Some(earlier) = earlier.filter(|e| e.exact && !e.touched.contains(&path))
+        && let Some((stamp, text)) = earlier.texts.get(&path)
+    {
+        let file = SourceFile {
+            shown,
+            rel,
+            text: Arc::clone(text),
+        };
+        return Ok((Ok(file), Some((path, *stamp))));
+    }
     // Stamped before reading, so a change during the read shows as a change next time.
     let stamp = earlier.and_then(|_| fingerprint::stamp(&path));
     if let (Some(earlier), Some(stamp)) = (earlier, stamp)

@@ -4,6 +4,8 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use rayon::prelude::*;
+
 use crate::error::{Diagnostic, Diagnostics, collect, did_you_mean};
 use crate::markdown::Rendered;
 use crate::site::{Doc, DocId, PerDoc, Site, Texts};
@@ -22,10 +24,22 @@ pub(crate) fn check(
     sources: Option<&toml::Table>,
 ) -> Result<(), Diagnostics> {
     let anchors = |target| &renders[target].anchors;
-    let results = renders.iter().flat_map(|(id, rendered)| {
-        check_one(&site[id], texts.full(id), rendered, site, &anchors, sources)
-    });
-    collect(results.map(|r| r.map_err(Diagnostics::from))).map(|_| ())
+    let ids: Vec<DocId> = site.ids().collect();
+    let results: Vec<_> = ids
+        .par_iter()
+        .flat_map_iter(|&id| {
+            let found = check_one(
+                &site[id],
+                texts.full(id),
+                &renders[id],
+                site,
+                &anchors,
+                sources,
+            );
+            found.into_iter().filter(Result::is_err)
+        })
+        .collect();
+    collect(results.into_iter().map(|r| r.map_err(Diagnostics::from))).map(|_| ())
 }
 
 /// Checks one body's links, anchors and citations; `anchors` gives any target's anchor ids.

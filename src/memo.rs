@@ -42,10 +42,11 @@ pub(crate) struct Memo {
 #[derive(Default)]
 struct Kept {
     read: Read,
-    parsed: HashMap<String, (Arc<str>, Parsed)>,
+    parsed: HashMap<String, Entry>,
     rendered: HashMap<String, (Arc<str>, Arc<Rendered>)>,
     views: HashMap<String, (u64, Value)>,
     pages: HashMap<String, (u64, Reads, Bytes)>,
+    site_files: Option<(u64, Vec<(String, Bytes)>)>,
     /// This run's hashes of each doc's whole text and of its front matter, and its view key.
     versions: PerDoc<u64>,
     fronts: PerDoc<u64>,
@@ -53,6 +54,15 @@ struct Kept {
     /// A section's key without its pages and subsections; a page's view key.
     head_keys: PerDoc<u64>,
     counts: Counts,
+}
+
+/// A content file as the last run read it: its text, what parsing it gave, and hashes of the
+/// whole text and of its front matter.
+struct Entry {
+    text: Arc<str>,
+    parsed: Parsed,
+    version: u64,
+    front: u64,
 }
 
 /// What the last run made again, out of all it could have reused.
@@ -76,13 +86,14 @@ impl Memo {
         }
     }
 
-    /// Files the watcher saw change, relative to `root`: the next run reads them again even
-    /// if their size and time look the same.
+    /// Every file that changed since the last run, relative to `root`, as the watcher saw
+    /// them: the next run reads these again and trusts the rest to be as they were.
     pub(crate) fn touched(&mut self, root: &Path, paths: impl IntoIterator<Item = PathBuf>) {
         if let Some(kept) = &mut self.kept {
             kept.read
                 .touched
                 .extend(paths.into_iter().map(|p| root.join(p)));
+            kept.read.exact = true;
         }
     }
 
@@ -120,28 +131,40 @@ impl Memo {
         let fresh = Mutex::new(Vec::new());
         let parsed = &kept.parsed;
         let parse = |file: SourceFile| match parsed.get(&file.rel) {
-            Some((text, parsed)) if Arc::ptr_eq(text, &file.text) => Ok(parsed.clone()),
+            Some(entry) if Arc::ptr_eq(&entry.text, &file.text) => Ok(entry.parsed.clone()),
             _ => {
                 let (rel, text) = (file.rel.clone(), Arc::clone(&file.text));
-                let result = content::parse(file)?;
-                let mut fresh = fresh.lock().unwrap_or_else(|e| e.into_inner());
-                fresh.push((rel, text, result.clone()));
-                Ok(result)
+                let parsed = content::parse(file)?;
+                let front = text.get(..parsed.body_offset()).unwrap_or(&text);
+                let (version, front) = (hash(&&*text), hash(&front));
+                let entry = Entry {
+                    text,
+                    parsed: parsed.clone(),
+                    version,
+                    front,
+                };
+                fresh
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((rel, entry));
+                Ok(parsed)
             }
         };
         let result = content::index_with(files, drafts, title, &parse);
-        for (rel, text, parsed) in fresh.into_inner().unwrap_or_else(|e| e.into_inner()) {
-            kept.parsed.insert(rel, (text, parsed));
-        }
+        kept.parsed
+            .extend(fresh.into_inner().unwrap_or_else(|e| e.into_inner()));
         let (site, texts) = result?;
-        kept.parsed.retain(|rel, _| site.lookup(rel).is_some());
-        let versions = site.ids().map(|id| hash(&texts.full(id))).collect();
+        if kept.parsed.len() != site.len() {
+            kept.parsed.retain(|rel, _| site.lookup(rel).is_some());
+        }
+        // The root section that has no file of its own has an empty text.
+        let hashes = |id: DocId| match kept.parsed.get(&site[id].rel) {
+            Some(entry) => (entry.version, entry.front),
+            None => (hash(&""), hash(&"")),
+        };
+        let (versions, fronts): (Vec<u64>, Vec<u64>) = site.ids().map(hashes).unzip();
         kept.versions = PerDoc::from_vec(versions);
-        let fronts = site.ids().map(|id| {
-            let text = texts.full(id);
-            hash(&text.get(..site[id].body_offset).unwrap_or(text))
-        });
-        kept.fronts = PerDoc::from_vec(fronts.collect());
+        kept.fronts = PerDoc::from_vec(fronts);
         Ok((site, texts))
     }
 
@@ -165,11 +188,15 @@ impl Memo {
             })
             .collect();
         kept.counts.markdown = looked.iter().filter(|(fresh, _)| *fresh).count();
-        kept.rendered = ids
-            .iter()
-            .zip(&looked)
-            .map(|(&id, (_, r))| (site[id].rel.clone(), (texts.text(id), Arc::clone(r))))
-            .collect();
+        for (&id, (fresh, rendered)) in ids.iter().zip(&looked) {
+            if *fresh {
+                let entry = (texts.text(id), Arc::clone(rendered));
+                kept.rendered.insert(site[id].rel.clone(), entry);
+            }
+        }
+        if kept.rendered.len() != site.len() {
+            kept.rendered.retain(|rel, _| site.lookup(rel).is_some());
+        }
         PerDoc::from_vec(looked.into_iter().map(|(_, r)| r).collect())
     }
 
@@ -199,10 +226,15 @@ impl Memo {
         };
         let views = views::build(site, renders, urls, sources, stop, &reuse);
         if !stop.is_set() {
-            kept.views = views
-                .iter()
-                .map(|(id, view)| (site[id].rel.clone(), (keys[id], view.clone())))
-                .collect();
+            for (id, view) in views.iter() {
+                let rel = &site[id].rel;
+                if kept.views.get(rel).is_none_or(|(key, _)| *key != keys[id]) {
+                    kept.views.insert(rel.clone(), (keys[id], view.clone()));
+                }
+            }
+            if kept.views.len() != site.len() {
+                kept.views.retain(|rel, _| site.lookup(rel).is_some());
+            }
         }
         kept.view_keys = keys;
         kept.head_keys = heads;
@@ -251,8 +283,47 @@ impl Memo {
         for (id, key, reads, html) in fresh {
             kept.pages.insert(site[id].rel.clone(), (key, reads, html));
         }
-        kept.pages.retain(|rel, _| site.lookup(rel).is_some());
+        if kept.pages.len() != site.len() {
+            kept.pages.retain(|rel, _| site.lookup(rel).is_some());
+        }
         Ok(())
+    }
+}
+
+impl Memo {
+    /// The site's own files (sitemap, feed, robots.txt, 404, redirects): from the last run when
+    /// site.toml, every doc's front matter and URL, and the 404 page are unchanged.
+    pub(crate) fn site_files(
+        &mut self,
+        site: &Site,
+        config: &crate::config::Config,
+        urls: &Urls,
+        not_found: Option<String>,
+    ) -> Vec<(String, Bytes)> {
+        let make = |not_found| {
+            let files = crate::site_files::all(site, config, urls, not_found);
+            files
+                .into_iter()
+                .map(|(f, b)| (f, Bytes::from(b)))
+                .collect()
+        };
+        let Some(kept) = &mut self.kept else {
+            return make(not_found);
+        };
+        let docs: Vec<(u64, &str)> = site
+            .ids()
+            .map(|id| (kept.fronts[id], &*site[id].path))
+            .collect();
+        let config_json = serde_json::to_string(config).unwrap_or_default();
+        let key = hash(&(docs, config_json, urls.origin, urls.base_path, &not_found));
+        match &kept.site_files {
+            Some((was, files)) if *was == key => files.clone(),
+            _ => {
+                let files: Vec<(String, Bytes)> = make(not_found);
+                kept.site_files = Some((key, files.clone()));
+                files
+            }
+        }
     }
 }
 
@@ -311,6 +382,12 @@ fn view_keys(
     };
     // A neighbour shows only its title, description and URL: its front matter.
     let neighbour = |n: Option<&DocId>| n.map(|&n| (fronts[n], &site[n].path));
+    let mut position = vec![0; site.len()];
+    for (_, _, section) in site.sections() {
+        for (at, &page) in section.pages.iter().enumerate() {
+            position[page.0] = at;
+        }
+    }
     let mut keys: Vec<u64> = ids
         .par_iter()
         .map(|&id| {
@@ -319,7 +396,7 @@ fn view_keys(
                 let order = site[page.section]
                     .section()
                     .map_or(&[][..], |s| &s.pages[..]);
-                let at = order.iter().position(|&p| p == id).unwrap_or(0);
+                let at = position[id.0];
                 let lower = at.checked_sub(1).and_then(|i| order.get(i));
                 let around = (neighbour(lower), neighbour(order.get(at + 1)));
                 (&site[page.section].rel, around).hash(&mut h);

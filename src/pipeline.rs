@@ -21,7 +21,7 @@ use crate::search::Plan;
 use crate::site::{Site, Texts};
 use crate::templates::Templates;
 use crate::views::Urls;
-use crate::{check, data, fs, links, output, schema, site_files};
+use crate::{check, data, fs, links, output, schema};
 
 /// What to build: the site folder and the flags that change the output.
 #[derive(Debug, Clone, Hash)]
@@ -126,7 +126,11 @@ pub(crate) fn run(
     stop.check()?;
     let not_found = report.take("render", rendering.render_extra("404.html", &globals))?;
     drop((views, rendering)); // free what rendering needed before the site's other files
-    put_site_files(sink, &site, &config, &urls, not_found, &sources.assets)?;
+    put_site_files(
+        sink,
+        memo.site_files(&site, &config, &urls, not_found),
+        &sources.assets,
+    )?;
     Ok(Ran::of(site, &config))
 }
 
@@ -141,23 +145,17 @@ fn read(
     let (sources, unreadable) = memo.discover(&options.root, stop)?;
     stop.check()?;
     report.check("file", errors(unreadable))?;
-    let placeholders = check::placeholders(&sources);
-    report.lint(Severity::Error, "placeholder", placeholders);
-    report.lint(Severity::Warning, "script", check::scripts(&sources));
+    report.lint(Severity::Error, "placeholder", || {
+        check::placeholders(&sources)
+    });
+    report.lint(Severity::Warning, "script", || check::scripts(&sources));
     Ok((config, config_text, sources))
 }
 
 /// The site's own files, then the files copied as they are.
-fn put_site_files(
-    sink: &dyn Sink,
-    site: &Site,
-    config: &Config,
-    urls: &Urls,
-    not_found: Option<String>,
-    assets: &[Asset],
-) -> Result<()> {
-    for (file, bytes) in site_files::all(site, config, urls, not_found) {
-        sink.put(&file, bytes.into())?;
+fn put_site_files(sink: &dyn Sink, files: Vec<(String, Bytes)>, assets: &[Asset]) -> Result<()> {
+    for (file, bytes) in files {
+        sink.put(&file, bytes)?;
     }
     put_assets(sink, assets)
 }
@@ -406,7 +404,10 @@ mod tests {
         assert!(matches!(failure, Failure::Site(_)), "{failure:?}");
         // What serve's overlay and the terminal show: once "error:", with the location.
         let text = crate::serve::describe_for_tests(&failure);
-        assert!(text.starts_with("error: unknown key `descripton`"), "{text}");
+        assert!(
+            text.starts_with("error: unknown key `descripton`"),
+            "{text}"
+        );
         assert!(!text.contains("error: error:"), "{text}");
         assert!(text.contains("--> site.toml:3:1"), "{text}");
     }

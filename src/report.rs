@@ -78,15 +78,15 @@ impl Report {
         }
     }
 
-    /// What a lint found; it never stops a run.
-    pub(crate) fn lint(
+    /// What a lint finds; it runs only when findings are collected, and never stops a run.
+    pub(crate) fn lint<I: IntoIterator<Item = Diagnostic>>(
         &mut self,
         severity: Severity,
         code: &'static str,
-        found: impl IntoIterator<Item = Diagnostic>,
+        lint: impl FnOnce() -> I,
     ) {
         if self.collect {
-            self.add(severity, code, found);
+            self.add(severity, code, lint());
         }
     }
 

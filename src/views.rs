@@ -3,7 +3,7 @@
 //! Each page becomes one `tera::Value` (Arc-backed, so handing it to many contexts copies
 //! pointers, not content). A section's `pages` holds those same values.
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -125,32 +125,42 @@ pub(crate) fn build(
 
 /// Each page's place in its section, and one small link value per page, shared by its
 /// neighbours' `lower` and `higher`.
-struct Neighbours {
+/// Made when first asked for: a run that reuses most views needs few.
+struct Neighbours<'a> {
+    site: &'a Site,
+    urls: &'a Urls<'a>,
     position: Vec<usize>,
-    links: Vec<Value>,
+    links: Vec<OnceLock<Value>>,
 }
 
-impl Neighbours {
-    fn of(site: &Site, urls: &Urls) -> Neighbours {
+impl<'a> Neighbours<'a> {
+    fn of(site: &'a Site, urls: &'a Urls<'a>) -> Neighbours<'a> {
         let mut position = vec![0; site.len()];
         for (_, _, section) in site.sections() {
             for (n, &page) in section.pages.iter().enumerate() {
                 position[page.0] = n;
             }
         }
-        let links = site
-            .docs()
-            .map(|(_, doc)| match doc.kind {
-                Kind::Section(_) => Value::none(),
-                Kind::Page(_) => Value::from_serializable(&Neighbour {
-                    title: &doc.title,
-                    description: doc.description.as_deref(),
-                    path: urls.path(&doc.path),
-                    permalink: urls.permalink(&doc.path),
-                }),
+        let links = site.ids().map(|_| OnceLock::new()).collect();
+        Neighbours {
+            site,
+            urls,
+            position,
+            links,
+        }
+    }
+
+    fn link(&self, id: DocId) -> Value {
+        let make = || {
+            let doc = &self.site[id];
+            Value::from_serializable(&Neighbour {
+                title: &doc.title,
+                description: doc.description.as_deref(),
+                path: self.urls.path(&doc.path),
+                permalink: self.urls.permalink(&doc.path),
             })
-            .collect();
-        Neighbours { position, links }
+        };
+        self.links[id.0].get_or_init(make).clone()
     }
 }
 
@@ -172,7 +182,7 @@ fn page_fields(map: &mut Map, site: &Site, id: DocId, page: &Page, neighbours: &
     let position = neighbours.position[id.0];
     let neighbour = |at: Option<usize>| {
         at.and_then(|at| order.get(at))
-            .map_or_else(Value::none, |n| neighbours.links[n.0].clone())
+            .map_or_else(Value::none, |&n| neighbours.link(n))
     };
     map.insert("lower".into(), neighbour(position.checked_sub(1)));
     map.insert("higher".into(), neighbour(Some(position + 1)));
