@@ -342,6 +342,12 @@ async function main() {
         const top = paid.sort((a, b) => b.payValue - a.payValue || a.title.localeCompare(b.title))[0];
         assert((await visibleCards(page))[0] === top.title, `pay sort put ${(await visibleCards(page))[0]} first, not ${top.title}`);
         assert(page.url().includes("sort=pay-desc"), "sort not in the address");
+        // Sorting compares BLS medians only: never a ceiling or a source's single-title figure.
+        assert(data.every((c) => c.payValue === null || (c.bls && c.bls.includes(" median"))), "pay sort uses something other than a BLS median");
+        const himShown = await visibleCards(page);
+        if (data.some((c) => (c.field === "HIM" || c.field === "both") && c.payValue === null)) {
+          assert(data.find((c) => c.title === himShown[himShown.length - 1]).payValue === null, "careers without a BLS median should come last");
+        }
 
         await page.check('input[name="field"][value=""]');
         await page.selectOption("#f-education", "master");
@@ -357,7 +363,8 @@ async function main() {
           .sort((a, b) => a.payValue - b.payValue || a.title.localeCompare(b.title));
         const shown = await visibleCards(page);
         assert(shown[0] === hiPaid[0].title, `pay-asc put ${shown[0]} first, not ${hiPaid[0].title}`);
-        assert(!data.find((c) => c.title === shown[shown.length - 1]).payValue, "careers without pay should come last");
+        const values = shown.map((title) => data.find((c) => c.title === title).payValue).filter((v) => v !== null);
+        assert(values.every((v, i) => i === 0 || values[i - 1] <= v), "pay-asc is not in ascending order");
 
         await page.selectOption("#f-sort", "title");
         const titles = await visibleCards(page);
