@@ -115,6 +115,16 @@ fn every_career_page_has_its_facts() {
                 !own.contains(figure),
                 "{slug}: the broader occupation's {figure} is shown as this title's pay"
             );
+            // Nor does structured data state it as the title's salary.
+            let digits: String = figure.chars().filter(char::is_ascii_digit).collect();
+            for ld in texts(&html, r#"script[type="application/ld+json"]"#) {
+                if ld.contains("\"Occupation\"") {
+                    assert!(
+                        !ld.contains(&format!(":{digits}")),
+                        "{slug}: JSON-LD states the broader occupation's {figure} as this title's salary"
+                    );
+                }
+            }
         }
         assert!(
             !texts(&html, "#bls-figures").is_empty(),
