@@ -449,6 +449,11 @@ async function main() {
         const shown = await page.locator("details.faq:visible").count();
         assert(shown > 0 && shown < total, `filter "coding" left ${shown} of ${total}`);
         assert((await page.textContent("#faq-count")).includes(`${shown} of ${total}`), "count not updated");
+        // The filter forgives case, apostrophes and plurals, and marks what it matched.
+        await page.fill("#faq-filter", "Masters");
+        assert(await page.locator("#do-i-need-a-masters-for-hi").isVisible(), "\"Masters\" does not find the master's question");
+        assert((await page.locator("#do-i-need-a-masters-for-hi summary mark").count()) > 0, "matches are not highlighted");
+        assert((await page.locator("details.faq .answer-more a").count()) >= total, "answers do not link to the pages they mention");
         await page.fill("#faq-filter", "zzzqqq");
         assert(await page.locator("#faq-empty").isVisible(), "no message when nothing matches");
         await page.fill("#faq-filter", "");
