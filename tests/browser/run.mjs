@@ -47,6 +47,8 @@ const PAGES = {
   home: "/",
   section: "/guide/",
   article: "/guide/key-differences/",
+  facts: "/guide/about-these-facts/",
+  ladders: "/guide/career-ladders/",
   career: "/careers/health-information-manager/",
   careers: "/careers/",
   compare: "/compare/",
