@@ -91,6 +91,17 @@
     });
   }
 
+  // A table wider than the text column scrolls in its own box (see site.css); a box that
+  // scrolls must be reachable from the keyboard, so it joins the tab order while it scrolls.
+  function markScrollingTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".prose table"), function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) t.tabIndex = 0;
+      else t.removeAttribute("tabindex");
+    });
+  }
+  markScrollingTables();
+  window.addEventListener("resize", markScrollingTables);
+
   // Print every answer and note, not just the ones that happen to be open.
   var reopened = [];
   window.addEventListener("beforeprint", function () {
