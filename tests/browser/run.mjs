@@ -313,6 +313,32 @@ async function main() {
       }
     });
 
+    await check("header: one row on a phone, with a menu that opens the sections", async () => {
+      const { context, page, problems } = await open(browser, origin + "/guide/key-differences/", { width: 320 });
+      try {
+        const bar = await page.locator(".header-bar").boundingBox();
+        const tools = await page.locator(".tools").boundingBox();
+        assert(bar.height < 80 && tools.y < bar.y + 20, `the phone header is ${Math.round(bar.height)}px tall`);
+        assert(!(await page.locator("#site-nav").isVisible()), "the sections show before the menu is opened");
+        await page.click("#menu-toggle");
+        assert(await page.locator('#site-nav a[href="/careers/"]').isVisible(), "the menu does not show the sections");
+        assert((await page.getAttribute("#menu-toggle", "aria-expanded")) === "true", "menu button state not updated");
+        await axe(page, "header with the menu open");
+        await page.keyboard.press("Escape");
+        assert(!(await page.locator("#site-nav").isVisible()), "Escape does not close the menu");
+        noProblems(problems, "header");
+      } finally {
+        await context.close();
+      }
+      const wide = await open(browser, origin + "/", { width: 1280 });
+      try {
+        assert(await wide.page.locator("#site-nav").isVisible(), "the sections are hidden on a wide screen");
+        assert(!(await wide.page.locator("#menu-toggle").isVisible()), "the menu button shows on a wide screen");
+      } finally {
+        await wide.context.close();
+      }
+    });
+
     await check("careers: without JavaScript every career shows and the controls stay out of the way", async () => {
       const { context, page } = await open(browser, origin + "/careers/?field=HIM", { js: false });
       try {
