@@ -6,7 +6,7 @@
 //
 // It builds with `cargo run --release -q -- build --output-dir <tmp>`, serves that folder on
 // 127.0.0.1 with a small static server, and checks every page type at 320 and 1280 px, light and
-// dark: axe-core (WCAG 2.2 AA tags), no sideways scroll at 320 px, no console errors, no failed
+// dark: axe-core (WCAG 2.2 AA tags), no sideways scroll at 320 and 390 px, no console errors, no failed
 // requests. Then it drives the scripted features. Screenshots go to tests/browser/screenshots/.
 // It ends with one line, "N passed, N failed, N skipped", and exits non-zero on any failure.
 
@@ -233,6 +233,15 @@ async function main() {
           });
         }
       }
+      // A common phone width between the two: the layout must hold there too.
+      await check(`page ${name} at 390px: no sideways scroll`, async () => {
+        const { context, page } = await open(browser, origin + url, { width: 390 });
+        try {
+          await noSidewaysScroll(page, `${name} at 390px`);
+        } finally {
+          await context.close();
+        }
+      });
     }
 
     await check("pages: no render-blocking scripts, every page has its metadata", async () => {
