@@ -451,25 +451,32 @@ async function main() {
     await check("self-assessment: scores the answers and shows the matching result", async () => {
       const { context, page, problems } = await open(browser, origin + "/self-assessment/", { width: 320 });
       try {
-        const answer = async (forHi, forHim) => {
-          const groups = await page.$$eval('#assessment fieldset', (sets) =>
-            sets.map((s) => ({ name: s.querySelector("input").name, lean: s.querySelector("input").dataset.lean })));
-          for (const g of groups) {
-            const value = g.lean === "HI" ? forHi : forHim;
-            await page.check(`input[name="${g.name}"][value="${value}"]`);
-          }
+        // Pick the same kind of option in every either-or question: "HI", "HIM" or "none".
+        const answer = async (value) => {
+          const names = await page.$$eval("#assessment input[data-lean]", (inputs) => [...new Set(inputs.map((i) => i.name))]);
+          for (const name of names) await page.check(`input[name="${name}"][value="${value}"]`);
           await page.click('#assessment button[type="submit"]');
         };
         await page.click('#assessment button[type="submit"]');
         assert((await page.textContent("#result")).includes("at least one"), "no hint when nothing is answered");
-        await answer(2, 0);
+        // Every scored question is a forced choice between one HI and one HIM option.
+        const kinds = await page.$$eval("#assessment fieldset", (sets) => sets
+          .filter((s) => s.querySelector("input[data-lean]"))
+          .map((s) => [...s.querySelectorAll("input")].map((i) => i.dataset.lean).sort().join(",")));
+        assert(kinds.length >= 4 && kinds.every((k) => k === "HI,HIM,none"), `questions are not HI-or-HIM choices: ${kinds}`);
+        await answer("HI");
         assert((await page.textContent("#result h3")) === (await page.textContent("#result-hi h3")), "all-HI answers did not give the HI result");
         await snapshot(page.locator("#result"), { path: path.join(shots, "assessment-result-320.png") });
         await axe(page, "self-assessment with a result");
-        await answer(0, 2);
+        await answer("HIM");
         assert((await page.textContent("#result h3")) === (await page.textContent("#result-him h3")), "all-HIM answers did not give the HIM result");
-        await answer(1, 1);
-        assert((await page.textContent("#result h3")) === (await page.textContent("#result-both h3")), "even answers did not give the both result");
+        await answer("none");
+        assert((await page.textContent("#result h3")) === (await page.textContent("#result-both h3")), "no preference did not give the both result");
+        // An unscored answer on time or background brings its note into the result.
+        const note = await page.getAttribute("#assessment input[data-note]", "data-note");
+        await page.check(`#assessment input[data-note="${note}"]`);
+        const noteText = (await page.textContent(`#${note} dd`)).trim().slice(0, 40);
+        assert((await page.textContent("#result")).includes(noteText), "the note for a background answer is not shown");
         await page.click('#assessment button[type="reset"]');
         assert((await page.textContent("#result")) === "", "reset did not clear the result");
         noProblems(problems, "self-assessment");
