@@ -72,6 +72,11 @@ fn every_career_page_has_its_facts() {
     assert!(!careers.is_empty());
     let listing = site.html("careers/index.html");
     let listed = texts(&listing, ".cards a");
+    // The pay chart draws each BLS occupation once, however many careers share it.
+    let bars = texts(&listing, ".pay-chart .bar-title");
+    assert!(!bars.is_empty(), "the careers listing has no pay chart");
+    let unique: BTreeSet<&String> = bars.iter().collect();
+    assert_eq!(unique.len(), bars.len(), "an occupation is drawn twice: {bars:?}");
     for path in careers {
         let slug = path.file_stem().unwrap().to_string_lossy().into_owned();
         let html = site.html(&format!("careers/{slug}/index.html"));
@@ -81,25 +86,52 @@ fn every_career_page_has_its_facts() {
             "{title} missing from the careers listing"
         );
         let facts = texts(&html, ".quick-facts dt");
-        for label in ["Field", "Typical entry", "Pay", "Outlook"] {
+        for label in [
+            "Field",
+            "Typical entry",
+            "Pay for this title",
+            "Nearest BLS occupation",
+            "BLS median pay",
+            "Outlook",
+        ] {
             assert!(
                 facts.contains(&label.to_string()),
                 "{slug}: no {label} fact"
             );
         }
-        let pay = texts(&html, ".quick-facts dd").join(" | ");
+        // Every career shows a BLS median with its period, or says why it shows none.
+        let dds = texts(&html, ".quick-facts dd");
+        let median = &dds[facts.iter().position(|f| f == "BLS median pay").unwrap()];
         assert!(
-            pay.contains('$') || pay.contains("No sourced figure"),
-            "{slug}: pay is neither a figure nor marked unsourced: {pay}"
+            (median.contains('$') && median.contains("20")) || median.contains("No BLS figure shown"),
+            "{slug}: BLS pay is neither a dated figure nor explained: {median}"
+        );
+        // A broader or nearest occupation's median is never presented as the title's own pay.
+        let own = &dds[facts.iter().position(|f| f == "Pay for this title").unwrap()];
+        let occupation = &dds[facts.iter().position(|f| f == "Nearest BLS occupation").unwrap()];
+        if !occupation.contains("The BLS occupation for this job") && median.contains('$') {
+            let figure = median.split_whitespace().next().unwrap();
+            assert!(
+                !own.contains(figure),
+                "{slug}: the broader occupation's {figure} is shown as this title's pay"
+            );
+            // Nor does structured data state it as the title's salary.
+            let digits: String = figure.chars().filter(char::is_ascii_digit).collect();
+            for ld in texts(&html, r#"script[type="application/ld+json"]"#) {
+                if ld.contains("\"Occupation\"") {
+                    assert!(
+                        !ld.contains(&format!(":{digits}")),
+                        "{slug}: JSON-LD states the broader occupation's {figure} as this title's salary"
+                    );
+                }
+            }
+        }
+        assert!(
+            !texts(&html, "#bls-figures").is_empty(),
+            "{slug}: no BLS figures section"
         );
         let headings = texts(&html, ".prose h2");
-        for h in [
-            "What they do",
-            "Skills",
-            "How to become one",
-            "Pay",
-            "Outlook",
-        ] {
+        for h in ["What they do", "Skills", "How to become one", "Pay and outlook"] {
             assert!(
                 headings.iter().any(|x| x.starts_with(h)),
                 "{slug}: no '{h}' section in {headings:?}"

@@ -1,6 +1,8 @@
 // The self-assessment: add up the answers and show which result they point to.
-// Rule (also printed on the page): answer index (0, 1, 2...) × the statement's weight, added to the
-// field it leans toward; the higher total wins, and totals within the form's margin mean "both".
+// Rule (also printed on the page): each either-or question adds its weight to the field of the
+// option picked ("No preference" adds nothing); the higher total wins, and totals within the
+// form's margin mean "both". The questions on time, background and budget are not scored: the
+// note for each answer given is shown with the result.
 (function () {
   "use strict";
   var form = document.getElementById("assessment");
@@ -11,27 +13,25 @@
 
   function score() {
     var sums = { HI: 0, HIM: 0 };
-    var max = { HI: 0, HIM: 0 };
+    var max = 0;
     var seen = {};
-    var statements = 0;
+    var questions = 0;
     var answered = 0;
-    form.querySelectorAll('input[type="radio"]').forEach(function (radio) {
+    form.querySelectorAll("input[data-lean]").forEach(function (radio) {
       if (seen[radio.name]) return;
       seen[radio.name] = true;
-      statements++;
-      var lean = radio.getAttribute("data-lean");
-      var weight = Number(radio.getAttribute("data-weight"));
-      var options = form.querySelectorAll('input[name="' + radio.name + '"]');
-      max[lean] += weight * (options.length - 1);
+      questions++;
+      max += Number(radio.getAttribute("data-weight"));
       var chosen = form.querySelector('input[name="' + radio.name + '"]:checked');
       if (chosen) {
         answered++;
-        sums[lean] += weight * Number(chosen.value);
+        var lean = chosen.getAttribute("data-lean");
+        if (lean in sums) sums[lean] += Number(chosen.getAttribute("data-weight"));
       }
     });
     var gap = sums.HI - sums.HIM;
     var id = Math.abs(gap) <= margin ? "both" : gap > 0 ? "hi" : "him";
-    return { sums: sums, max: max, id: id, answered: answered, statements: statements };
+    return { sums: sums, max: max, id: id, answered: answered, questions: questions };
   }
 
   function el(tag, className, text) {
@@ -53,11 +53,29 @@
     return row;
   }
 
+  // The notes for the unscored answers, copied from the list printed below the form.
+  function notes() {
+    var picked = form.querySelectorAll("input[data-note]:checked");
+    if (!picked.length) return null;
+    var list = el("ul", "result-notes");
+    picked.forEach(function (radio) {
+      var source = document.getElementById(radio.getAttribute("data-note"));
+      if (!source) return;
+      var item = el("li");
+      item.appendChild(el("strong", null, source.querySelector("dt").textContent + ": "));
+      Array.prototype.forEach.call(source.querySelector("dd").childNodes, function (n) {
+        item.appendChild(n.cloneNode(true));
+      });
+      list.appendChild(item);
+    });
+    return list;
+  }
+
   function show() {
     var r = score();
     out.textContent = "";
     if (!r.answered) {
-      out.appendChild(el("p", null, "Pick an answer for at least one statement, then try again."));
+      out.appendChild(el("p", null, "Pick an answer to at least one of the either-or questions, then try again."));
       return;
     }
     var meaning = document.getElementById("result-" + r.id);
@@ -65,19 +83,24 @@
     out.appendChild(el("p", "eyebrow", "Your result"));
     out.appendChild(heading);
     out.appendChild(el("p", null, "HI " + r.sums.HI + ", HIM " + r.sums.HIM + ". " +
-      (r.id === "both" ? "That is within " + margin + " points, so it counts as even." :
+      (r.id === "both" ? "That is within " + margin + " point, so it counts as even." :
         "The gap is " + Math.abs(r.sums.HI - r.sums.HIM) + " points.")));
-    out.appendChild(meter("HI", "HI", r.sums.HI, r.max.HI));
-    out.appendChild(meter("HIM", "HIM", r.sums.HIM, r.max.HIM));
+    out.appendChild(meter("HI", "HI", r.sums.HI, r.max));
+    out.appendChild(meter("HIM", "HIM", r.sums.HIM, r.max));
     if (meaning) {
       Array.prototype.forEach.call(meaning.children, function (child) {
         if (child.tagName !== "H3") out.appendChild(child.cloneNode(true));
       });
     }
-    if (r.answered < r.statements) {
-      var skipped = r.statements - r.answered;
-      out.appendChild(el("p", "muted", "You skipped " + skipped + " statement" + (skipped === 1 ? "" : "s") +
-        "; skipped ones count as 0."));
+    var extra = notes();
+    if (extra) {
+      out.appendChild(el("p", "eyebrow", "For your time, background and budget"));
+      out.appendChild(extra);
+    }
+    if (r.answered < r.questions) {
+      var skipped = r.questions - r.answered;
+      out.appendChild(el("p", "muted", "You skipped " + skipped + " either-or question" + (skipped === 1 ? "" : "s") +
+        "; skipped ones count as no preference."));
     }
   }
 

@@ -87,7 +87,7 @@
     var parts = [];
     if (f.field.value) parts.push(f.field.value === "both" ? "in both fields" : "in " + f.field.value);
     if (f.education.value) parts.push("entered with a " + f.education.options[f.education.selectedIndex].text.replace(/\s*\(\d+\)$/, "").toLowerCase());
-    var sort = { "title": "A to Z", "pay-desc": "highest pay first", "pay-asc": "lowest pay first" }[f.sort.value];
+    var sort = { "title": "A to Z", "pay-desc": "highest BLS median first", "pay-asc": "lowest BLS median first" }[f.sort.value];
     var what = shown === careers.length ? "Showing all " + shown + " careers" :
       "Showing " + shown + " of " + careers.length + " careers";
     return what + (parts.length ? " " + parts.join(", ") : "") + ", " + sort + ".";
@@ -126,8 +126,9 @@
   var rows = [
     ["Field", function (c) { return c.fieldName + " (" + c.field + ")"; }],
     ["Typical entry", function (c) { return c.educationName; }],
-    ["Pay", function (c) { return c.pay ? c.pay + " (" + c.payYear + ", " + c.paySource + ")" : "No sourced figure"; }],
-    ["Outlook", function (c) { return c.outlook || "No sourced figure"; }],
+    ["Pay for this title", function (c) { return c.pay ? c.pay + " (" + c.payYear + ", " + c.paySource + ")" : "No source gives one"; }],
+    ["BLS median, nearest occupation", function (c) { return c.bls || "No BLS figure shown (" + c.occupation + ")"; }],
+    ["Outlook", function (c) { return c.outlook || "No BLS projection shown"; }],
     ["Credentials", function (c) { return c.credentials.length ? c.credentials.join(", ") : "None named"; }],
     ["Work setting", function (c) { return c.setting; }],
     ["Key skills", function (c) { return listOf(c.skills); }]

@@ -28,13 +28,44 @@
     });
   });
 
-  var texts = items.map(function (d) { return d.textContent.toLowerCase(); });
+  // Matching forgives case, apostrophes and a plural "s": "Masters" finds "master's".
+  function fold(s) { return s.toLowerCase().replace(/['\u2018\u2019]/g, ""); }
+  function stem(w) { return w.length > 3 && /s$/.test(w) && !/ss$/.test(w) ? w.slice(0, -1) : w; }
+  var texts = items.map(function (d) { return fold(d.textContent); });
+  var summaries = items.map(function (d) { return d.querySelector("summary"); });
+  var plain = summaries.map(function (s) { return s.textContent; });
+
+  // Marks each match in the question itself; an apostrophe may sit between any two letters.
+  function pattern(stems) {
+    var parts = stems.map(function (w) {
+      return w.split("").map(function (c) { return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join("['\u2018\u2019]?");
+    });
+    return new RegExp("(" + parts.join("|") + ")", "gi");
+  }
+  function highlight(i, re) {
+    var s = summaries[i];
+    s.textContent = "";
+    if (!re) { s.textContent = plain[i]; return; }
+    var last = 0;
+    plain[i].replace(re, function (m, _g, at) {
+      s.appendChild(document.createTextNode(plain[i].slice(last, at)));
+      var mark = document.createElement("mark");
+      mark.textContent = m;
+      s.appendChild(mark);
+      last = at + m.length;
+      return m;
+    });
+    s.appendChild(document.createTextNode(plain[i].slice(last)));
+  }
+
   function filter() {
-    var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var words = fold(input.value).split(/\s+/).filter(Boolean).map(stem);
+    var re = words.length ? pattern(words) : null;
     var shown = 0;
     items.forEach(function (d, i) {
       var match = words.every(function (w) { return texts[i].indexOf(w) !== -1; });
       d.hidden = !match;
+      highlight(i, match ? re : null);
       if (match) shown++;
     });
     groups.forEach(function (g) {

@@ -91,6 +91,31 @@
     });
   }
 
+  // A table wider than the text column scrolls in its own box (see site.css); a box that
+  // scrolls must be reachable from the keyboard, so it joins the tab order while it scrolls.
+  function markScrollingTables() {
+    Array.prototype.forEach.call(document.querySelectorAll(".prose table"), function (t) {
+      if (t.scrollWidth > t.clientWidth + 1) t.tabIndex = 0;
+      else t.removeAttribute("tabindex");
+    });
+  }
+  markScrollingTables();
+  window.addEventListener("resize", markScrollingTables);
+
+  // The Menu button shows and hides the sections on narrow screens; Escape closes it.
+  var menu = document.getElementById("menu-toggle");
+  var nav = document.getElementById("site-nav");
+  if (menu && nav) {
+    var setMenu = function (open) {
+      menu.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("open", open);
+    };
+    menu.addEventListener("click", function () { setMenu(menu.getAttribute("aria-expanded") !== "true"); });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && menu.getAttribute("aria-expanded") === "true") { setMenu(false); menu.focus(); }
+    });
+  }
+
   // Print every answer and note, not just the ones that happen to be open.
   var reopened = [];
   window.addEventListener("beforeprint", function () {

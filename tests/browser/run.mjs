@@ -6,7 +6,7 @@
 //
 // It builds with `cargo run --release -q -- build --output-dir <tmp>`, serves that folder on
 // 127.0.0.1 with a small static server, and checks every page type at 320 and 1280 px, light and
-// dark: axe-core (WCAG 2.2 AA tags), no sideways scroll at 320 px, no console errors, no failed
+// dark: axe-core (WCAG 2.2 AA tags), no sideways scroll at 320 and 390 px, no console errors, no failed
 // requests. Then it drives the scripted features. Screenshots go to tests/browser/screenshots/.
 // It ends with one line, "N passed, N failed, N skipped", and exits non-zero on any failure.
 
@@ -47,6 +47,8 @@ const PAGES = {
   home: "/",
   section: "/guide/",
   article: "/guide/key-differences/",
+  facts: "/guide/about-these-facts/",
+  ladders: "/guide/career-ladders/",
   career: "/careers/health-information-manager/",
   careers: "/careers/",
   compare: "/compare/",
@@ -231,6 +233,15 @@ async function main() {
           });
         }
       }
+      // A common phone width between the two: the layout must hold there too.
+      await check(`page ${name} at 390px: no sideways scroll`, async () => {
+        const { context, page } = await open(browser, origin + url, { width: 390 });
+        try {
+          await noSidewaysScroll(page, `${name} at 390px`);
+        } finally {
+          await context.close();
+        }
+      });
     }
 
     await check("pages: no render-blocking scripts, every page has its metadata", async () => {
@@ -311,6 +322,32 @@ async function main() {
       }
     });
 
+    await check("header: one row on a phone, with a menu that opens the sections", async () => {
+      const { context, page, problems } = await open(browser, origin + "/guide/key-differences/", { width: 320 });
+      try {
+        const bar = await page.locator(".header-bar").boundingBox();
+        const tools = await page.locator(".tools").boundingBox();
+        assert(bar.height < 80 && tools.y < bar.y + 20, `the phone header is ${Math.round(bar.height)}px tall`);
+        assert(!(await page.locator("#site-nav").isVisible()), "the sections show before the menu is opened");
+        await page.click("#menu-toggle");
+        assert(await page.locator('#site-nav a[href="/careers/"]').isVisible(), "the menu does not show the sections");
+        assert((await page.getAttribute("#menu-toggle", "aria-expanded")) === "true", "menu button state not updated");
+        await axe(page, "header with the menu open");
+        await page.keyboard.press("Escape");
+        assert(!(await page.locator("#site-nav").isVisible()), "Escape does not close the menu");
+        noProblems(problems, "header");
+      } finally {
+        await context.close();
+      }
+      const wide = await open(browser, origin + "/", { width: 1280 });
+      try {
+        assert(await wide.page.locator("#site-nav").isVisible(), "the sections are hidden on a wide screen");
+        assert(!(await wide.page.locator("#menu-toggle").isVisible()), "the menu button shows on a wide screen");
+      } finally {
+        await wide.context.close();
+      }
+    });
+
     await check("careers: without JavaScript every career shows and the controls stay out of the way", async () => {
       const { context, page } = await open(browser, origin + "/careers/?field=HIM", { js: false });
       try {
@@ -342,6 +379,12 @@ async function main() {
         const top = paid.sort((a, b) => b.payValue - a.payValue || a.title.localeCompare(b.title))[0];
         assert((await visibleCards(page))[0] === top.title, `pay sort put ${(await visibleCards(page))[0]} first, not ${top.title}`);
         assert(page.url().includes("sort=pay-desc"), "sort not in the address");
+        // Sorting compares BLS medians only: never a ceiling or a source's single-title figure.
+        assert(data.every((c) => c.payValue === null || (c.bls && c.bls.includes(" median"))), "pay sort uses something other than a BLS median");
+        const himShown = await visibleCards(page);
+        if (data.some((c) => (c.field === "HIM" || c.field === "both") && c.payValue === null)) {
+          assert(data.find((c) => c.title === himShown[himShown.length - 1]).payValue === null, "careers without a BLS median should come last");
+        }
 
         await page.check('input[name="field"][value=""]');
         await page.selectOption("#f-education", "master");
@@ -357,7 +400,8 @@ async function main() {
           .sort((a, b) => a.payValue - b.payValue || a.title.localeCompare(b.title));
         const shown = await visibleCards(page);
         assert(shown[0] === hiPaid[0].title, `pay-asc put ${shown[0]} first, not ${hiPaid[0].title}`);
-        assert(!data.find((c) => c.title === shown[shown.length - 1]).payValue, "careers without pay should come last");
+        const values = shown.map((title) => data.find((c) => c.title === title).payValue).filter((v) => v !== null);
+        assert(values.every((v, i) => i === 0 || values[i - 1] <= v), "pay-asc is not in ascending order");
 
         await page.selectOption("#f-sort", "title");
         const titles = await visibleCards(page);
@@ -407,25 +451,32 @@ async function main() {
     await check("self-assessment: scores the answers and shows the matching result", async () => {
       const { context, page, problems } = await open(browser, origin + "/self-assessment/", { width: 320 });
       try {
-        const answer = async (forHi, forHim) => {
-          const groups = await page.$$eval('#assessment fieldset', (sets) =>
-            sets.map((s) => ({ name: s.querySelector("input").name, lean: s.querySelector("input").dataset.lean })));
-          for (const g of groups) {
-            const value = g.lean === "HI" ? forHi : forHim;
-            await page.check(`input[name="${g.name}"][value="${value}"]`);
-          }
+        // Pick the same kind of option in every either-or question: "HI", "HIM" or "none".
+        const answer = async (value) => {
+          const names = await page.$$eval("#assessment input[data-lean]", (inputs) => [...new Set(inputs.map((i) => i.name))]);
+          for (const name of names) await page.check(`input[name="${name}"][value="${value}"]`);
           await page.click('#assessment button[type="submit"]');
         };
         await page.click('#assessment button[type="submit"]');
         assert((await page.textContent("#result")).includes("at least one"), "no hint when nothing is answered");
-        await answer(2, 0);
+        // Every scored question is a forced choice between one HI and one HIM option.
+        const kinds = await page.$$eval("#assessment fieldset", (sets) => sets
+          .filter((s) => s.querySelector("input[data-lean]"))
+          .map((s) => [...s.querySelectorAll("input")].map((i) => i.dataset.lean).sort().join(",")));
+        assert(kinds.length >= 4 && kinds.every((k) => k === "HI,HIM,none"), `questions are not HI-or-HIM choices: ${kinds}`);
+        await answer("HI");
         assert((await page.textContent("#result h3")) === (await page.textContent("#result-hi h3")), "all-HI answers did not give the HI result");
         await snapshot(page.locator("#result"), { path: path.join(shots, "assessment-result-320.png") });
         await axe(page, "self-assessment with a result");
-        await answer(0, 2);
+        await answer("HIM");
         assert((await page.textContent("#result h3")) === (await page.textContent("#result-him h3")), "all-HIM answers did not give the HIM result");
-        await answer(1, 1);
-        assert((await page.textContent("#result h3")) === (await page.textContent("#result-both h3")), "even answers did not give the both result");
+        await answer("none");
+        assert((await page.textContent("#result h3")) === (await page.textContent("#result-both h3")), "no preference did not give the both result");
+        // An unscored answer on time or background brings its note into the result.
+        const note = await page.getAttribute("#assessment input[data-note]", "data-note");
+        await page.check(`#assessment input[data-note="${note}"]`);
+        const noteText = (await page.textContent(`#${note} dd`)).trim().slice(0, 40);
+        assert((await page.textContent("#result")).includes(noteText), "the note for a background answer is not shown");
         await page.click('#assessment button[type="reset"]');
         assert((await page.textContent("#result")) === "", "reset did not clear the result");
         noProblems(problems, "self-assessment");
@@ -442,6 +493,11 @@ async function main() {
         const shown = await page.locator("details.faq:visible").count();
         assert(shown > 0 && shown < total, `filter "coding" left ${shown} of ${total}`);
         assert((await page.textContent("#faq-count")).includes(`${shown} of ${total}`), "count not updated");
+        // The filter forgives case, apostrophes and plurals, and marks what it matched.
+        await page.fill("#faq-filter", "Masters");
+        assert(await page.locator("#do-i-need-a-masters-for-hi").isVisible(), "\"Masters\" does not find the master's question");
+        assert((await page.locator("#do-i-need-a-masters-for-hi summary mark").count()) > 0, "matches are not highlighted");
+        assert((await page.locator("details.faq .answer-more a").count()) >= total, "answers do not link to the pages they mention");
         await page.fill("#faq-filter", "zzzqqq");
         assert(await page.locator("#faq-empty").isVisible(), "no message when nothing matches");
         await page.fill("#faq-filter", "");
