@@ -76,7 +76,11 @@ fn every_career_page_has_its_facts() {
     let bars = texts(&listing, ".pay-chart .bar-title");
     assert!(!bars.is_empty(), "the careers listing has no pay chart");
     let unique: BTreeSet<&String> = bars.iter().collect();
-    assert_eq!(unique.len(), bars.len(), "an occupation is drawn twice: {bars:?}");
+    assert_eq!(
+        unique.len(),
+        bars.len(),
+        "an occupation is drawn twice: {bars:?}"
+    );
     for path in careers {
         let slug = path.file_stem().unwrap().to_string_lossy().into_owned();
         let html = site.html(&format!("careers/{slug}/index.html"));
@@ -103,12 +107,19 @@ fn every_career_page_has_its_facts() {
         let dds = texts(&html, ".quick-facts dd");
         let median = &dds[facts.iter().position(|f| f == "BLS median pay").unwrap()];
         assert!(
-            (median.contains('$') && median.contains("20")) || median.contains("No BLS figure shown"),
+            (median.contains('$') && median.contains("20"))
+                || median.contains("No BLS figure shown"),
             "{slug}: BLS pay is neither a dated figure nor explained: {median}"
         );
         // A broader or nearest occupation's median is never presented as the title's own pay.
-        let own = &dds[facts.iter().position(|f| f == "Pay for this title").unwrap()];
-        let occupation = &dds[facts.iter().position(|f| f == "Nearest BLS occupation").unwrap()];
+        let own = &dds[facts
+            .iter()
+            .position(|f| f == "Pay for this title")
+            .unwrap()];
+        let occupation = &dds[facts
+            .iter()
+            .position(|f| f == "Nearest BLS occupation")
+            .unwrap()];
         if !occupation.contains("The BLS occupation for this job") && median.contains('$') {
             let figure = median.split_whitespace().next().unwrap();
             assert!(
@@ -131,7 +142,12 @@ fn every_career_page_has_its_facts() {
             "{slug}: no BLS figures section"
         );
         let headings = texts(&html, ".prose h2");
-        for h in ["What they do", "Skills", "How to become one", "Pay and outlook"] {
+        for h in [
+            "What they do",
+            "Skills",
+            "How to become one",
+            "Pay and outlook",
+        ] {
             assert!(
                 headings.iter().any(|x| x.starts_with(h)),
                 "{slug}: no '{h}' section in {headings:?}"
