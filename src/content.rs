@@ -28,6 +28,14 @@ impl Parsed {
     pub(crate) fn body_offset(&self) -> usize {
         self.doc.body_offset
     }
+
+    /// The same reading of a text whose front matter is the same as this one's.
+    pub(crate) fn with_text(&self, text: Arc<str>) -> Parsed {
+        Parsed {
+            text,
+            ..self.clone()
+        }
+    }
 }
 
 /// Builds the model from every Markdown file, with each doc's text beside it. Drafts are left

@@ -29,6 +29,7 @@ use crate::markdown::{self, Rendered};
 use crate::pipeline::Stop;
 use crate::render::{self, Job, Reads, Visit};
 use crate::site::{DocId, Kind, PerDoc, Site, Texts};
+use crate::templates::Templates;
 use crate::views::{self, Urls, Views};
 
 /// What earlier runs left for this one.
@@ -47,6 +48,10 @@ struct Kept {
     views: HashMap<String, (u64, Value)>,
     pages: HashMap<String, (u64, Reads, Bytes)>,
     site_files: Option<(u64, Vec<(String, Bytes)>)>,
+    /// The templates as last loaded, with the files they were loaded from.
+    templates: Option<(Vec<(String, Arc<str>)>, Templates)>,
+    /// The last model, with the files it was made from and the settings it was made with.
+    model: Option<(Arc<Site>, Vec<String>, bool, String)>,
     /// This run's hashes of each doc's whole text and of its front matter, and its view key.
     versions: PerDoc<u64>,
     fronts: PerDoc<u64>,
@@ -54,6 +59,65 @@ struct Kept {
     /// A section's key without its pages and subsections; a page's view key.
     head_keys: PerDoc<u64>,
     counts: Counts,
+}
+
+impl Kept {
+    /// The last run's model, with this run's texts, when it still holds: the same files, in
+    /// the same order, with the same settings, and no front matter changed (a body edit).
+    fn same_model(
+        &mut self,
+        files: &[SourceFile],
+        drafts: bool,
+        title: &str,
+    ) -> Option<(Arc<Site>, Texts)> {
+        let (site, given, was_drafts, was_title) = self.model.as_ref()?;
+        let same_files = given.len() == files.len()
+            && given.iter().zip(files).all(|(rel, f)| *rel == f.rel);
+        if !same_files || *was_drafts != drafts || was_title != title {
+            return None;
+        }
+        let mut edited = Vec::new();
+        for file in files {
+            let entry = self.parsed.get(&file.rel)?;
+            if Arc::ptr_eq(&entry.text, &file.text) {
+                continue;
+            }
+            let split = crate::frontmatter::split_text(&file.shown, &file.text).ok()?;
+            let front = &file.text[..split.body_offset];
+            if hash(&front) != entry.front || split.body_offset != entry.parsed.body_offset() {
+                return None;
+            }
+            edited.push(file);
+        }
+        for file in edited {
+            if let Some(entry) = self.parsed.get_mut(&file.rel) {
+                entry.parsed = entry.parsed.with_text(Arc::clone(&file.text));
+                entry.text = Arc::clone(&file.text);
+                entry.version = hash(&&*file.text);
+            }
+        }
+        let site = Arc::clone(site);
+        let by_rel: HashMap<&str, &Arc<str>> =
+            files.iter().map(|f| (f.rel.as_str(), &f.text)).collect();
+        let texts = site
+            .docs()
+            .map(|(_, doc)| by_rel.get(doc.rel.as_str()).map_or_else(|| Arc::from(""), |t| Arc::clone(t)))
+            .collect();
+        self.hash_docs(&site);
+        Some((site, Texts::new(texts)))
+    }
+
+    /// Each doc's text and front-matter hashes, for this run's keys.
+    fn hash_docs(&mut self, site: &Site) {
+        // The root section that has no file of its own has an empty text.
+        let hashes = |id: DocId| match self.parsed.get(&site[id].rel) {
+            Some(entry) => (entry.version, entry.front),
+            None => (hash(&""), hash(&"")),
+        };
+        let (versions, fronts): (Vec<u64>, Vec<u64>) = site.ids().map(hashes).unzip();
+        self.versions = PerDoc::from_vec(versions);
+        self.fronts = PerDoc::from_vec(fronts);
+    }
 }
 
 /// A content file as the last run read it: its text, what parsing it gave, and hashes of the
@@ -118,16 +182,58 @@ impl Memo {
         discover::discover(root, stop, self.kept.as_mut().map(|k| &mut k.read))
     }
 
+    /// The last run's templates when every template file is the same, else the files to load;
+    /// and what [`Memo::keep_templates`] needs to keep this run's.
+    pub(crate) fn templates(
+        &self,
+        files: Vec<SourceFile>,
+    ) -> (Result<Templates, Vec<SourceFile>>, Vec<(String, Arc<str>)>) {
+        let read: Vec<(String, Arc<str>)> = files
+            .iter()
+            .map(|f| (f.rel.clone(), Arc::clone(&f.text)))
+            .collect();
+        let same = |(was, templates): &(Vec<(String, Arc<str>)>, Templates)| {
+            let equal = was.len() == read.len()
+                && was
+                    .iter()
+                    .zip(&read)
+                    .all(|(a, b)| a.0 == b.0 && Arc::ptr_eq(&a.1, &b.1));
+            equal.then(|| templates.clone())
+        };
+        let kept = self.kept.as_ref().and_then(|k| k.templates.as_ref());
+        match kept.and_then(same) {
+            Some(templates) => (Ok(templates), read),
+            None => (Err(files), read),
+        }
+    }
+
+    /// Keeps this run's templates for the next, if they loaded.
+    pub(crate) fn keep_templates(
+        &mut self,
+        read: Vec<(String, Arc<str>)>,
+        loaded: Result<Templates, Diagnostics>,
+    ) -> Result<Templates, Diagnostics> {
+        if let (Some(kept), Ok(templates)) = (&mut self.kept, &loaded) {
+            kept.templates = Some((read, templates.clone()));
+        }
+        loaded
+    }
+
     /// The site model: files whose text is unchanged are not parsed again.
     pub(crate) fn index(
         &mut self,
         files: Vec<SourceFile>,
         drafts: bool,
         title: &str,
-    ) -> Result<(Site, Texts), Diagnostics> {
+    ) -> Result<(Arc<Site>, Texts), Diagnostics> {
         let Some(kept) = &mut self.kept else {
-            return content::index(files, drafts, title);
+            let (site, texts) = content::index(files, drafts, title)?;
+            return Ok((Arc::new(site), texts));
         };
+        if let Some(same) = kept.same_model(&files, drafts, title) {
+            return Ok(same);
+        }
+        let given: Vec<String> = files.iter().map(|f| f.rel.clone()).collect();
         let fresh = Mutex::new(Vec::new());
         let parsed = &kept.parsed;
         let parse = |file: SourceFile| match parsed.get(&file.rel) {
@@ -153,18 +259,16 @@ impl Memo {
         let result = content::index_with(files, drafts, title, &parse);
         kept.parsed
             .extend(fresh.into_inner().unwrap_or_else(|e| e.into_inner()));
-        let (site, texts) = result?;
-        if kept.parsed.len() != site.len() {
-            kept.parsed.retain(|rel, _| site.lookup(rel).is_some());
+        kept.model = None;
+        // Drafts stay too: they are files a later run is given again.
+        if kept.parsed.len() != given.len() {
+            let given: std::collections::HashSet<&str> = given.iter().map(String::as_str).collect();
+            kept.parsed.retain(|rel, _| given.contains(rel.as_str()));
         }
-        // The root section that has no file of its own has an empty text.
-        let hashes = |id: DocId| match kept.parsed.get(&site[id].rel) {
-            Some(entry) => (entry.version, entry.front),
-            None => (hash(&""), hash(&"")),
-        };
-        let (versions, fronts): (Vec<u64>, Vec<u64>) = site.ids().map(hashes).unzip();
-        kept.versions = PerDoc::from_vec(versions);
-        kept.fronts = PerDoc::from_vec(fronts);
+        let (site, texts) = result?;
+        let site = Arc::new(site);
+        kept.model = Some((Arc::clone(&site), given, drafts, title.to_string()));
+        kept.hash_docs(&site);
         Ok((site, texts))
     }
 
@@ -365,7 +469,8 @@ fn view_keys(
     urls: &Urls,
     sources: Option<&toml::Table>,
 ) -> (PerDoc<u64>, PerDoc<u64>) {
-    let sources = sources.map(|s| s.to_string());
+    // Hashed once: every view's citations read it.
+    let sources = hash(&sources.map(|s| s.to_string()));
     let ids: Vec<DocId> = site.ids().collect();
     let own = |id: DocId| {
         let doc = &site[id];
@@ -377,7 +482,7 @@ fn view_keys(
             .collect();
         let shared = (versions[id], &doc.path, ancestors, links);
         let mut h = DefaultHasher::new();
-        (shared, urls.origin, urls.base_path, &sources).hash(&mut h);
+        (shared, urls.origin, urls.base_path, sources).hash(&mut h);
         h
     };
     // A neighbour shows only its title, description and URL: its front matter.

@@ -116,7 +116,6 @@ pub(crate) fn run(
     if config.build_search_index {
         sink.search(Plan::of(&site, &urls, &config.language))?;
     }
-    let site = Arc::new(site);
     let globals = Globals::new(nav, &data);
     let renderer = Renderer::bind(templates, &site, &views, &urls);
     let rendering = Rendering::new(renderer, chosen, &globals);
@@ -188,7 +187,7 @@ struct Loaded {
     templates: std::result::Result<Templates, Diagnostics>,
     schemas: std::result::Result<schema::Schemas, Diagnostics>,
     data: std::result::Result<data::Data, Diagnostics>,
-    content: std::result::Result<(Site, Texts), Diagnostics>,
+    content: std::result::Result<(Arc<Site>, Texts), Diagnostics>,
 }
 
 /// Takes the templates and Markdown out of `sources`; the other stages need only the rest.
@@ -196,8 +195,9 @@ fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Me
     let templates = std::mem::take(&mut sources.templates);
     let markdown = std::mem::take(&mut sources.markdown);
     let data = &sources.data;
+    let (loaded, read) = memo.templates(templates);
     let (templates, (schemas, (data, content))) = rayon::join(
-        || crate::templates::load(templates),
+        || loaded.map_or_else(|files| crate::templates::load(files), Ok),
         || {
             rayon::join(
                 || schema::load(&options.root),
@@ -209,6 +209,7 @@ fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Me
             )
         },
     );
+    let templates = memo.keep_templates(read, templates);
     Loaded {
         templates,
         schemas,
@@ -228,7 +229,7 @@ impl Loaded {
     ) -> Result<(
         Result<Templates>,
         data::Data,
-        (Site, Texts),
+        (Arc<Site>, Texts),
         schema::Schemas,
     )> {
         report.check("template", problems(&self.templates))?;

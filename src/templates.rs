@@ -26,6 +26,7 @@ pub(crate) fn register_filters(tera: &mut Tera) {
 }
 
 /// Parsed templates, with their sources kept for error reports.
+#[derive(Clone)]
 pub(crate) struct Templates {
     pub(crate) tera: Tera,
     sources: HashMap<String, SourceFile>,
