@@ -224,7 +224,17 @@ pub(crate) fn discover(
         assets,
     };
     if let Some(earlier) = earlier {
-        earlier.texts = now;
+        earlier.texts = match previous {
+            // Only touched files were read: the rest of the last run's texts still hold.
+            Some(mut previous) if previous.exact => {
+                for path in &previous.touched {
+                    previous.texts.remove(path);
+                }
+                previous.texts.extend(now);
+                previous.texts
+            }
+            _ => now,
+        };
         earlier.listing = Some(listing);
     }
     if sources.markdown.is_empty() && problems.is_empty() {
@@ -253,14 +263,14 @@ fn read_one(root: &Path, path: PathBuf, rel: String, earlier: Option<&Read>) -> 
     let shown = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
     // The watcher names every change: an untouched file is as it was, unlooked at.
     if let Some(earlier) = earlier.filter(|e| e.exact && !e.touched.contains(&path))
-        && let Some((stamp, text)) = earlier.texts.get(&path)
+        && let Some((_, text)) = earlier.texts.get(&path)
     {
         let file = SourceFile {
             shown,
             rel,
             text: Arc::clone(text),
         };
-        return Ok((Ok(file), Some((path, *stamp))));
+        return Ok((Ok(file), None));
     }
     // Stamped before reading, so a change during the read shows as a change next time.
     let stamp = earlier.and_then(|_| fingerprint::stamp(&path));

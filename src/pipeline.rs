@@ -334,7 +334,8 @@ fn put_assets(sink: &dyn Sink, assets: &[Asset]) -> Result<()> {
 /// A whole site in memory: output path -> bytes, and the search index still to build.
 #[derive(Default)]
 pub(crate) struct Memory {
-    files: Mutex<BTreeMap<String, Bytes>>,
+    /// In the order they came; sorted once, at the end.
+    files: Mutex<Vec<(String, Bytes)>>,
     search: Mutex<Option<Plan>>,
 }
 
@@ -353,22 +354,26 @@ impl Sink for Memory {
     }
 
     fn put(&self, file: &str, bytes: Bytes) -> anyhow::Result<()> {
+        let file = file.to_string();
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        match files.insert(file.to_string(), bytes) {
-            // Claims are checked before anything is put, so this is docent's own bug.
-            Some(_) => anyhow::bail!("docent wrote {file} twice; this is a bug"),
-            None => Ok(()),
-        }
+        files.push((file, bytes));
+        Ok(())
     }
 }
 
 impl Memory {
-    pub(crate) fn into_built(self, counts: Counts) -> Built {
-        Built {
-            files: self.files.into_inner().unwrap_or_else(|e| e.into_inner()),
+    pub(crate) fn into_built(self, counts: Counts) -> anyhow::Result<Built> {
+        let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if let Some(pair) = files.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+            // Claims are checked before anything is put, so this is docent's own bug.
+            anyhow::bail!("docent wrote {} twice; this is a bug", pair[0].0);
+        }
+        Ok(Built {
+            files: files.into_iter().collect(),
             search: self.search.into_inner().unwrap_or_else(|e| e.into_inner()),
             counts,
-        }
+        })
     }
 }
 
@@ -376,7 +381,7 @@ impl Memory {
 pub(crate) fn render(options: &Options, memo: &mut Memo, stop: &Stop) -> Result<Built> {
     let memory = Memory::default();
     let ran = run(options, &memory, &mut Report::fail_fast(), memo, stop)?;
-    Ok(memory.into_built(ran.counts))
+    Ok(memory.into_built(ran.counts)?)
 }
 
 #[cfg(test)]
