@@ -28,6 +28,7 @@ use crate::links::Renders;
 use crate::markdown::{self, Rendered};
 use crate::pipeline::Stop;
 use crate::render::{self, Job, Reads, Visit};
+use crate::schema::Schemas;
 use crate::site::{DocId, Kind, PerDoc, Site, Texts};
 use crate::templates::Templates;
 use crate::views::{self, Urls, Views};
@@ -48,6 +49,8 @@ struct Kept {
     views: HashMap<String, (u64, Value)>,
     pages: HashMap<String, (u64, Reads, Bytes)>,
     site_files: Option<(u64, Vec<(String, Bytes)>)>,
+    /// The schemas as last compiled, with the hash of their files.
+    schemas: Option<(u64, Arc<Schemas>)>,
     /// The templates as last loaded, with the files they were loaded from.
     templates: Option<(Vec<(String, Arc<str>)>, Templates)>,
     /// The last model, with the files it was made from and the settings it was made with.
@@ -71,8 +74,8 @@ impl Kept {
         title: &str,
     ) -> Option<(Arc<Site>, Texts)> {
         let (site, given, was_drafts, was_title) = self.model.as_ref()?;
-        let same_files = given.len() == files.len()
-            && given.iter().zip(files).all(|(rel, f)| *rel == f.rel);
+        let same_files =
+            given.len() == files.len() && given.iter().zip(files).all(|(rel, f)| *rel == f.rel);
         if !same_files || *was_drafts != drafts || was_title != title {
             return None;
         }
@@ -101,7 +104,11 @@ impl Kept {
             files.iter().map(|f| (f.rel.as_str(), &f.text)).collect();
         let texts = site
             .docs()
-            .map(|(_, doc)| by_rel.get(doc.rel.as_str()).map_or_else(|| Arc::from(""), |t| Arc::clone(t)))
+            .map(|(_, doc)| {
+                by_rel
+                    .get(doc.rel.as_str())
+                    .map_or_else(|| Arc::from(""), |t| Arc::clone(t))
+            })
             .collect();
         self.hash_docs(&site);
         Some((site, Texts::new(texts)))
@@ -215,6 +222,29 @@ impl Memo {
     ) -> Result<Templates, Diagnostics> {
         if let (Some(kept), Ok(templates)) = (&mut self.kept, &loaded) {
             kept.templates = Some((read, templates.clone()));
+        }
+        loaded
+    }
+
+    /// The last run's schemas when no file in templates/schemas/ changed; and the hash of
+    /// those files, for [`Memo::keep_schemas`].
+    pub(crate) fn schemas(&self, root: &Path) -> (Option<Arc<Schemas>>, u64) {
+        let Some(kept) = &self.kept else {
+            return (None, 0);
+        };
+        let files = crate::schema::fingerprint(root);
+        let same = kept.schemas.as_ref().filter(|(was, _)| *was == files);
+        (same.map(|(_, schemas)| Arc::clone(schemas)), files)
+    }
+
+    /// Keeps this run's schemas for the next, if they loaded.
+    pub(crate) fn keep_schemas(
+        &mut self,
+        files: u64,
+        loaded: Result<Arc<Schemas>, Diagnostics>,
+    ) -> Result<Arc<Schemas>, Diagnostics> {
+        if let (Some(kept), Ok(schemas)) = (&mut self.kept, &loaded) {
+            kept.schemas = Some((files, Arc::clone(schemas)));
         }
         loaded
     }

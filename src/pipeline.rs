@@ -185,7 +185,7 @@ fn errors(found: Vec<Diagnostic>) -> std::result::Result<(), Diagnostics> {
 /// The inputs that do not depend on one another, parsed and checked side by side.
 struct Loaded {
     templates: std::result::Result<Templates, Diagnostics>,
-    schemas: std::result::Result<schema::Schemas, Diagnostics>,
+    schemas: std::result::Result<Arc<schema::Schemas>, Diagnostics>,
     data: std::result::Result<data::Data, Diagnostics>,
     content: std::result::Result<(Arc<Site>, Texts), Diagnostics>,
 }
@@ -196,11 +196,12 @@ fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Me
     let markdown = std::mem::take(&mut sources.markdown);
     let data = &sources.data;
     let (loaded, read) = memo.templates(templates);
+    let (kept_schemas, schema_files) = memo.schemas(&options.root);
     let (templates, (schemas, (data, content))) = rayon::join(
         || loaded.map_or_else(|files| crate::templates::load(files), Ok),
         || {
             rayon::join(
-                || schema::load(&options.root),
+                || kept_schemas.map_or_else(|| schema::load(&options.root).map(Arc::new), Ok),
                 || {
                     let data = data::load(data);
                     let content = memo.index(markdown, options.drafts, &config.title);
@@ -210,6 +211,7 @@ fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Me
         },
     );
     let templates = memo.keep_templates(read, templates);
+    let schemas = memo.keep_schemas(schema_files, schemas);
     Loaded {
         templates,
         schemas,
@@ -230,7 +232,7 @@ impl Loaded {
         Result<Templates>,
         data::Data,
         (Arc<Site>, Texts),
-        schema::Schemas,
+        Arc<schema::Schemas>,
     )> {
         report.check("template", problems(&self.templates))?;
         report.check("data", problems(&self.data))?;

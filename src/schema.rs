@@ -54,6 +54,20 @@ pub(crate) fn load(root: &Path) -> Result<Schemas, Diagnostics> {
     }
 }
 
+/// A hash of every file in templates/schemas/, with its name: what [`load`] reads.
+pub(crate) fn fingerprint(root: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(root.join("templates/schemas"))
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    for path in entries {
+        (&path, std::fs::read(&path).ok()).hash(&mut h);
+    }
+    h.finish()
+}
+
 /// One schema file, compiled; `None` for a file that is not a schema.
 fn load_one(path: &Path) -> Option<Result<(String, Compiled), Diagnostic>> {
     let name = path
