@@ -52,7 +52,7 @@ struct Kept {
     /// The schemas as last compiled, with the hash of their files.
     schemas: Option<(u64, Arc<Schemas>)>,
     /// The templates as last loaded, with the files they were loaded from.
-    templates: Option<(Vec<(String, Arc<str>)>, Templates)>,
+    templates: Option<(TemplateFiles, Templates)>,
     /// The last model, with the files it was made from and the settings it was made with.
     model: Option<(Arc<Site>, Vec<String>, bool, String)>,
     /// This run's hashes of each doc's whole text and of its front matter, and its view key.
@@ -127,6 +127,9 @@ impl Kept {
     }
 }
 
+/// Each template file's name and text, as a run was given them.
+pub(crate) type TemplateFiles = Vec<(String, Arc<str>)>;
+
 /// A content file as the last run read it: its text, what parsing it gave, and hashes of the
 /// whole text and of its front matter.
 struct Entry {
@@ -194,12 +197,12 @@ impl Memo {
     pub(crate) fn templates(
         &self,
         files: Vec<SourceFile>,
-    ) -> (Result<Templates, Vec<SourceFile>>, Vec<(String, Arc<str>)>) {
-        let read: Vec<(String, Arc<str>)> = files
+    ) -> (Result<Templates, Vec<SourceFile>>, TemplateFiles) {
+        let read: TemplateFiles = files
             .iter()
             .map(|f| (f.rel.clone(), Arc::clone(&f.text)))
             .collect();
-        let same = |(was, templates): &(Vec<(String, Arc<str>)>, Templates)| {
+        let same = |(was, templates): &(TemplateFiles, Templates)| {
             let equal = was.len() == read.len()
                 && was
                     .iter()
@@ -217,7 +220,7 @@ impl Memo {
     /// Keeps this run's templates for the next, if they loaded.
     pub(crate) fn keep_templates(
         &mut self,
-        read: Vec<(String, Arc<str>)>,
+        read: TemplateFiles,
         loaded: Result<Templates, Diagnostics>,
     ) -> Result<Templates, Diagnostics> {
         if let (Some(kept), Ok(templates)) = (&mut self.kept, &loaded) {

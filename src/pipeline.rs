@@ -198,7 +198,7 @@ fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Me
     let (loaded, read) = memo.templates(templates);
     let (kept_schemas, schema_files) = memo.schemas(&options.root);
     let (templates, (schemas, (data, content))) = rayon::join(
-        || loaded.map_or_else(|files| crate::templates::load(files), Ok),
+        || loaded.map_or_else(crate::templates::load, Ok),
         || {
             rayon::join(
                 || kept_schemas.map_or_else(|| schema::load(&options.root).map(Arc::new), Ok),
