@@ -72,16 +72,26 @@ impl Templates {
             .filter(|(_, f)| f.text.contains("{% component") || f.text.contains("{%- component"))
             .map(|(name, _)| name.as_str())
             .collect();
-        let mentions = |name: &str| -> Vec<&str> {
-            let text = &self.sources[name].text;
-            self.sources
-                .keys()
-                .filter(|other| {
-                    text.contains(&format!("\"{other}\"")) || text.contains(&format!("'{other}'"))
-                })
-                .map(String::as_str)
-                .collect()
-        };
+        // Which templates each one names, found once.
+        let quoted: Vec<(&str, String, String)> = self
+            .sources
+            .keys()
+            .map(|name| (name.as_str(), format!("\"{name}\""), format!("'{name}'")))
+            .collect();
+        let mentions: HashMap<&str, Vec<&str>> = self
+            .sources
+            .iter()
+            .map(|(name, file)| {
+                let named = quoted
+                    .iter()
+                    .filter(|(_, double, single)| {
+                        file.text.contains(double.as_str()) || file.text.contains(single.as_str())
+                    })
+                    .map(|(other, ..)| *other)
+                    .collect();
+                (name.as_str(), named)
+            })
+            .collect();
         let mut versions = HashMap::new();
         for name in self.sources.keys() {
             let mut closure = std::collections::BTreeSet::new();
@@ -89,7 +99,7 @@ impl Templates {
             next.push(name.as_str());
             while let Some(template) = next.pop() {
                 if closure.insert(template) {
-                    next.extend(mentions(template));
+                    next.extend(mentions.get(template).into_iter().flatten());
                 }
             }
             let mut h = std::collections::hash_map::DefaultHasher::new();
