@@ -174,34 +174,18 @@ pub(crate) fn discover(
     stop: &Stop,
     mut earlier: Option<&mut Read>,
 ) -> Result<(Sources, Vec<Diagnostic>)> {
-    let content = root.join("content");
-    let listed = earlier.as_deref_mut().and_then(|e| {
-        let listing = e.listing.take().filter(|_| e.exact)?;
-        listing.patched(root, &e.touched)
-    });
-    let listing = match listed {
+    let listing = match earlier.as_deref_mut().and_then(|e| e.patched_listing(root)) {
         Some(listing) => listing,
         None => Listing::of(root)?,
     };
-
-    let Listing {
-        markdown,
-        data,
-        templates,
-        assets,
-    } = listing.clone();
-    let assets = assets
-        .into_iter()
-        .map(|(path, rel)| Asset { rel, path })
-        .collect();
-    let mut problems = Vec::new();
     let previous = earlier.as_deref_mut().map(std::mem::take);
+    let mut problems = Vec::new();
     let mut now = HashMap::new();
-    let mut read = |files: Vec<(PathBuf, String)>| -> Result<Vec<SourceFile>> {
+    let mut read = |files: &[(PathBuf, String)]| -> Result<Vec<SourceFile>> {
         let results: Vec<_> = files
-            .into_par_iter()
+            .par_iter()
             .filter(|_| !stop.is_set())
-            .map(|(path, rel)| read_one(root, path, rel, previous.as_ref()))
+            .map(|(path, rel)| read_one(root, path.clone(), rel.clone(), previous.as_ref()))
             .collect();
         let mut good = Vec::new();
         for result in results {
@@ -218,37 +202,65 @@ pub(crate) fn discover(
         Ok(good)
     };
     let sources = Sources {
-        markdown: read(markdown)?,
-        data: read(data)?,
-        templates: read(templates)?,
-        assets,
+        markdown: read(&listing.markdown)?,
+        data: read(&listing.data)?,
+        templates: read(&listing.templates)?,
+        assets: listing
+            .assets
+            .iter()
+            .map(|(path, rel)| Asset {
+                rel: rel.clone(),
+                path: path.clone(),
+            })
+            .collect(),
     };
     if let Some(earlier) = earlier {
-        earlier.texts = match previous {
-            // Only touched files were read: the rest of the last run's texts still hold.
+        earlier.remember(previous, now, listing);
+    }
+    if sources.markdown.is_empty() && problems.is_empty() {
+        problems.push(no_content(root));
+    }
+    Ok((sources, problems))
+}
+
+impl Read {
+    /// The last run's listing with the touched paths applied, when the watcher's word is had.
+    fn patched_listing(&mut self, root: &Path) -> Option<Listing> {
+        let listing = self.listing.take().filter(|_| self.exact)?;
+        listing.patched(root, &self.touched)
+    }
+
+    /// What this run read, for the next: all of it after a walk; after a patched listing,
+    /// the last run's texts with the touched files replaced.
+    fn remember(
+        &mut self,
+        previous: Option<Read>,
+        read: HashMap<PathBuf, (Stamp, Arc<str>)>,
+        listing: Listing,
+    ) {
+        self.texts = match previous {
             Some(mut previous) if previous.exact => {
                 for path in &previous.touched {
                     previous.texts.remove(path);
                 }
-                previous.texts.extend(now);
+                previous.texts.extend(read);
                 previous.texts
             }
-            _ => now,
+            _ => read,
         };
-        earlier.listing = Some(listing);
+        self.listing = Some(listing);
     }
-    if sources.markdown.is_empty() && problems.is_empty() {
-        let why = if content.is_dir() {
-            "has no Markdown files"
-        } else {
-            "does not exist"
-        };
-        problems.push(
-            Diagnostic::in_file("content", format!("the content folder {why}"))
-                .with_help("add content/_index.md for the home page"),
-        );
-    }
-    Ok((sources, problems))
+}
+
+/// Why a site with no Markdown cannot build.
+fn no_content(root: &Path) -> Diagnostic {
+    let why = if root.join("content").is_dir() {
+        "has no Markdown files"
+    } else {
+        "does not exist"
+    };
+    Diagnostic::in_file("content", format!("the content folder {why}"))
+        .with_help("add content/_index.md for the home page")
 }
 
 /// What reading one file gave: the file or why it is unreadable, and, when an earlier run's

@@ -51,132 +51,147 @@ fn site() -> (tempfile::TempDir, Options) {
     (dir, options)
 }
 
-/// One random edit to the site, as an author would make it. Returns what it touched,
-/// relative to the root, as the watcher would report it.
+/// The content files edits pick from.
+const PAGES: [&str; 7] = [
+    "content/notes/first.md",
+    "content/notes/second.md",
+    "content/notes/n3.md",
+    "content/notes/n4.md",
+    "content/notes/n5.md",
+    "content/notes/_index.md",
+    "content/_index.md",
+];
+
+/// One random edit to the site, as an author would make it: to a page or to the rest of the
+/// site. Returns what it did and what it touched, relative to the root, as the watcher would
+/// report it.
 fn edit(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
-    let pages = [
-        "content/notes/first.md",
-        "content/notes/second.md",
-        "content/notes/n3.md",
-        "content/notes/n4.md",
-        "content/notes/n5.md",
-        "content/notes/_index.md",
-        "content/_index.md",
-    ];
-    let page = pages[rng.below(pages.len())];
-    let change = |rel: &str, f: &dyn Fn(String) -> String| {
-        let path = root.join(rel);
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        std::fs::write(&path, f(text)).unwrap();
-        vec![PathBuf::from(rel)]
-    };
-    fn front(key: &'static str, value: String) -> impl Fn(String) -> String {
-        move |text: String| {
-            let (head, body) = text[3..].split_once("+++").unwrap();
-            let kept: String = head
-                .lines()
-                .filter(|l| !l.starts_with(&format!("{key} =")))
-                .map(|l| format!("{l}\n"))
-                .collect();
-            // Keys before any [table], so they stay top-level keys.
-            let (top, tables) = kept
-                .split_once("\n[")
-                .map_or((kept.as_str(), ""), |(t, r)| (t, r));
-            let tables = if tables.is_empty() {
-                String::new()
-            } else {
-                format!("\n[{tables}")
-            };
-            format!("+++{}\n{key} = {value}{tables}\n+++{body}", top.trim_end())
-        }
-    }
     match rng.below(14) {
+        kind @ 0..7 => edit_page(root, rng, n, kind),
+        kind => edit_site(root, rng, n, kind),
+    }
+}
+
+/// Rewrites the file at `rel` with `f` and reports it touched.
+fn change(root: &Path, rel: &str, f: &dyn Fn(String) -> String) -> Vec<PathBuf> {
+    let path = root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap_or_default();
+    std::fs::write(&path, f(text)).unwrap();
+    vec![PathBuf::from(rel)]
+}
+
+/// Sets a top-level front-matter key, before any `[table]`.
+fn front(key: &'static str, value: String) -> impl Fn(String) -> String {
+    move |text: String| {
+        let (head, body) = text[3..].split_once("+++").unwrap();
+        let kept: String = head
+            .lines()
+            .filter(|l| !l.starts_with(&format!("{key} =")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let (top, tables) = kept
+            .split_once("\n[")
+            .map_or((kept.as_str(), ""), |(t, r)| (t, r));
+        let tables = if tables.is_empty() {
+            String::new()
+        } else {
+            format!("\n[{tables}")
+        };
+        format!("+++{}\n{key} = {value}{tables}\n+++{body}", top.trim_end())
+    }
+}
+
+/// An edit to one page: its body, a heading, or a front-matter key.
+fn edit_page(root: &Path, rng: &mut Rng, n: usize, kind: usize) -> (String, Vec<PathBuf>) {
+    let page = PAGES[rng.below(PAGES.len())];
+    let second = "content/notes/second.md";
+    let (what, rel, f): (&str, &str, Box<dyn Fn(String) -> String>) = match kind {
         0 => (
-            format!("body of {page}"),
-            change(page, &|t| format!("{t}\nMore words, take {n}.\n")),
+            "body",
+            page,
+            Box::new(move |t| format!("{t}\nMore words, take {n}.\n")),
         ),
         1 => (
-            format!("title of {page}"),
-            change(page, &front("title", format!("\"Title {n}\""))),
+            "title",
+            page,
+            Box::new(front("title", format!("\"Title {n}\""))),
         ),
-        2 if page.contains("/notes/") && !page.ends_with("_index.md") => {
-            let weight = rng.below(7);
-            (
-                format!("weight of {page}"),
-                change(page, &front("weight", weight.to_string())),
-            )
-        }
+        2 if page.contains("/notes/") && !page.ends_with("_index.md") => (
+            "weight",
+            page,
+            Box::new(front("weight", rng.below(7).to_string())),
+        ),
         3 => (
-            format!("heading in {page}"),
-            change(page, &|t| format!("{t}\n## Part {n}\n\nText.\n")),
+            "heading",
+            page,
+            Box::new(move |t| format!("{t}\n## Part {n}\n\nText.\n")),
         ),
         4 => {
-            let rel = format!("content/notes/new{}.md", rng.below(3));
+            let slug = format!("\"two-{}\"", rng.below(3));
+            ("slug", second, Box::new(front("slug", slug)))
+        }
+        5 => {
+            let date = format!("2024-07-{:02}", 1 + rng.below(28));
+            ("date", second, Box::new(front("date", date)))
+        }
+        _ => (
+            "description",
+            page,
+            Box::new(front("description", format!("\"About {n}\""))),
+        ),
+    };
+    (format!("{what} of {rel}"), change(root, rel, &*f))
+}
+
+/// An edit to the rest of the site: pages added and removed, a broken link and its fix,
+/// templates, data, site.toml and a stylesheet.
+fn edit_site(root: &Path, rng: &mut Rng, n: usize, kind: usize) -> (String, Vec<PathBuf>) {
+    let new = format!("content/notes/new{}.md", rng.below(3));
+    let broken = "content/notes/broken.md";
+    match kind {
+        7 => {
             let text = format!(
                 "+++\ntitle = \"New {n}\"\nweight = {}\n+++\n\nBack to [second](@/notes/second.md).\n",
                 rng.below(9)
             );
-            std::fs::write(root.join(&rel), text).unwrap();
-            (format!("new page {rel}"), vec![PathBuf::from(rel)])
+            std::fs::write(root.join(&new), text).unwrap();
+            (format!("new page {new}"), vec![PathBuf::from(new)])
         }
-        5 => {
-            let rel = format!("content/notes/new{}.md", rng.below(3));
-            let _ = std::fs::remove_file(root.join(&rel));
-            (format!("removed {rel}"), vec![PathBuf::from(rel)])
+        8 => {
+            let _ = std::fs::remove_file(root.join(&new));
+            (format!("removed {new}"), vec![PathBuf::from(new)])
         }
-        6 => {
+        9 if rng.below(2) == 0 => {
+            let text = "+++\ntitle = \"Broken\"\n+++\n\n[gone](@/notes/none.md)\n";
+            std::fs::write(root.join(broken), text).unwrap();
+            ("a broken link".into(), vec![PathBuf::from(broken)])
+        }
+        9 => {
+            let _ = std::fs::remove_file(root.join(broken));
+            ("the broken link fixed".into(), vec![PathBuf::from(broken)])
+        }
+        10 => {
             let templates = ["note.html", "section.html", "base.html", "index.html"];
             let rel = format!("templates/{}", templates[rng.below(templates.len())]);
-            (
-                format!("template {rel}"),
-                change(&rel, &|t| format!("{t}<!-- take {n} -->\n")),
-            )
-        }
-        7 => (
-            "data".into(),
-            change("content/data/facts.toml", &|t| {
-                t.replacen("headline = \"", &format!("headline = \"{n} "), 1)
-            }),
-        ),
-        8 => (
-            "site.toml".into(),
-            change("site.toml", &|t| {
-                t.replacen("title = \"", &format!("title = \"{n} "), 1)
-            }),
-        ),
-        9 => (
-            "stylesheet".into(),
-            change("static/style.css", &|t| format!("{t}/* {n} */\n")),
-        ),
-        10 => {
-            let rel = "content/notes/broken.md";
-            let text = "+++\ntitle = \"Broken\"\n+++\n\n[gone](@/notes/none.md)\n";
-            if rng.below(2) == 0 {
-                std::fs::write(root.join(rel), text).unwrap();
-                ("a broken link".into(), vec![PathBuf::from(rel)])
-            } else {
-                let _ = std::fs::remove_file(root.join(rel));
-                ("the broken link fixed".into(), vec![PathBuf::from(rel)])
-            }
+            let touched = change(root, &rel, &|t| format!("{t}<!-- take {n} -->\n"));
+            (format!("template {rel}"), touched)
         }
         11 => {
-            let rel = "content/notes/second.md";
+            let headline =
+                |t: String| t.replacen("headline = \"", &format!("headline = \"{n} "), 1);
             (
-                format!("slug {n}"),
-                change(rel, &front("slug", format!("\"two-{}\"", rng.below(3)))),
+                "data".into(),
+                change(root, "content/data/facts.toml", &headline),
             )
         }
-        12 => (
-            "date".into(),
-            change(
-                "content/notes/second.md",
-                &front("date", format!("2024-07-{:02}", 1 + rng.below(28))),
-            ),
-        ),
-        _ => (
-            format!("description of {page}"),
-            change(page, &front("description", format!("\"About {n}\""))),
-        ),
+        12 => {
+            let title = |t: String| t.replacen("title = \"", &format!("title = \"{n} "), 1);
+            ("site.toml".into(), change(root, "site.toml", &title))
+        }
+        _ => {
+            let css = |t: String| format!("{t}/* {n} */\n");
+            ("stylesheet".into(), change(root, "static/style.css", &css))
+        }
     }
 }
 
