@@ -29,12 +29,59 @@ impl Parsed {
         self.doc.body_offset
     }
 
+    /// Whether `other`, a new reading of the same file, leaves the doc where it was: the same
+    /// URL, output, aliases, draft state and kind, and for a section the same settings for its
+    /// pages. Then the model can take the new reading in place ([`patch`]).
+    pub(crate) fn same_place(&self, other: &Parsed) -> bool {
+        let (a, b) = (&self.doc, &other.doc);
+        let kinds = match (&a.kind, &b.kind) {
+            (Kind::Page(_), Kind::Page(_)) => true,
+            (Kind::Section(x), Kind::Section(y)) => {
+                x.sort_by == y.sort_by && x.page_template == y.page_template && x.schema == y.schema
+            }
+            _ => false,
+        };
+        kinds
+            && self.draft == other.draft
+            && a.path == b.path
+            && a.output == b.output
+            && a.aliases == b.aliases
+    }
+
     /// The same reading of a text whose front matter is the same as this one's.
     pub(crate) fn with_text(&self, text: Arc<str>) -> Parsed {
         Parsed {
             text,
             ..self.clone()
         }
+    }
+}
+
+/// Takes a new reading of one file into the model, in place, when [`Parsed::same_place`]
+/// holds; re-sorts its section when what the section sorts by changed.
+pub(crate) fn patch(site: &mut Site, old: &Parsed, new: &Parsed) {
+    let Some(id) = site.lookup(&new.doc.rel) else {
+        return; // a draft, left out before and after
+    };
+    let resort = match &site[id].kind {
+        Kind::Page(page) => {
+            let (a, b) = (&old.doc, &new.doc);
+            let moved = a.title != b.title || a.weight != b.weight || a.date != b.date;
+            moved.then_some(page.section)
+        }
+        Kind::Section(_) => None,
+    };
+    site.replace(id, new.doc.clone());
+    if let Some(section) = resort {
+        let mut order = site[section]
+            .section()
+            .map(|s| s.pages.clone())
+            .unwrap_or_default();
+        let sort_by = site[section]
+            .section()
+            .map_or(SortBy::Weight, |s| s.sort_by);
+        sort(&mut order, sort_by, &|id| &site[id]);
+        site.reorder(section, order);
     }
 }
 
@@ -436,24 +483,28 @@ fn order_pages(docs: &mut [Parsed], section: usize) {
         return;
     };
     let (sort_by, mut order) = (s.sort_by, std::mem::take(&mut s.pages));
-    let doc = |id: &DocId| &docs[id.0].doc;
-    let by_title = |id: &DocId| (doc(id).title.to_lowercase(), doc(id).rel.clone());
-    // Each key is made once per page, not once per comparison: sections hold thousands.
+    sort(&mut order, sort_by, &|id| &docs[id.0].doc);
+    if let Kind::Section(s) = &mut docs[section].doc.kind {
+        s.pages = order;
+    }
+}
+
+/// Sorts a section's pages as its `sort_by` asks. Each key is made once per page, not once
+/// per comparison: sections hold thousands.
+fn sort<'a>(order: &mut [DocId], sort_by: SortBy, doc: &dyn Fn(DocId) -> &'a Doc) {
+    let by_title = |id: DocId| (doc(id).title.to_lowercase(), doc(id).rel.clone());
     match sort_by {
-        SortBy::Weight => order.sort_by_cached_key(|id| {
+        SortBy::Weight => order.sort_by_cached_key(|&id| {
             let weight = doc(id).weight;
             (weight.is_none(), weight, by_title(id))
         }),
-        SortBy::Title => order.sort_by_cached_key(by_title),
+        SortBy::Title => order.sort_by_cached_key(|&id| by_title(id)),
         // Dated pages first, newest first.
-        SortBy::Date => order.sort_by_cached_key(|id| {
+        SortBy::Date => order.sort_by_cached_key(|&id| {
             let date = doc(id).date.clone();
             (date.is_none(), std::cmp::Reverse(date), by_title(id))
         }),
-        SortBy::None => order.sort_by_cached_key(|id| doc(id).rel.clone()),
-    }
-    if let Kind::Section(s) = &mut docs[section].doc.kind {
-        s.pages = order;
+        SortBy::None => order.sort_by_cached_key(|&id| doc(id).rel.clone()),
     }
 }
 

@@ -66,14 +66,16 @@ struct Kept {
 
 impl Kept {
     /// The last run's model, with this run's texts, when it still holds: the same files, in
-    /// the same order, with the same settings, and no front matter changed (a body edit).
+    /// the same order, with the same settings, and every edit either to a body or to front
+    /// matter that leaves its doc in its place (a new title, date, weight, description), which
+    /// is patched into the model.
     fn same_model(
         &mut self,
         files: &[SourceFile],
         drafts: bool,
         title: &str,
     ) -> Option<(Arc<Site>, Texts)> {
-        let (site, given, was_drafts, was_title) = self.model.as_ref()?;
+        let (_, given, was_drafts, was_title) = self.model.as_ref()?;
         let same_files =
             given.len() == files.len() && given.iter().zip(files).all(|(rel, f)| *rel == f.rel);
         if !same_files || *was_drafts != drafts || was_title != title {
@@ -86,20 +88,31 @@ impl Kept {
                 continue;
             }
             let split = crate::frontmatter::split_text(&file.shown, &file.text).ok()?;
-            let front = &file.text[..split.body_offset];
-            if hash(&front) != entry.front || split.body_offset != entry.parsed.body_offset() {
-                return None;
-            }
-            edited.push(file);
+            let front = hash(&&file.text[..split.body_offset]);
+            let parsed = if front == entry.front {
+                entry.parsed.with_text(Arc::clone(&file.text))
+            } else {
+                // An error is reported by the full reading that follows.
+                let parsed = content::parse(file.clone()).ok()?;
+                entry.parsed.same_place(&parsed).then_some(parsed)?
+            };
+            edited.push((file, parsed, front));
         }
-        for file in edited {
+        // Only the memo holds the model between runs, so it can be changed in place.
+        let (mut site, given, ..) = self.model.take()?;
+        let model = Arc::get_mut(&mut site)?;
+        for (file, parsed, front) in edited {
             if let Some(entry) = self.parsed.get_mut(&file.rel) {
-                entry.parsed = entry.parsed.with_text(Arc::clone(&file.text));
-                entry.text = Arc::clone(&file.text);
-                entry.version = hash(&&*file.text);
+                content::patch(model, &entry.parsed, &parsed);
+                *entry = Entry {
+                    text: Arc::clone(&file.text),
+                    version: hash(&&*file.text),
+                    front,
+                    parsed,
+                };
             }
         }
-        let site = Arc::clone(site);
+        self.model = Some((Arc::clone(&site), given, drafts, title.to_string()));
         let by_rel: HashMap<&str, &Arc<str>> =
             files.iter().map(|f| (f.rel.as_str(), &f.text)).collect();
         let texts = site

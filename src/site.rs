@@ -1,8 +1,8 @@
 //! The site model: every page and section is a [`Doc`], found by its [`DocId`]. A doc owns
 //! its URL path and its output file; stages return their results per doc, as [`PerDoc`].
 //!
-//! Sections come first, the root section at id 0, then pages. `content` builds the model;
-//! nothing changes it afterwards.
+//! Sections come first, the root section at id 0, then pages. `content` builds the model, and
+//! only `content` changes it: to apply a front-matter edit that leaves every doc in its place.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Index;
@@ -136,6 +136,29 @@ impl Site {
     /// The doc of a content file, by its path relative to content/.
     pub(crate) fn lookup(&self, rel: &str) -> Option<DocId> {
         self.by_file.get(rel).copied()
+    }
+
+    /// Puts `doc` in the place of doc `id`, keeping that doc's links to its section, parent,
+    /// pages and subsections: the edit left them as they were.
+    pub(crate) fn replace(&mut self, id: DocId, mut doc: Doc) {
+        let old = &self.docs[id.0];
+        match (&mut doc.kind, &old.kind) {
+            (Kind::Page(new), Kind::Page(old)) => new.section = old.section,
+            (Kind::Section(new), Kind::Section(old)) => {
+                new.parent = old.parent;
+                new.pages = old.pages.clone();
+                new.subsections = old.subsections.clone();
+            }
+            _ => return,
+        }
+        self.docs[id.0] = doc;
+    }
+
+    /// Gives a section its pages in a new order.
+    pub(crate) fn reorder(&mut self, section: DocId, order: Vec<DocId>) {
+        if let Kind::Section(s) = &mut self.docs[section.0].kind {
+            s.pages = order;
+        }
     }
 
     /// Every content file's path relative to content/, for suggestions.
