@@ -10,9 +10,11 @@ use crate::discover::SourceFile;
 use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::tomlfile;
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub(crate) struct Data {
     pub(crate) tree: toml::Table,
+    /// The tree as templates see it.
+    pub(crate) value: Value,
 }
 
 pub(crate) fn load(files: &[SourceFile]) -> Result<Data, Diagnostics> {
@@ -44,7 +46,8 @@ pub(crate) fn load(files: &[SourceFile]) -> Result<Data, Diagnostics> {
         insert(&mut tree, name, table.clone());
     }
     if errors.is_empty() {
-        Ok(Data { tree })
+        let value = table_to_value(&tree);
+        Ok(Data { tree, value })
     } else {
         Err(Diagnostics(errors))
     }

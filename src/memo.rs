@@ -22,6 +22,7 @@ use rayon::prelude::*;
 use tera::Value;
 
 use crate::content::{self, Parsed};
+use crate::data::Data;
 use crate::discover::{self, Read, SourceFile, Sources};
 use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::links::Renders;
@@ -49,6 +50,8 @@ struct Kept {
     views: HashMap<String, (u64, Value)>,
     pages: HashMap<String, (u64, Reads, Bytes)>,
     site_files: Option<(u64, Vec<(String, Bytes)>)>,
+    /// The data tree as last loaded, with the files it was loaded from.
+    data: Option<(TemplateFiles, Arc<Data>)>,
     /// The schemas as last compiled, with the hash of their files.
     schemas: Option<(u64, Arc<Schemas>)>,
     /// The templates as last loaded, with the files they were loaded from.
@@ -140,7 +143,7 @@ impl Kept {
     }
 }
 
-/// Each template file's name and text, as a run was given them.
+/// Each file's name and text, as a run was given them.
 pub(crate) type TemplateFiles = Vec<(String, Arc<str>)>;
 
 /// A content file as the last run read it: its text, what parsing it gave, and hashes of the
@@ -216,12 +219,7 @@ impl Memo {
             .map(|f| (f.rel.clone(), Arc::clone(&f.text)))
             .collect();
         let same = |(was, templates): &(TemplateFiles, Templates)| {
-            let equal = was.len() == read.len()
-                && was
-                    .iter()
-                    .zip(&read)
-                    .all(|(a, b)| a.0 == b.0 && Arc::ptr_eq(&a.1, &b.1));
-            equal.then(|| templates.clone())
+            same_files(was, &read).then(|| templates.clone())
         };
         let kept = self.kept.as_ref().and_then(|k| k.templates.as_ref());
         match kept.and_then(same) {
@@ -263,6 +261,25 @@ impl Memo {
             kept.schemas = Some((files, Arc::clone(schemas)));
         }
         loaded
+    }
+
+    /// The data tree: the last run's when every data file is the same.
+    pub(crate) fn data(&mut self, files: &[SourceFile]) -> Result<Arc<Data>, Diagnostics> {
+        let Some(kept) = &mut self.kept else {
+            return crate::data::load(files).map(Arc::new);
+        };
+        let read: TemplateFiles = files
+            .iter()
+            .map(|f| (f.rel.clone(), Arc::clone(&f.text)))
+            .collect();
+        if let Some((was, data)) = &kept.data
+            && same_files(was, &read)
+        {
+            return Ok(Arc::clone(data));
+        }
+        let data = Arc::new(crate::data::load(files)?);
+        kept.data = Some((read, Arc::clone(&data)));
+        Ok(data)
     }
 
     /// The site model: files whose text is unchanged are not parsed again.
@@ -590,6 +607,15 @@ fn page_key(
         .collect();
     let template_key = salt.templates.get(template).copied().unwrap_or(0);
     hash(&(view_keys[id], template, template_key, salt.globals, read))
+}
+
+/// Whether two runs were given the same files, by name and shared text.
+fn same_files(was: &TemplateFiles, now: &TemplateFiles) -> bool {
+    was.len() == now.len()
+        && was
+            .iter()
+            .zip(now)
+            .all(|(a, b)| a.0 == b.0 && Arc::ptr_eq(&a.1, &b.1))
 }
 
 fn hash(value: &impl Hash) -> u64 {

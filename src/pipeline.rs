@@ -186,7 +186,7 @@ fn errors(found: Vec<Diagnostic>) -> std::result::Result<(), Diagnostics> {
 struct Loaded {
     templates: std::result::Result<Templates, Diagnostics>,
     schemas: std::result::Result<Arc<schema::Schemas>, Diagnostics>,
-    data: std::result::Result<data::Data, Diagnostics>,
+    data: std::result::Result<Arc<data::Data>, Diagnostics>,
     content: std::result::Result<(Arc<Site>, Texts), Diagnostics>,
 }
 
@@ -203,7 +203,7 @@ fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Me
             rayon::join(
                 || kept_schemas.map_or_else(|| schema::load(&options.root).map(Arc::new), Ok),
                 || {
-                    let data = data::load(data);
+                    let data = memo.data(data);
                     let content = memo.index(markdown, options.drafts, &config.title);
                     (data, content)
                 },
@@ -230,7 +230,7 @@ impl Loaded {
         report: &mut Report,
     ) -> Result<(
         Result<Templates>,
-        data::Data,
+        Arc<data::Data>,
         (Arc<Site>, Texts),
         Arc<schema::Schemas>,
     )> {

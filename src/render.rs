@@ -88,7 +88,7 @@ impl Globals {
     pub(crate) fn new(config: Value, data: &crate::data::Data) -> Globals {
         Globals {
             config,
-            data: crate::data::table_to_value(&data.tree),
+            data: data.value.clone(),
         }
     }
 
