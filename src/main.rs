@@ -44,14 +44,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            report(&err);
+        Err(Exit::Reported) => ExitCode::FAILURE,
+        Err(Exit::Error(err)) => {
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<()> {
+fn run(cli: Cli) -> Result<(), Exit> {
     match cli.command {
         Command::Build {
             output_dir,
@@ -69,7 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 cli.root.join(output_dir)
             };
-            let summary = build::build(&options, &out).map_err(Reported::from)?;
+            let summary = build::build(&options, &out)?;
             let note = if summary.up_to_date {
                 " (no input changed)"
             } else {
@@ -91,16 +95,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             open,
             drafts,
             poll,
-        } => serve::run(
-            &cli.root,
-            serve::Options {
+        } => {
+            let options = serve::Options {
                 port,
                 bind,
                 open,
                 drafts,
                 poll,
-            },
-        ),
+            };
+            Ok(serve::run(&cli.root, options)?)
+        }
         Command::Check { format, drafts } => {
             let report = check::run(&cli.root, drafts)?;
             match format {
@@ -108,7 +112,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 Format::Json => print!("{}", report.to_json()),
             }
             if report.errors() > 0 {
-                Err(AlreadyReported.into())
+                Err(Exit::Reported)
             } else {
                 Ok(())
             }
@@ -125,37 +129,27 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// An error whose details are already printed; it only sets the exit code.
-#[derive(Debug)]
-struct AlreadyReported;
+/// How a command failed: its problems are printed already and only the exit code is left, or
+/// an error to print as a cause chain.
+enum Exit {
+    Reported,
+    Error(anyhow::Error),
+}
 
-impl std::fmt::Display for AlreadyReported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("already reported")
+impl From<anyhow::Error> for Exit {
+    fn from(err: anyhow::Error) -> Self {
+        Exit::Error(err)
     }
 }
 
-impl std::error::Error for AlreadyReported {}
-
-/// A failed build, printed once as it leaves [`run`]: problems in the site as located
+/// A failed build is printed once, as it leaves [`run`]: problems in the site as located
 /// diagnostics, a failing machine as a cause chain.
-#[derive(Debug)]
-struct Reported;
-
-impl From<Failure> for Reported {
+impl From<Failure> for Exit {
     fn from(failure: Failure) -> Self {
         eprintln!("{}", describe(&failure));
-        Reported
+        Exit::Reported
     }
 }
-
-impl std::fmt::Display for Reported {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("already reported")
-    }
-}
-
-impl std::error::Error for Reported {}
 
 /// A failure as the terminal and serve's overlay show it.
 pub(crate) fn describe(failure: &Failure) -> String {
@@ -176,16 +170,5 @@ pub(crate) fn plural(n: usize, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
-    }
-}
-
-/// Prints an error once, as a cause chain, unless it was printed already.
-fn report(err: &anyhow::Error) {
-    if err.is::<AlreadyReported>() || err.is::<Reported>() {
-        return;
-    }
-    eprintln!("error: {err}");
-    for cause in err.chain().skip(1) {
-        eprintln!("  caused by: {cause}");
     }
 }
