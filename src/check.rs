@@ -50,56 +50,36 @@ pub(crate) fn run(root: &Path, drafts: bool) -> anyhow::Result<Report> {
 
 /// Placeholders from `docent new`, found line by line in Markdown and data.
 pub(crate) fn placeholders(sources: &Sources) -> Vec<Diagnostic> {
-    scan(sources, |line| {
-        line.find(PLACEHOLDER).map(|c| (c, PLACEHOLDER.len()))
-    })
-    .into_iter()
-    .map(|(file, line, column, width)| {
-        Diagnostic::at_line(
-            &file.shown,
-            &file.text,
-            line,
-            column,
-            width,
-            "placeholder text is still here",
-        )
-        .with_help("replace it with real content before publishing")
-    })
-    .collect()
+    let find = |line: &str| line.find(PLACEHOLDER).map(|c| (c, PLACEHOLDER.len()));
+    scan(
+        sources,
+        find,
+        "placeholder text is still here",
+        "replace it with real content before publishing",
+    )
 }
 
 /// `<script>` tags in Markdown and data.
 pub(crate) fn scripts(sources: &Sources) -> Vec<Diagnostic> {
-    scan(sources, |line| {
-        line.to_ascii_lowercase().find("<script").map(|c| (c, 7))
-    })
-    .into_iter()
-    .map(|(file, line, column, width)| {
-        Diagnostic::at_line(
-            &file.shown,
-            &file.text,
-            line,
-            column,
-            width,
-            "`<script>` in content",
-        )
-        .with_help(
-            "scripts belong in templates/ or static/, where the theme can keep them safe and fast",
-        )
-    })
-    .collect()
+    let find = |line: &str| line.to_ascii_lowercase().find("<script").map(|c| (c, 7));
+    let help =
+        "scripts belong in templates/ or static/, where the theme can keep them safe and fast";
+    scan(sources, find, "`<script>` in content", help)
 }
 
-/// Each (file, 1-based line, column, width) where `find` matches a line of Markdown or data.
+/// A finding at each line of Markdown or data where `find` gives a (column, width).
 fn scan(
     sources: &Sources,
     find: impl Fn(&str) -> Option<(usize, usize)>,
-) -> Vec<(&SourceFile, usize, usize, usize)> {
+    message: &str,
+    help: &str,
+) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for file in sources.markdown.iter().chain(&sources.data) {
         for (i, line) in file.text.lines().enumerate() {
             if let Some((column, width)) = find(line) {
-                found.push((file, i + 1, column, width));
+                let d = Diagnostic::at_line(&file.shown, &file.text, i + 1, column, width, message);
+                found.push(d.with_help(help));
             }
         }
     }

@@ -131,7 +131,7 @@ pub(crate) fn index_with(
 pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
     let split = frontmatter::split(&file)?;
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
-    if is_section {
+    let (doc, draft) = if is_section {
         let front: SectionFront = frontmatter::parse(&file, &split)?;
         let kind = Kind::Section(Section {
             sort_by: front.sort_by,
@@ -142,13 +142,7 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
             subsections: Vec::new(),
         });
         let path = section_path(&file.rel);
-        let draft = front.draft;
-        let doc = doc(&file, &split, &front, path, kind)?;
-        Ok(Parsed {
-            text: file.text,
-            doc,
-            draft,
-        })
+        (doc(&file, &split, &front, path, kind)?, front.draft)
     } else {
         let mut front: PageFront = frontmatter::parse(&file, &split)?;
         if front.date.is_none() {
@@ -164,14 +158,13 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
             taxonomies: std::mem::take(&mut front.taxonomies),
             section: DocId(0), // set by `link_sections` once every section is known
         });
-        let draft = front.draft;
-        let doc = doc(&file, &split, &front, path, kind)?;
-        Ok(Parsed {
-            text: file.text,
-            doc,
-            draft,
-        })
-    }
+        (doc(&file, &split, &front, path, kind)?, front.draft)
+    };
+    Ok(Parsed {
+        text: file.text,
+        doc,
+        draft,
+    })
 }
 
 /// The resolved doc, with its dates and aliases checked.

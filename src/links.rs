@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, collect, did_you_mean};
-use crate::markdown::Rendered;
+use crate::markdown::{CitationUse, Rendered};
 use crate::site::{Doc, DocId, PerDoc, Site, Texts};
 
 /// The data file that citations are checked against, and its name in the data tree.
@@ -78,35 +78,47 @@ pub(crate) fn check_one<'s>(
             _ => Ok(()),
         }
     });
-    let citations = rendered.citation_uses.iter().map(move |cite| {
-        let known = sources.is_some_and(|s| s.contains_key(&cite.key));
-        if known {
-            return Ok(());
-        }
-        if cite.key.is_empty() {
-            let span = shift(doc, &cite.span);
-            return Err(Diagnostic::at(&doc.shown, text, span, "empty citation")
-                .with_help("write a source key after `@`, like `[@uc-online]`, or `\\[@]` for literal text"));
-        }
-        let d = Diagnostic::at(
-            &doc.shown,
-            text,
-            shift(doc, &cite.span),
-            format!("unknown citation key `{}`", cite.key),
-        );
-        Err(match sources {
-            None => {
-                d.with_help("citations need content/data/sources.toml with a table per source")
-            }
-            Some(s) => match did_you_mean(&cite.key, s.keys().map(String::as_str)) {
-                Some(close) => d.with_help(format!("did you mean `[@{close}]`?")),
-                None => d.with_help(
-                    "add it to content/data/sources.toml, or write `\\[@...]` for literal text",
-                ),
-            },
-        })
-    });
+    let citations = rendered
+        .citation_uses
+        .iter()
+        .map(|cite| check_citation(doc, text, cite, sources));
     links.chain(citations).collect()
+}
+
+/// Checks that one `[@key]` names a source.
+fn check_citation(
+    doc: &Doc,
+    text: &str,
+    cite: &CitationUse,
+    sources: Option<&toml::Table>,
+) -> Result<(), Diagnostic> {
+    let known = sources.is_some_and(|s| s.contains_key(&cite.key));
+    if known {
+        return Ok(());
+    }
+    if cite.key.is_empty() {
+        let span = shift(doc, &cite.span);
+        return Err(
+            Diagnostic::at(&doc.shown, text, span, "empty citation").with_help(
+                "write a source key after `@`, like `[@uc-online]`, or `\\[@]` for literal text",
+            ),
+        );
+    }
+    let d = Diagnostic::at(
+        &doc.shown,
+        text,
+        shift(doc, &cite.span),
+        format!("unknown citation key `{}`", cite.key),
+    );
+    Err(match sources {
+        None => d.with_help("citations need content/data/sources.toml with a table per source"),
+        Some(s) => match did_you_mean(&cite.key, s.keys().map(String::as_str)) {
+            Some(close) => d.with_help(format!("did you mean `[@{close}]`?")),
+            None => d.with_help(
+                "add it to content/data/sources.toml, or write `\\[@...]` for literal text",
+            ),
+        },
+    })
 }
 
 fn shift(doc: &Doc, span: &std::ops::Range<usize>) -> std::ops::Range<usize> {

@@ -62,32 +62,17 @@ fn run(cli: Cli) -> Result<(), Exit> {
             base_url,
             drafts,
         } => {
-            let started = Instant::now();
-            let options = pipeline::Options {
-                root: cli.root.clone(),
-                base_url,
-                drafts,
-            };
             let out = if output_dir.is_absolute() {
                 output_dir
             } else {
                 cli.root.join(output_dir)
             };
-            let summary = build::build(&options, &out)?;
-            let note = if summary.up_to_date {
-                " (no input changed)"
-            } else {
-                ""
+            let options = pipeline::Options {
+                root: cli.root,
+                base_url,
+                drafts,
             };
-            println!(
-                "built {}, {}; wrote {}, removed {} in {} ms{note}",
-                plural(summary.counts.pages, "page"),
-                plural(summary.counts.sections, "section"),
-                plural(summary.written.written, "file"),
-                summary.written.removed,
-                started.elapsed().as_millis()
-            );
-            Ok(())
+            run_build(&options, &out)
         }
         Command::Serve {
             port,
@@ -105,18 +90,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
             };
             Ok(serve::run(&cli.root, options)?)
         }
-        Command::Check { format, drafts } => {
-            let report = check::run(&cli.root, drafts)?;
-            match format {
-                Format::Text => eprint!("{}", report.to_text()),
-                Format::Json => print!("{}", report.to_json()),
-            }
-            if report.errors() > 0 {
-                Err(Exit::Reported)
-            } else {
-                Ok(())
-            }
-        }
+        Command::Check { format, drafts } => run_check(&cli.root, format, drafts),
         Command::New {
             kind,
             title,
@@ -126,6 +100,40 @@ fn run(cli: Cli) -> Result<(), Exit> {
             println!("created {}", error::display_path(&path));
             Ok(())
         }
+    }
+}
+
+/// `docent build`, with its one-line report.
+fn run_build(options: &pipeline::Options, out: &std::path::Path) -> Result<(), Exit> {
+    let started = Instant::now();
+    let summary = build::build(options, out)?;
+    let note = if summary.up_to_date {
+        " (no input changed)"
+    } else {
+        ""
+    };
+    println!(
+        "built {}, {}; wrote {}, removed {} in {} ms{note}",
+        plural(summary.counts.pages, "page"),
+        plural(summary.counts.sections, "section"),
+        plural(summary.written.written, "file"),
+        summary.written.removed,
+        started.elapsed().as_millis()
+    );
+    Ok(())
+}
+
+/// `docent check`: every finding, as text or JSON; errors set the exit code.
+fn run_check(root: &std::path::Path, format: Format, drafts: bool) -> Result<(), Exit> {
+    let report = check::run(root, drafts)?;
+    match format {
+        Format::Text => eprint!("{}", report.to_text()),
+        Format::Json => print!("{}", report.to_json()),
+    }
+    if report.errors() > 0 {
+        Err(Exit::Reported)
+    } else {
+        Ok(())
     }
 }
 

@@ -78,12 +78,28 @@ pub(crate) fn render(body: &str) -> Rendered {
     };
     let parser = Parser::new_with_broken_link_callback(body, options(), Some(cite));
     let mut out = Rendered::default();
+    let mut flat_toc: Vec<(u32, String, String)> = Vec::new();
+    let events = transform(parser.into_offset_iter(), &mut out, &mut flat_toc);
+    html::push_html(&mut out.html, events.into_iter());
+    // The buffer grew by doubling; a large site keeps thousands of these until views are built.
+    out.html.shrink_to_fit();
+    out.summary = out.html.find(MORE).map(|i| out.html[..i].to_string());
+    out.href_targets = href_targets(&out.html);
+    out.toc = nest(&flat_toc);
+    out
+}
+
+/// The events to write as HTML: citations numbered, `@/` links and footnotes noted in `out`,
+/// headings given ids and anchors and listed in `flat_toc`, words counted.
+fn transform<'a>(
+    parsed: impl Iterator<Item = (Event<'a>, Range<usize>)>,
+    out: &mut Rendered,
+    flat_toc: &mut Vec<(u32, String, String)>,
+) -> Vec<Event<'a>> {
     let mut events: Vec<Event> = Vec::new();
     let mut heading: Option<OpenHeading> = None;
-    let mut flat_toc: Vec<(u32, String, String)> = Vec::new();
     let mut skip_link_text = false;
-
-    for (event, span) in parser.into_offset_iter() {
+    for (event, span) in parsed {
         if skip_link_text {
             skip_link_text = !matches!(event, Event::End(TagEnd::Link));
             continue;
@@ -91,18 +107,13 @@ pub(crate) fn render(body: &str) -> Rendered {
         let event = match event {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("cite:@") => {
                 events.push(Event::Html(
-                    cite_html(&mut out, &dest_url["cite:".len()..], span).into(),
+                    cite_html(out, &dest_url["cite:".len()..], span).into(),
                 ));
                 skip_link_text = true;
                 continue;
             }
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("@/") => {
-                let (target, anchor) = split_anchor(&dest_url[2..]);
-                out.links.push(InternalLink {
-                    target,
-                    anchor,
-                    span,
-                });
+                out.links.push(internal_link(&dest_url[2..], span));
                 event
             }
             Event::Start(Tag::Heading {
@@ -114,7 +125,7 @@ pub(crate) fn render(body: &str) -> Rendered {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, id, classes, inner)) = heading.take() {
-                    let html = heading_html(&mut out, &mut flat_toc, level, id, &classes, inner);
+                    let html = heading_html(out, flat_toc, level, id, &classes, inner);
                     events.push(Event::Html(html.into()));
                 }
                 continue;
@@ -134,13 +145,7 @@ pub(crate) fn render(body: &str) -> Rendered {
             None => events.push(event),
         }
     }
-    html::push_html(&mut out.html, events.into_iter());
-    // The buffer grew by doubling; a large site keeps thousands of these until views are built.
-    out.html.shrink_to_fit();
-    out.summary = out.html.find(MORE).map(|i| out.html[..i].to_string());
-    out.href_targets = href_targets(&out.html);
-    out.toc = nest(&flat_toc);
-    out
+    events
 }
 
 /// The file part of each `href="@/file#anchor"` in `html`, sorted and without repeats.
@@ -159,10 +164,16 @@ fn href_targets(html: &str) -> Vec<String> {
     targets
 }
 
-fn split_anchor(target: &str) -> (String, Option<String>) {
-    match target.split_once('#') {
+/// A link to `path#anchor` (after the `@/`), found at `span`.
+fn internal_link(target: &str, span: Range<usize>) -> InternalLink {
+    let (target, anchor) = match target.split_once('#') {
         Some((path, anchor)) => (path.to_string(), Some(anchor.to_string())),
         None => (target.to_string(), None),
+    };
+    InternalLink {
+        target,
+        anchor,
+        span,
     }
 }
 

@@ -575,7 +575,7 @@ fn view_keys(
     let mut heads = keys.clone();
     for (id, _, section) in site.sections() {
         let mut h = own(id);
-        heads[id.0] = own(id).finish();
+        heads[id.0] = h.clone().finish();
         let pages: Vec<u64> = section.pages.iter().map(|p| keys[p.0]).collect();
         let subsections: Vec<&str> = section.subsections.iter().map(|&s| &*site[s].rel).collect();
         (pages, subsections).hash(&mut h);

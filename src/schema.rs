@@ -310,123 +310,122 @@ struct Context<'a> {
     schema_path: &'a str,
 }
 
-fn explain(
-    kind: &ValidationErrorKind,
-    cx: &Context,
-    fallback: String,
-) -> (String, Option<String>, Option<String>) {
-    let (path, found, schema, schema_path) = (cx.path, cx.found, cx.schema, cx.schema_path);
-    let name = display_path(path);
+/// What an explained error says: the message, a suggestion, and the key to point at.
+type Explained = (String, Option<String>, Option<String>);
+
+fn explain(kind: &ValidationErrorKind, cx: &Context, fallback: String) -> Explained {
+    let name = display_path(cx.path);
     match kind {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
-            let key = unexpected.first().cloned().unwrap_or_default();
-            let parent = schema_path
-                .strip_suffix("/additionalProperties")
-                .unwrap_or(schema_path);
-            let known: Vec<String> = schema
-                .pointer(&format!("{parent}/properties"))
-                .and_then(Json::as_object)
-                .map(|o| o.keys().cloned().collect())
-                .unwrap_or_default();
-            let help = match did_you_mean(&key, known.iter().map(String::as_str)) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!(
-                    "the allowed keys are {}",
-                    known
-                        .iter()
-                        .map(|k| format!("`{k}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            };
-            let place = if name.is_empty() {
-                String::new()
-            } else {
-                format!(" in `{name}`")
-            };
-            (format!("unknown key `{key}`{place}"), Some(help), Some(key))
+            unknown_key(unexpected, cx, &name)
         }
-        ValidationErrorKind::Required { property } => {
-            let key = property.as_str().unwrap_or_default();
-            let place = if name.is_empty() {
-                "this file".to_string()
-            } else {
-                format!("`{name}`")
-            };
-            (
-                format!("missing required key `{key}` in {place}"),
-                Some(format!("add `{key} = ...`")),
-                None,
-            )
-        }
-        ValidationErrorKind::Enum { options } => {
-            let options: Vec<&str> = options
-                .as_array()
-                .map(|a| a.iter().filter_map(Json::as_str).collect())
-                .unwrap_or_default();
-            let found_text = found.as_str().unwrap_or_default();
-            let help = options
-                .iter()
-                .find(|o| o.eq_ignore_ascii_case(found_text))
-                .copied()
-                .or_else(|| did_you_mean(found_text, options.iter().copied()))
-                .map(|close| format!("did you mean \"{close}\"?"))
-                .unwrap_or_else(|| {
-                    format!(
-                        "use one of {}",
-                        options
-                            .iter()
-                            .map(|o| format!("\"{o}\""))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                });
-            (
-                format!(
-                    "`{name}` must be one of {}, found {found}",
-                    options
-                        .iter()
-                        .map(|o| format!("\"{o}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                Some(help),
-                None,
-            )
-        }
-        ValidationErrorKind::Type { kind } => {
-            let wanted = format!("{kind:?}")
-                .to_lowercase()
-                .replace("single(", "")
-                .replace(')', "");
-            let article = if wanted.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                "an"
-            } else {
-                "a"
-            };
-            let help = found.as_str().and_then(|s| {
-                let digits: String = s
-                    .chars()
-                    .filter(|c| !matches!(c, ',' | '$' | ' ' | '_'))
-                    .collect();
-                (wanted.contains("integer") || wanted.contains("number"))
-                    .then_some(())
-                    .and(digits.parse::<f64>().ok())
-                    .map(|_| {
-                        format!(
-                            "did you mean `{} = {digits}`?",
-                            path.last().map(String::as_str).unwrap_or("value")
-                        )
-                    })
-            });
-            (
-                format!("`{name}` must be {article} {wanted}, found {found}"),
-                help,
-                None,
-            )
-        }
+        ValidationErrorKind::Required { property } => missing_key(property, &name),
+        ValidationErrorKind::Enum { options } => not_one_of(options, cx, &name),
+        ValidationErrorKind::Type { kind } => wrong_type(kind, cx, &name),
         _ => (format!("`{name}`: {fallback}"), None, None),
     }
+}
+
+/// Items joined for a message, each between two `mark`s.
+fn listed<'a>(items: impl Iterator<Item = &'a str>, mark: &str) -> String {
+    items
+        .map(|item| format!("{mark}{item}{mark}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn unknown_key(unexpected: &[String], cx: &Context, name: &str) -> Explained {
+    let key = unexpected.first().cloned().unwrap_or_default();
+    let parent = cx
+        .schema_path
+        .strip_suffix("/additionalProperties")
+        .unwrap_or(cx.schema_path);
+    let known: Vec<String> = cx
+        .schema
+        .pointer(&format!("{parent}/properties"))
+        .and_then(Json::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    let help = match did_you_mean(&key, known.iter().map(String::as_str)) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None => format!(
+            "the allowed keys are {}",
+            listed(known.iter().map(String::as_str), "`")
+        ),
+    };
+    let place = if name.is_empty() {
+        String::new()
+    } else {
+        format!(" in `{name}`")
+    };
+    (format!("unknown key `{key}`{place}"), Some(help), Some(key))
+}
+
+fn missing_key(property: &Json, name: &str) -> Explained {
+    let key = property.as_str().unwrap_or_default();
+    let place = if name.is_empty() {
+        "this file".to_string()
+    } else {
+        format!("`{name}`")
+    };
+    (
+        format!("missing required key `{key}` in {place}"),
+        Some(format!("add `{key} = ...`")),
+        None,
+    )
+}
+
+fn not_one_of(options: &Json, cx: &Context, name: &str) -> Explained {
+    let options: Vec<&str> = options
+        .as_array()
+        .map(|a| a.iter().filter_map(Json::as_str).collect())
+        .unwrap_or_default();
+    let found_text = cx.found.as_str().unwrap_or_default();
+    let all = listed(options.iter().copied(), "\"");
+    let help = options
+        .iter()
+        .find(|o| o.eq_ignore_ascii_case(found_text))
+        .copied()
+        .or_else(|| did_you_mean(found_text, options.iter().copied()))
+        .map(|close| format!("did you mean \"{close}\"?"))
+        .unwrap_or_else(|| format!("use one of {all}"));
+    let found = cx.found;
+    (
+        format!("`{name}` must be one of {all}, found {found}"),
+        Some(help),
+        None,
+    )
+}
+
+fn wrong_type(kind: &impl std::fmt::Debug, cx: &Context, name: &str) -> Explained {
+    let wanted = format!("{kind:?}")
+        .to_lowercase()
+        .replace("single(", "")
+        .replace(')', "");
+    let article = if wanted.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    let help = cx.found.as_str().and_then(|s| {
+        let digits: String = s
+            .chars()
+            .filter(|c| !matches!(c, ',' | '$' | ' ' | '_'))
+            .collect();
+        (wanted.contains("integer") || wanted.contains("number"))
+            .then_some(())
+            .and(digits.parse::<f64>().ok())
+            .map(|_| {
+                let key = cx.path.last().map(String::as_str).unwrap_or("value");
+                format!("did you mean `{key} = {digits}`?")
+            })
+    });
+    let found = cx.found;
+    (
+        format!("`{name}` must be {article} {wanted}, found {found}"),
+        help,
+        None,
+    )
 }
 
 /// `extra.pay.median`, `rows[2].hi`.

@@ -13,6 +13,9 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+mod common;
+use common::files_under;
+
 /// One `#[test]` per case, so a failure names the case, and the list of every case's folder.
 macro_rules! golden {
     ($($test:ident => $folder:literal),* $(,)?) => {
@@ -631,24 +634,6 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             (rel, bytes)
         })
         .collect()
-}
-
-/// Every file under a folder, relative with `/`, sorted.
-fn files_under(dir: &Path) -> Vec<String> {
-    let mut files: Vec<String> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.expect("walking a folder"))
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            e.path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 fn copy_tree(from: &Path, to: &Path) {
