@@ -116,6 +116,9 @@ pub(crate) fn lint_markdown(
     });
     let found = missing_files(pages, config.base_path(), |f| known.contains(f));
     report.lint(Severity::Error, "missing-file", || found);
+    report.lint(Severity::Warning, "markdown", || {
+        links::body_problems(site, texts, renders, Severity::Warning)
+    });
     report.lint(Severity::Warning, "unused-source", || {
         unused_sources(site, renders, data, data_files)
     });

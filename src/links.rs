@@ -1,5 +1,6 @@
 //! Checks and resolves what Markdown points at: `@/` links to other content files, their
-//! anchors, and `[@key]` citations against `content/data/sources.toml`.
+//! anchors, and `[@key]` citations against `content/data/sources.toml`; and places what
+//! Markdown found wrong in a body (bad LaTeX, an unknown code language) in its file.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -119,6 +120,28 @@ fn check_citation(
             ),
         },
     })
+}
+
+/// Every problem of `severity` that Markdown found in a body, at its file, line and column.
+pub(crate) fn body_problems(
+    site: &Site,
+    texts: &Texts,
+    renders: &Renders,
+    severity: crate::report::Severity,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (id, rendered) in renders.iter() {
+        let doc = &site[id];
+        for problem in rendered.problems.iter().filter(|p| p.severity == severity) {
+            let span = shift(doc, &problem.span);
+            let d = Diagnostic::at(&doc.shown, texts.full(id), span, problem.message.clone());
+            found.push(match &problem.help {
+                Some(help) => d.with_help(help.clone()),
+                None => d,
+            });
+        }
+    }
+    found
 }
 
 fn shift(doc: &Doc, span: &std::ops::Range<usize>) -> std::ops::Range<usize> {

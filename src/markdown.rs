@@ -4,15 +4,24 @@
 //! other content files (`@/path.md#anchor`) stay as `href="@/..."` in the HTML and are listed in
 //! [`Rendered::links`]; `links` resolves and checks them against the whole site afterwards.
 //! Citations (`[@key]`, Pandoc's syntax) are numbered here and checked there.
+//!
+//! Teaching extensions are written here too: highlighted code ([`code`]), maths as MathML
+//! ([`math`]), callouts (`> [!NOTE]`) and definition lists. What is wrong in a body (bad
+//! LaTeX, an unknown code language) is a [`Problem`] at its byte span, reported by `check`.
+
+mod code;
+mod math;
 
 use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{
-    BrokenLink, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html,
+    BlockQuoteKind, BrokenLink, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options,
+    Parser, Tag, TagEnd, html,
 };
 use serde::Serialize;
 
+use crate::report::Severity;
 use crate::slug::slugify;
 
 /// The marker after which the rest of a page is not part of its summary.
@@ -41,6 +50,16 @@ pub(crate) struct CitationUse {
     pub(crate) span: Range<usize>,
 }
 
+/// Something wrong in a body, at its byte span: an error stops the build, a warning is for
+/// `check`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Problem {
+    pub(crate) severity: Severity,
+    pub(crate) span: Range<usize>,
+    pub(crate) message: String,
+    pub(crate) help: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Rendered {
     pub(crate) html: String,
@@ -56,6 +75,7 @@ pub(crate) struct Rendered {
     /// The content file of every `href="@/..."` in the HTML, Markdown link or raw HTML: the
     /// URLs that resolving the HTML reads.
     pub(crate) href_targets: Vec<String>,
+    pub(crate) problems: Vec<Problem>,
 }
 
 /// A heading being read: level, explicit id, classes, and the events inside it.
@@ -68,6 +88,9 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_MATH
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 pub(crate) fn render(body: &str) -> Rendered {
@@ -76,76 +99,219 @@ pub(crate) fn render(body: &str) -> Rendered {
         (reference.starts_with('@') && link.link_type == LinkType::Shortcut)
             .then(|| (CowStr::from(format!("cite:{reference}")), CowStr::from("")))
     };
-    let parser = Parser::new_with_broken_link_callback(body, options(), Some(cite));
+    let (text, escapes) = math::guard_prices(body, price_closers);
+    let parser = Parser::new_with_broken_link_callback(&text, options(), Some(cite));
     let mut out = Rendered::default();
     let mut flat_toc: Vec<(u32, String, String)> = Vec::new();
-    let events = transform(parser.into_offset_iter(), &mut out, &mut flat_toc);
+    let events = transform(&text, parser.into_offset_iter(), &mut out, &mut flat_toc);
     html::push_html(&mut out.html, events.into_iter());
     // The buffer grew by doubling; a large site keeps thousands of these until views are built.
     out.html.shrink_to_fit();
     out.summary = out.html.find(MORE).map(|i| out.html[..i].to_string());
     out.href_targets = href_targets(&out.html);
     out.toc = nest(&flat_toc);
+    if !escapes.is_empty() {
+        out.map_spans(|at| escapes.original(at));
+    }
     out
 }
 
+/// Where the parser would end inline maths on a `$` that a digit follows.
+fn price_closers(text: &str) -> Vec<usize> {
+    Parser::new_ext(text, options())
+        .into_offset_iter()
+        .filter(|(e, span)| matches!(e, Event::InlineMath(_)) && math::is_price(text, span.end))
+        .map(|(_, span)| span.end - 1)
+        .collect()
+}
+
+impl Rendered {
+    /// Moves every span recorded by `to`.
+    fn map_spans(&mut self, to: impl Fn(usize) -> usize) {
+        let spans = (self.links.iter_mut().map(|l| &mut l.span))
+            .chain(self.citation_uses.iter_mut().map(|c| &mut c.span))
+            .chain(self.problems.iter_mut().map(|p| &mut p.span));
+        for span in spans {
+            *span = to(span.start)..to(span.end);
+        }
+    }
+}
+
 /// The events to write as HTML: citations numbered, `@/` links and footnotes noted in `out`,
-/// headings given ids and anchors and listed in `flat_toc`, words counted.
+/// headings given ids and anchors and listed in `flat_toc`, code highlighted, maths written
+/// as MathML, callouts opened and closed, words counted.
 fn transform<'a>(
+    body: &'a str,
     parsed: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     out: &mut Rendered,
     flat_toc: &mut Vec<(u32, String, String)>,
 ) -> Vec<Event<'a>> {
-    let mut events: Vec<Event> = Vec::new();
-    let mut heading: Option<OpenHeading> = None;
-    let mut skip_link_text = false;
+    let mut writer = Writer {
+        body,
+        out,
+        flat_toc,
+        events: Vec::new(),
+        heading: None,
+        code: None,
+        skip_link_text: false,
+        in_word: false,
+    };
     for (event, span) in parsed {
-        if skip_link_text {
-            skip_link_text = !matches!(event, Event::End(TagEnd::Link));
-            continue;
+        if let Some(event) = writer.rewrite(event, span) {
+            match writer.heading.as_mut() {
+                Some((.., inner)) => inner.push(event),
+                None => writer.events.push(event),
+            }
         }
-        let event = match event {
+    }
+    writer.events
+}
+
+/// A fenced code block being read: what its info string asks for, where it is, its text.
+type OpenCode = (code::Fence, Range<usize>, String);
+
+/// The state of [`transform`]: what is open (a heading, a code block, a citation's text).
+struct Writer<'a, 'o> {
+    body: &'a str,
+    out: &'o mut Rendered,
+    flat_toc: &'o mut Vec<(u32, String, String)>,
+    events: Vec<Event<'a>>,
+    heading: Option<OpenHeading<'a>>,
+    code: Option<OpenCode>,
+    skip_link_text: bool,
+    /// Whether the last event was text that ended inside a word: the parser splits text at
+    /// a `$` that opens no maths, and `$110,680` is still one word.
+    in_word: bool,
+}
+
+impl<'a> Writer<'a, '_> {
+    /// The event to write in place of `event`, or `None` when it was taken in.
+    fn rewrite(&mut self, event: Event<'a>, span: Range<usize>) -> Option<Event<'a>> {
+        if self.skip_link_text {
+            self.skip_link_text = !matches!(event, Event::End(TagEnd::Link));
+            return None;
+        }
+        if self.code.is_some() {
+            return self.in_code(event);
+        }
+        let in_word = std::mem::take(&mut self.in_word);
+        match event {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("cite:@") => {
-                events.push(Event::Html(
-                    cite_html(out, &dest_url["cite:".len()..], span).into(),
-                ));
-                skip_link_text = true;
-                continue;
+                self.skip_link_text = true;
+                let html = cite_html(self.out, &dest_url["cite:".len()..], span);
+                Some(Event::Html(html.into()))
             }
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("@/") => {
-                out.links.push(internal_link(&dest_url[2..], span));
-                event
+                self.out.links.push(internal_link(&dest_url[2..], span));
+                Some(event)
             }
             Event::Start(Tag::Heading {
                 level, id, classes, ..
             }) => {
                 let classes = classes.iter().map(|c| c.to_string()).collect();
-                heading = Some((level, id.map(|i| i.to_string()), classes, Vec::new()));
-                continue;
+                self.heading = Some((level, id.map(|i| i.to_string()), classes, Vec::new()));
+                None
             }
             Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, id, classes, inner)) = heading.take() {
-                    let html = heading_html(out, flat_toc, level, id, &classes, inner);
-                    events.push(Event::Html(html.into()));
-                }
-                continue;
+                let (level, id, classes, inner) = self.heading.take()?;
+                let html = heading_html(self.out, self.flat_toc, level, id, &classes, inner);
+                Some(Event::Html(html.into()))
             }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                self.open_code(&info, span);
+                None
+            }
+            Event::InlineMath(tex) => Some(self.math(tex, span, false)),
+            Event::DisplayMath(tex) => Some(self.math(tex, span, true)),
+            Event::Start(Tag::BlockQuote(Some(kind))) => Some(Event::Html(callout(kind).into())),
+            Event::End(TagEnd::BlockQuote(Some(_))) => Some(Event::Html("</div>\n".into())),
             Event::Text(ref text) => {
-                out.word_count += text.split_whitespace().count();
-                event
+                let joined = in_word && !text.starts_with(char::is_whitespace);
+                self.out.word_count += text.split_whitespace().count() - usize::from(joined);
+                self.in_word = !text.is_empty() && !text.ends_with(char::is_whitespace);
+                Some(event)
             }
             Event::FootnoteReference(ref name) => {
-                out.anchors.insert(name.to_string());
-                event
+                self.out.anchors.insert(name.to_string());
+                Some(event)
             }
-            other => other,
-        };
-        match heading.as_mut() {
-            Some((.., inner)) => inner.push(event),
-            None => events.push(event),
+            other => Some(other),
         }
     }
-    events
+
+    fn problem(&mut self, severity: Severity, span: Range<usize>, message: String, help: String) {
+        self.out.problems.push(Problem {
+            severity,
+            span,
+            message,
+            help: Some(help),
+        });
+    }
+
+    /// Starts a fenced block; options it does not know and languages it cannot highlight are
+    /// warnings, and the block is still shown.
+    fn open_code(&mut self, info: &str, span: Range<usize>) {
+        let (fence, problems) = code::Fence::parse(info);
+        let fence_line = span.start..span.start + self.body[span.clone()].find('\n').unwrap_or(0);
+        for p in problems {
+            self.problem(Severity::Warning, fence_line.clone(), p.message, p.help);
+        }
+        if let Some(lang) = fence.language.as_deref().filter(|l| !code::known(l)) {
+            let message = format!("no highlighting for the code language `{lang}`");
+            let help = format!("the block is shown plain; {}", code::LANGUAGES);
+            self.problem(Severity::Warning, fence_line, message, help);
+        }
+        self.code = Some((fence, span, String::new()));
+    }
+
+    fn in_code(&mut self, event: Event<'a>) -> Option<Event<'a>> {
+        let (fence, _, text) = self.code.as_mut()?;
+        match event {
+            Event::Text(t) => {
+                text.push_str(&t);
+                None
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let html = code::block(fence, text);
+                self.code = None;
+                Some(Event::Html(html.into()))
+            }
+            _ => None,
+        }
+    }
+
+    /// A formula as MathML; bad LaTeX is an error, and a price (`$5 to $10`) stays text.
+    fn math(&mut self, tex: CowStr<'a>, span: Range<usize>, display: bool) -> Event<'a> {
+        if !display && math::is_price(self.body, span.end) {
+            return Event::Text(format!("${tex}$").into());
+        }
+        match math::to_mathml(&tex, display) {
+            Ok(mathml) if display => {
+                Event::Html(format!("<div class=\"math\">{mathml}</div>\n").into())
+            }
+            Ok(mathml) => Event::InlineHtml(mathml.into()),
+            Err(math::MathError(why)) => {
+                let message = format!("this LaTeX cannot be read: {why}");
+                let help = "write `\\$` for a dollar sign that is not maths".to_string();
+                self.problem(Severity::Error, span, message, help);
+                Event::Code(tex)
+            }
+        }
+    }
+}
+
+/// The opening of a GitHub-style callout (`> [!NOTE]`): a labelled note, closed by `</div>`.
+fn callout(kind: BlockQuoteKind) -> String {
+    let (class, title) = match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    };
+    format!(
+        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
+    )
 }
 
 /// The file part of each `href="@/file#anchor"` in `html`, sorted and without repeats.
@@ -347,6 +513,69 @@ mod tests {
     fn defined_reference_links_are_not_citations() {
         let r = render("[@x]\n\n[@x]: https://example.org\n");
         assert!(r.citations.is_empty());
+    }
+
+    #[test]
+    fn prices_are_never_maths_and_formulas_still_are() {
+        let body = "From **$80,000-$110,000** to *$5*; [x](@/a.md) costs $1, and $x^2$ is maths.";
+        let r = render(body);
+        assert!(
+            r.html.contains("<strong>$80,000-$110,000</strong>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<em>$5</em>"), "{}", r.html);
+        assert_eq!(r.html.matches("<math").count(), 1, "{}", r.html);
+        // Spans point into the body as written, not the escaped text the parser read.
+        assert_eq!(&body[r.links[0].span.clone()], "[x](@/a.md)");
+        let r =
+            render("UC: **$104,920** median; *up to* $211,000, a ceiling; analysts **$99,270**");
+        assert!(
+            !r.html.contains("<math") && !r.html.contains("**"),
+            "{}",
+            r.html
+        );
+        assert!(render("\\$5 and \\$6").html.contains("$5 and $6"));
+    }
+
+    #[test]
+    fn bad_latex_is_an_error_at_its_span() {
+        let body = "Fine $a$.\n\nBad $\\frac{a}\\nosuch$ here.\n";
+        let r = render(body);
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].severity, Severity::Error);
+        assert_eq!(&body[r.problems[0].span.clone()], "$\\frac{a}\\nosuch$");
+        assert!(
+            r.problems[0].message.contains("unknown"),
+            "{:?}",
+            r.problems
+        );
+    }
+
+    #[test]
+    fn callouts_and_definition_lists() {
+        let r = render("> [!WARNING]\n> Check the date.\n\nRHIA\n: A credential.\n");
+        assert!(r.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"), "{}", r.html);
+        assert!(
+            r.html.contains("<p>Check the date.</p>\n</div>"),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("<dl>") && r.html.contains("<dd>A credential.</dd>"),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_and_unknown_languages_warn() {
+        let r = render("```sql,hl_lines=1\nSELECT 1;\n```\n\n```cobolx\nMOVE\n```\n");
+        assert!(r.html.contains("<span class=\"line hl\">"), "{}", r.html);
+        assert!(r.html.contains("class=\"keyword\""), "{}", r.html);
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].severity, Severity::Warning);
+        assert!(r.problems[0].message.contains("`cobolx`"));
     }
 
     #[test]

@@ -97,6 +97,8 @@ pub(crate) fn run(
     let renders = memo.markdown(&site, &texts);
     let bibliography = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
     stop.check()?;
+    let bad = links::body_problems(&site, &texts, &renders, Severity::Error);
+    report.check("markdown", errors(bad))?;
     report.check("link", links::check(&site, &texts, &renders, bibliography))?;
     check::lint_markdown(report, &site, &texts, &renders, &sources, &config, &data);
     let templates = templates?;
