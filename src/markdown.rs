@@ -258,7 +258,10 @@ impl<'a> Writer<'a, '_> {
         }
         if let Some(lang) = fence.language.as_deref().filter(|l| !code::known(l)) {
             let message = format!("no highlighting for the code language `{lang}`");
-            let help = format!("the block is shown plain; {}", code::LANGUAGES);
+            let help = match crate::error::did_you_mean(lang, code::NAMES.into_iter()) {
+                Some(close) => format!("did you mean `{close}`? The block is shown plain"),
+                None => format!("the block is shown plain; {}", code::LANGUAGES),
+            };
             self.problem(Severity::Warning, fence_line, message, help);
         }
         self.code = Some((fence, span, String::new()));
@@ -572,7 +575,7 @@ mod tests {
     fn fenced_code_is_highlighted_and_unknown_languages_warn() {
         let r = render("```sql,hl_lines=1\nSELECT 1;\n```\n\n```cobolx\nMOVE\n```\n");
         assert!(r.html.contains("<span class=\"line hl\">"), "{}", r.html);
-        assert!(r.html.contains("class=\"keyword\""), "{}", r.html);
+        assert!(r.html.contains("class=\"tok-keyword\""), "{}", r.html);
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].severity, Severity::Warning);
         assert!(r.problems[0].message.contains("`cobolx`"));

@@ -1,7 +1,8 @@
 //! Fenced code blocks: highlighted at build time by tree-sitter grammars (arborium), written
 //! as one `<span class="line">` per line so that line numbers (a CSS counter) and highlighted
 //! lines need no script. Colours come from the theme's stylesheet through class names
-//! (`keyword`, `string`, `comment`...), so one stylesheet serves light, dark and print.
+//! (`tok-keyword`, `tok-string`, `tok-comment`...), so one stylesheet serves light, dark
+//! and print.
 //!
 //! The info string follows Zola: a language, then comma-separated options:
 //! `python,linenos,linenostart=10,hl_lines=1 3-4,name=clean.py`.
@@ -113,7 +114,7 @@ thread_local! {
     static HIGHLIGHTER: RefCell<Highlighter> = RefCell::new(Highlighter::with_store_and_config(
         store(),
         Config {
-            html_format: HtmlFormat::ClassNames,
+            html_format: HtmlFormat::ClassNamesWithPrefix("tok".into()),
             ..Config::default()
         },
     ));
@@ -123,6 +124,12 @@ thread_local! {
 pub(crate) const LANGUAGES: &str = "docent highlights bash, css, html, javascript, json, \
     python, r, rust, sql, toml and yaml (and aliases such as py, sh, js, yml); write `text` \
     for a block that is meant to be plain";
+
+/// The names of the languages highlighted, for "did you mean".
+pub(crate) const NAMES: [&str; 12] = [
+    "bash", "css", "html", "javascript", "json", "python", "r", "rust", "sql", "toml", "yaml",
+    "text",
+];
 
 /// Names of blocks that are plain on purpose.
 const PLAIN: [&str; 5] = ["text", "txt", "plain", "plaintext", "output"];
@@ -148,7 +155,8 @@ pub(crate) fn block(fence: &Fence, code: &str) -> String {
         html.push_str(&html_escape(name));
         html.push_str("</div>");
     }
-    html.push_str("<pre");
+    // Focusable, so that a block wider than the screen scrolls from the keyboard too.
+    html.push_str("<pre tabindex=\"0\"");
     if fence.line_numbers {
         html.push_str(" class=\"linenos\"");
         if fence.first_line != 1 {
@@ -239,13 +247,13 @@ mod tests {
         let html = block(&fence, "s = \"\"\"a\nb\"\"\"\nx = 1  # one\n");
         assert!(html.contains("class=\"language-python\""), "{html}");
         assert!(
-            html.contains("<span class=\"comment\"># one</span>"),
+            html.contains("<span class=\"tok-comment\"># one</span>"),
             "{html}"
         );
         // The string spans two lines: closed at the break and opened again.
         let second = html.split('\n').nth(1).unwrap();
         assert!(
-            second.starts_with("<span class=\"line hl\"><span class=\"string\">b"),
+            second.starts_with("<span class=\"line hl\"><span class=\"tok-string\">b"),
             "{second}"
         );
         assert_eq!(html.matches("<span class=\"line").count(), 3);

@@ -116,6 +116,32 @@
     });
   }
 
+  // Code blocks get a Copy button where the browser lets a page write to the clipboard.
+  if (navigator.clipboard && window.isSecureContext) {
+    Array.prototype.forEach.call(document.querySelectorAll(".code"), function (block) {
+      var code = block.querySelector("code");
+      if (!code) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-code";
+      button.textContent = "Copy";
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(code.textContent).then(function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = "Copy"; }, 1500);
+        }, function () { button.textContent = "Select and copy"; });
+      });
+      // Beside the file name when there is one, else above the code: never over it.
+      var name = block.querySelector(".code-name");
+      if (name) {
+        name.appendChild(button);
+      } else {
+        block.classList.add("has-copy");
+        block.appendChild(button);
+      }
+    });
+  }
+
   // Print every answer and note, not just the ones that happen to be open.
   var reopened = [];
   window.addEventListener("beforeprint", function () {
