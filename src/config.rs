@@ -31,6 +31,9 @@ pub(crate) struct Config {
     /// Header navigation: each item links to a content file (`@/...`) or a URL.
     #[serde(default)]
     pub(crate) nav: Vec<NavItem>,
+    /// Where glossary terms (`[[RHIA]]`) link to and take their definitions from.
+    #[serde(default)]
+    pub(crate) glossary: Option<crate::glossary::GlossaryConfig>,
     /// Free-form values for templates.
     #[serde(default)]
     pub(crate) extra: toml::Table,

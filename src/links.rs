@@ -8,21 +8,31 @@ use std::collections::HashSet;
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, collect, did_you_mean};
+use crate::glossary::Glossary;
 use crate::markdown::{CitationUse, Rendered};
 use crate::site::{Doc, DocId, PerDoc, Site, Texts};
 
 /// The data file that citations are checked against, and its name in the data tree.
 pub(crate) const SOURCES: &str = "sources";
 
+/// What a body's references are resolved against: the bibliography (`[@key]`) and the
+/// glossary (`[[term]]`).
+#[derive(Clone, Copy)]
+pub(crate) struct Refs<'a> {
+    pub(crate) sources: Option<&'a toml::Table>,
+    pub(crate) glossary: &'a Glossary,
+}
+
 /// Every rendered body, by doc, shared with the memo that may keep it.
 pub(crate) type Renders = PerDoc<std::sync::Arc<Rendered>>;
 
-/// Checks every link, anchor and citation in the site, reporting all broken ones.
+/// Checks every link, anchor, citation and glossary term in the site, reporting all broken
+/// ones.
 pub(crate) fn check(
     site: &Site,
     texts: &Texts,
     renders: &Renders,
-    sources: Option<&toml::Table>,
+    refs: Refs,
 ) -> Result<(), Diagnostics> {
     let anchors = |target| &renders[target].anchors;
     let ids: Vec<DocId> = site.ids().collect();
@@ -35,7 +45,7 @@ pub(crate) fn check(
                 &renders[id],
                 site,
                 &anchors,
-                sources,
+                refs,
             );
             found.into_iter().filter(Result::is_err)
         })
@@ -50,7 +60,7 @@ pub(crate) fn check_one<'s>(
     rendered: &Rendered,
     site: &Site,
     anchors: &dyn Fn(DocId) -> &'s HashSet<String>,
-    sources: Option<&toml::Table>,
+    refs: Refs,
 ) -> Vec<Result<(), Diagnostic>> {
     let links = rendered.links.iter().map(move |link| {
         let at =
@@ -82,8 +92,20 @@ pub(crate) fn check_one<'s>(
     let citations = rendered
         .citation_uses
         .iter()
-        .map(|cite| check_citation(doc, text, cite, sources));
-    links.chain(citations).collect()
+        .map(|cite| check_citation(doc, text, cite, refs.sources));
+    let terms = rendered
+        .terms
+        .iter()
+        .map(|term| match refs.glossary.problem(&term.name) {
+            None => Ok(()),
+            Some((message, help)) => {
+                Err(
+                    Diagnostic::at(&doc.shown, text, shift(doc, &term.span), message)
+                        .with_help(help),
+                )
+            }
+        });
+    links.chain(citations).chain(terms).collect()
 }
 
 /// Checks that one `[@key]` names a source.
@@ -209,7 +231,16 @@ mod tests {
             ("a.md", "## Pay\n"),
             ("b.md", "[x](@/a.md#pay) [y](@/_index.md)"),
         ]);
-        check(&site, &texts, &renders, None).unwrap();
+        check(
+            &site,
+            &texts,
+            &renders,
+            Refs {
+                sources: None,
+                glossary: &Glossary::default(),
+            },
+        )
+        .unwrap();
         let html = &renders[site.lookup("b.md").unwrap()].html;
         let resolved = resolve_hrefs(html, &site, "/guide");
         assert!(resolved.contains("href=\"/guide/a/#pay\""), "{resolved}");
@@ -222,7 +253,16 @@ mod tests {
             ("a.md", "## Pay\n"),
             ("b.md", "\n[x](@/a.md#pya)\n[y](@/c.md)\n"),
         ]);
-        let err = check(&site, &texts, &renders, None).unwrap_err();
+        let err = check(
+            &site,
+            &texts,
+            &renders,
+            Refs {
+                sources: None,
+                glossary: &Glossary::default(),
+            },
+        )
+        .unwrap_err();
         assert_eq!(err.0.len(), 2);
         assert_eq!(err.0[0].location.as_ref().unwrap().line, 5);
         assert_eq!(err.0[0].help.as_deref(), Some("did you mean `#pay`?"));
@@ -233,7 +273,16 @@ mod tests {
     fn unknown_citations_get_a_suggestion() {
         let (site, texts, renders) = build(&[("a.md", "Fact [@bls-2024].")]);
         let sources: toml::Table = toml::from_str("[bls-2023]\ntitle = \"B\"").unwrap();
-        let err = check(&site, &texts, &renders, Some(&sources)).unwrap_err();
+        let err = check(
+            &site,
+            &texts,
+            &renders,
+            Refs {
+                sources: Some(&sources),
+                glossary: &Glossary::default(),
+            },
+        )
+        .unwrap_err();
         assert_eq!(err.0[0].message, "unknown citation key `bls-2024`");
         assert_eq!(
             err.0[0].help.as_deref(),

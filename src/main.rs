@@ -14,6 +14,7 @@ mod filters;
 mod fingerprint;
 mod frontmatter;
 mod fs;
+mod glossary;
 mod links;
 mod markdown;
 mod memo;

@@ -21,6 +21,7 @@ use pulldown_cmark::{
 };
 use serde::Serialize;
 
+use crate::glossary;
 use crate::report::Severity;
 use crate::slug::slugify;
 
@@ -50,6 +51,13 @@ pub(crate) struct CitationUse {
     pub(crate) span: Range<usize>,
 }
 
+/// A glossary term as used in the body (`[[RHIA]]`), with its byte span.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TermUse {
+    pub(crate) name: String,
+    pub(crate) span: Range<usize>,
+}
+
 /// Something wrong in a body, at its byte span: an error stops the build, a warning is for
 /// `check`.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,6 +84,7 @@ pub(crate) struct Rendered {
     /// URLs that resolving the HTML reads.
     pub(crate) href_targets: Vec<String>,
     pub(crate) problems: Vec<Problem>,
+    pub(crate) terms: Vec<TermUse>,
 }
 
 /// A heading being read: level, explicit id, classes, and the events inside it.
@@ -91,6 +100,7 @@ fn options() -> Options {
         | Options::ENABLE_MATH
         | Options::ENABLE_GFM
         | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_WIKILINKS
 }
 
 pub(crate) fn render(body: &str) -> Rendered {
@@ -130,7 +140,8 @@ impl Rendered {
     fn map_spans(&mut self, to: impl Fn(usize) -> usize) {
         let spans = (self.links.iter_mut().map(|l| &mut l.span))
             .chain(self.citation_uses.iter_mut().map(|c| &mut c.span))
-            .chain(self.problems.iter_mut().map(|p| &mut p.span));
+            .chain(self.problems.iter_mut().map(|p| &mut p.span))
+            .chain(self.terms.iter_mut().map(|t| &mut t.span));
         for span in spans {
             *span = to(span.start)..to(span.end);
         }
@@ -154,6 +165,7 @@ fn transform<'a>(
         heading: None,
         code: None,
         skip_link_text: false,
+        in_term: false,
         in_word: false,
     };
     for (event, span) in parsed {
@@ -179,6 +191,8 @@ struct Writer<'a, 'o> {
     heading: Option<OpenHeading<'a>>,
     code: Option<OpenCode>,
     skip_link_text: bool,
+    /// Whether a glossary term's link is open: its end closes the term's marker.
+    in_term: bool,
     /// Whether the last event was text that ended inside a word: the parser splits text at
     /// a `$` that opens no maths, and `$110,680` is still one word.
     in_word: bool,
@@ -200,6 +214,15 @@ impl<'a> Writer<'a, '_> {
                 self.skip_link_text = true;
                 let html = cite_html(self.out, &dest_url["cite:".len()..], span);
                 Some(Event::Html(html.into()))
+            }
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { .. },
+                dest_url,
+                ..
+            }) => Some(self.term(&dest_url, span)),
+            Event::End(TagEnd::Link) if self.in_term => {
+                self.in_term = false;
+                Some(Event::InlineHtml(glossary::END.into()))
             }
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("@/") => {
                 self.out.links.push(internal_link(&dest_url[2..], span));
@@ -237,6 +260,15 @@ impl<'a> Writer<'a, '_> {
             }
             other => Some(other),
         }
+    }
+
+    /// The opening of a glossary term's marker; the views stage makes it a link.
+    fn term(&mut self, name: &str, span: Range<usize>) -> Event<'a> {
+        let name = name.trim().to_string();
+        let html = format!("{}{}\">", glossary::MARK, html_escape(&name));
+        self.out.terms.push(TermUse { name, span });
+        self.in_term = true;
+        Event::InlineHtml(html.into())
     }
 
     fn problem(&mut self, severity: Severity, span: Range<usize>, message: String, help: String) {

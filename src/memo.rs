@@ -25,7 +25,7 @@ use crate::content::{self, Parsed};
 use crate::data::Data;
 use crate::discover::{self, Read, SourceFile, Sources};
 use crate::error::{Diagnostic, Diagnostics, collect};
-use crate::links::Renders;
+use crate::links::{Refs, Renders};
 use crate::markdown::{self, Rendered};
 use crate::pipeline::Stop;
 use crate::render::{self, Job, Reads, Visit};
@@ -373,25 +373,19 @@ impl Memo {
         site: &Site,
         renders: Renders,
         urls: &Urls,
-        sources: Option<&toml::Table>,
+        refs: Refs,
         stop: &Stop,
     ) -> Views {
         let Some(kept) = &mut self.kept else {
-            return views::build(site, renders, urls, sources, stop, &|_| None);
+            return views::build(site, renders, urls, refs, stop, &|_| None);
         };
-        let (keys, heads) = view_keys(
-            site,
-            &renders,
-            (&kept.versions, &kept.fronts),
-            urls,
-            sources,
-        );
+        let (keys, heads) = view_keys(site, &renders, (&kept.versions, &kept.fronts), urls, refs);
         let cached = &kept.views;
         let reuse = |id: DocId| match cached.get(&site[id].rel) {
             Some((key, view)) if *key == keys[id] => Some(view.clone()),
             _ => None,
         };
-        let views = views::build(site, renders, urls, sources, stop, &reuse);
+        let views = views::build(site, renders, urls, refs, stop, &reuse);
         if !stop.is_set() {
             for (id, view) in views.iter() {
                 let rel = &site[id].rel;
@@ -530,10 +524,13 @@ fn view_keys(
     renders: &Renders,
     (versions, fronts): (&PerDoc<u64>, &PerDoc<u64>),
     urls: &Urls,
-    sources: Option<&toml::Table>,
+    refs: Refs,
 ) -> (PerDoc<u64>, PerDoc<u64>) {
-    // Hashed once: every view's citations read it.
-    let sources = hash(&sources.map(|s| s.to_string()));
+    // Hashed once: every view's citations and glossary terms read them.
+    let sources = (
+        hash(&refs.sources.map(|s| s.to_string())),
+        refs.glossary.fingerprint,
+    );
     let ids: Vec<DocId> = site.ids().collect();
     let own = |id: DocId| {
         let doc = &site[id];

@@ -14,6 +14,8 @@ use rayon::prelude::*;
 use crate::config::{self, Config};
 use crate::discover::{Asset, Sources};
 use crate::error::{Diagnostic, Diagnostics, Failure, Result};
+use crate::glossary::Glossary;
+use crate::links::Refs;
 use crate::memo::{Memo, Salt};
 use crate::render::{Globals, Renderer, Rendering};
 use crate::report::{Report, Severity};
@@ -95,11 +97,15 @@ pub(crate) fn run(
     report.check("output", output::claims(&site, &sources.assets, &config))?;
     report.check("schema", schemas.check(&sources.data, &site, &texts))?;
     let renders = memo.markdown(&site, &texts);
-    let bibliography = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
+    let glossary = report.take("config", glossary(&config, &data, &site))?;
+    let refs = Refs {
+        sources: data.tree.get(links::SOURCES).and_then(|s| s.as_table()),
+        glossary: &glossary,
+    };
     stop.check()?;
     let bad = links::body_problems(&site, &texts, &renders, Severity::Error);
     report.check("markdown", errors(bad))?;
-    report.check("link", links::check(&site, &texts, &renders, bibliography))?;
+    report.check("link", links::check(&site, &texts, &renders, refs))?;
     check::lint_markdown(report, &site, &texts, &renders, &sources, &config, &data);
     let templates = templates?;
     let chosen = report.take("template", templates.choose(&site, &texts))?;
@@ -113,7 +119,7 @@ pub(crate) fn run(
         templates.versions(),
     );
     drop(texts);
-    let views = memo.views(&site, renders, &urls, bibliography, stop);
+    let views = memo.views(&site, renders, &urls, refs, stop);
     stop.check()?;
     if config.build_search_index {
         sink.search(Plan::of(&site, &urls, &config.language))?;
@@ -173,6 +179,21 @@ impl Ran {
             base_path: config.base_path().to_string(),
         }
     }
+}
+
+/// The glossary that site.toml names, if it names one.
+fn glossary(
+    config: &Config,
+    data: &data::Data,
+    site: &Site,
+) -> std::result::Result<Glossary, Diagnostics> {
+    Glossary::load(
+        config.glossary.as_ref(),
+        &data.tree,
+        site,
+        config.base_path(),
+    )
+    .map_err(Diagnostics::from)
 }
 
 /// Bad input found while reading, as a stage result.

@@ -12,7 +12,7 @@ use tera::{Map, Value};
 
 use crate::config::Config;
 use crate::data;
-use crate::links::{self, Renders};
+use crate::links::{self, Refs, Renders};
 use crate::markdown::{Heading, Rendered};
 use crate::pipeline::Stop;
 use crate::site::{DocId, Kind, Page, PerDoc, Site};
@@ -78,7 +78,7 @@ pub(crate) fn build(
     site: &Site,
     renders: Renders,
     urls: &Urls,
-    sources: Option<&toml::Table>,
+    refs: Refs,
     stop: &Stop,
     reuse: &(dyn Fn(DocId) -> Option<Value> + Sync),
 ) -> Views {
@@ -95,12 +95,12 @@ pub(crate) fn build(
             match &site[id].kind {
                 _ if stop.is_set() => Value::none(),
                 Kind::Page(page) => {
-                    let mut map = common(site, id, rendered, urls, sources);
+                    let mut map = common(site, id, rendered, urls, refs);
                     page_fields(&mut map, site, id, page, &neighbours);
                     Value::from(map)
                 }
                 // A section's own fields; its pages join once every page's view is made.
-                Kind::Section(_) => Value::from(common(site, id, rendered, urls, sources)),
+                Kind::Section(_) => Value::from(common(site, id, rendered, urls, refs)),
             }
         })
         .collect();
@@ -194,7 +194,7 @@ fn common(
     id: DocId,
     rendered: std::sync::Arc<Rendered>,
     urls: &Urls,
-    sources: Option<&toml::Table>,
+    refs: Refs,
 ) -> Map {
     let doc = &site[id];
     let permalink = urls.permalink(&doc.path);
@@ -224,15 +224,18 @@ fn common(
         .get_index_of(&Key::Str("reading_time"))
         .map_or(map.len(), |i| i + 1);
     map.shift_insert(at, Key::Str("toc"), toc);
-    let content = links::resolve_hrefs(&rendered.html, site, urls.base_path);
-    map.insert("content".into(), Value::safe_string(&content));
-    let summary = rendered
-        .summary
-        .as_deref()
-        .map(|s| Value::safe_string(&links::resolve_hrefs(s, site, urls.base_path)));
+    let resolve = |html: &str| {
+        let html = links::resolve_hrefs(html, site, urls.base_path);
+        Value::safe_string(&refs.glossary.resolve(&html))
+    };
+    map.insert("content".into(), resolve(&rendered.html));
+    let summary = rendered.summary.as_deref().map(resolve);
     map.insert("summary".into(), summary.unwrap_or_else(Value::none));
     map.insert("extra".into(), data::table_to_value(&doc.extra));
-    map.insert("citations".into(), citations(&rendered.citations, sources));
+    map.insert(
+        "citations".into(),
+        citations(&rendered.citations, refs.sources),
+    );
     map
 }
 

@@ -127,7 +127,17 @@ pub(crate) const LANGUAGES: &str = "docent highlights bash, css, html, javascrip
 
 /// The names of the languages highlighted, for "did you mean".
 pub(crate) const NAMES: [&str; 12] = [
-    "bash", "css", "html", "javascript", "json", "python", "r", "rust", "sql", "toml", "yaml",
+    "bash",
+    "css",
+    "html",
+    "javascript",
+    "json",
+    "python",
+    "r",
+    "rust",
+    "sql",
+    "toml",
+    "yaml",
     "text",
 ];
 

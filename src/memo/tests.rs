@@ -37,9 +37,18 @@ fn site() -> (tempfile::TempDir, Options) {
     let template = std::fs::read_to_string(&note).unwrap();
     let template = template.replace("<article>", &format!("<article>{crumbs}"));
     std::fs::write(&note, template).unwrap();
+    // A glossary, and a term on every generated note.
+    let glossary = "[[terms]]\nid = \"ehr\"\nterm = \"EHR\"\ndefinition = \"A record.\"\n";
+    std::fs::write(dir.path().join("content/data/glossary.toml"), glossary).unwrap();
+    let config = dir.path().join("site.toml");
+    let config_text = std::fs::read_to_string(&config).unwrap().replace(
+        "[extra]",
+        "[glossary]\ndata = \"glossary\"\npage = \"@/_index.md\"\n\n[extra]",
+    );
+    std::fs::write(&config, config_text).unwrap();
     for n in 3..6 {
         let text = format!(
-            "+++\ntitle = \"Note {n}\"\nweight = {n}\n+++\n\nSee [the first](@/notes/first.md#details).\n"
+            "+++\ntitle = \"Note {n}\"\nweight = {n}\n+++\n\nSee [the first](@/notes/first.md#details) and the [[EHR]].\n"
         );
         std::fs::write(dir.path().join(format!("content/notes/n{n}.md")), text).unwrap();
     }
@@ -66,7 +75,7 @@ const PAGES: [&str; 7] = [
 /// site. Returns what it did and what it touched, relative to the root, as the watcher would
 /// report it.
 fn edit(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
-    match rng.below(14) {
+    match rng.below(15) {
         kind @ 0..7 => edit_page(root, rng, n, kind),
         kind => edit_site(root, rng, n, kind),
     }
@@ -184,6 +193,12 @@ fn edit_site(root: &Path, rng: &mut Rng, n: usize, kind: usize) -> (String, Vec<
                 change(root, "content/data/facts.toml", &headline),
             )
         }
+        12 if rng.below(2) == 0 => {
+            let define =
+                |t: String| t.replacen("definition = \"", &format!("definition = \"{n} "), 1);
+            let touched = change(root, "content/data/glossary.toml", &define);
+            ("a glossary definition".into(), touched)
+        }
         12 => {
             let title = |t: String| t.replacen("title = \"", &format!("title = \"{n} "), 1);
             ("site.toml".into(), change(root, "site.toml", &title))
@@ -267,4 +282,21 @@ fn an_edit_to_one_body_renders_only_what_shows_it() {
     // The page, the section that lists it and the home page, which reads that section with
     // `get_section`. Its neighbours show only its title, which did not change.
     assert_eq!(after.pages, 3, "{after:?}");
+}
+
+#[test]
+fn a_glossary_edit_reaches_every_page_that_shows_the_term() {
+    let (dir, options) = site();
+    let mut memo = Memo::keeping();
+    render(&options, &mut memo, &Stop::default()).unwrap();
+    let rel = "content/data/glossary.toml";
+    let touched = change(dir.path(), rel, &|t| {
+        t.replace("A record.", "A health record.")
+    });
+    memo.touched(dir.path(), touched);
+    let incremental = render(&options, &mut memo, &Stop::default());
+    let clean = render(&options, &mut Memo::none(), &Stop::default());
+    same(&incremental, &clean).unwrap();
+    let page = &incremental.unwrap().files["notes/n3/index.html"];
+    assert!(String::from_utf8_lossy(page).contains("EHR</a><span class=\"term-tip\""));
 }

@@ -142,6 +142,17 @@
     });
   }
 
+  // A term's definition closes with Escape, and opens again once the pointer or focus leaves.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    Array.prototype.forEach.call(document.querySelectorAll(".term:hover, .term:focus-within"), function (t) {
+      t.classList.add("dismissed");
+      var reset = function () { t.classList.remove("dismissed"); };
+      t.addEventListener("mouseleave", reset, { once: true });
+      t.addEventListener("focusout", reset, { once: true });
+    });
+  });
+
   // Print every answer and note, not just the ones that happen to be open.
   var reopened = [];
   window.addEventListener("beforeprint", function () {
