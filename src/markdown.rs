@@ -290,7 +290,7 @@ impl<'a> Writer<'a, '_> {
         }
         if let Some(lang) = fence.language.as_deref().filter(|l| !code::known(l)) {
             let message = format!("no highlighting for the code language `{lang}`");
-            let help = match crate::error::did_you_mean(lang, code::NAMES.into_iter()) {
+            let help = match crate::error::did_you_mean(lang, code::NAMES) {
                 Some(close) => format!("did you mean `{close}`? The block is shown plain"),
                 None => format!("the block is shown plain; {}", code::LANGUAGES),
             };
@@ -325,9 +325,16 @@ impl<'a> Writer<'a, '_> {
                 Event::Html(format!("<div class=\"math\">{mathml}</div>\n").into())
             }
             Ok(mathml) => Event::InlineHtml(mathml.into()),
-            Err(math::MathError(why)) => {
+            Err(math::MathError(why, at)) => {
                 let message = format!("this LaTeX cannot be read: {why}");
                 let help = "write `\\$` for a dollar sign that is not maths".to_string();
+                // The command's own span, when the renderer names one: the formula is inside
+                // the body's text at the math span.
+                let start = self.body[span.clone()].find(&*tex).map(|i| span.start + i);
+                let span = match (at, start) {
+                    (Some(at), Some(start)) => start + at.start..start + at.end,
+                    _ => span,
+                };
                 self.problem(Severity::Error, span, message, help);
                 Event::Code(tex)
             }

@@ -266,6 +266,61 @@ fn link_and_citation_errors() {
 }
 
 #[test]
+fn teaching_markdown_errors() {
+    error_for(
+        "math_bad_latex",
+        &[(
+            "content/notes/x.md",
+            Some(&page(
+                "title = \"X\"",
+                "Prices stay text: $80,000-$110,000.\n\nThe mean is $\\bar{x} = \\frax{1}{n}$.",
+            )),
+        )],
+    );
+    error_for(
+        "glossary_term_unknown",
+        &[
+            (
+                "content/data/glossary.toml",
+                Some("[[terms]]\nid = \"rhia\"\nterm = \"RHIA\"\ndefinition = \"A credential.\"\n"),
+            ),
+            (
+                "site.toml",
+                Some(
+                    "title = \"Basic\"\nbase_url = \"https://example.org\"\n\n[glossary]\ndata = \"glossary\"\npage = \"@/_index.md\"\n",
+                ),
+            ),
+            (
+                "content/notes/x.md",
+                Some(&page("title = \"X\"", "Start with the [[RHAI]].")),
+            ),
+        ],
+    );
+    error_for(
+        "glossary_not_configured",
+        &[(
+            "content/notes/x.md",
+            Some(&page("title = \"X\"", "Start with the [[RHIA]].")),
+        )],
+    );
+    error_for(
+        "glossary_page_missing",
+        &[
+            (
+                "content/data/glossary.toml",
+                Some("[[terms]]\nid = \"rhia\"\nterm = \"RHIA\"\ndefinition = \"A credential.\"\n"),
+            ),
+            (
+                "site.toml",
+                Some(
+                    "title = \"Basic\"\nbase_url = \"https://example.org\"\n\n[glossary]\ndata = \"glossary\"\npage = \"@/glosary.md\"\n",
+                ),
+            ),
+        ],
+    );
+}
+
+#[test]
 fn file_and_folder_errors() {
     let site = Site::fixture("basic");
     site.write(

@@ -9,9 +9,10 @@ use std::borrow::Cow;
 use pulldown_latex::config::DisplayMode;
 use pulldown_latex::{Parser, RenderConfig, Storage, push_mathml};
 
-/// Why a formula could not be read: the renderer's own words, first line only.
+/// Why a formula could not be read: the renderer's own words, first line only, and the span
+/// in the formula of the command it does not know, when that is the reason.
 #[derive(Debug, PartialEq)]
-pub(crate) struct MathError(pub(crate) String);
+pub(crate) struct MathError(pub(crate) String, pub(crate) Option<std::ops::Range<usize>>);
 
 /// The MathML for `tex`, or why it is not valid LaTeX.
 pub(crate) fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
@@ -20,7 +21,7 @@ pub(crate) fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
     for event in Parser::new(tex, &storage) {
         match event {
             Ok(event) => events.push(Ok::<_, std::convert::Infallible>(event)),
-            Err(e) => return Err(MathError(describe(&e.to_string()))),
+            Err(e) => return Err(explain(tex, &e.to_string())),
         }
     }
     // The annotation is written as given: it must be escaped first.
@@ -36,8 +37,39 @@ pub(crate) fn to_mathml(tex: &str, display: bool) -> Result<String, MathError> {
     };
     let mut out = String::new();
     push_mathml(&mut out, events.into_iter(), config)
-        .map_err(|e| MathError(format!("the formula could not be written: {e}")))?;
+        .map_err(|e| MathError(format!("the formula could not be written: {e}"), None))?;
     Ok(out)
+}
+
+/// The error for `tex`: for a command the renderer does not know, which one and where.
+fn explain(tex: &str, error: &str) -> MathError {
+    let why = describe(error);
+    if !why.starts_with("unknown primitive") {
+        return MathError(why, None);
+    }
+    let unknown = commands(tex).find(|span| {
+        let storage = Storage::new();
+        let alone = Parser::new(&tex[span.clone()], &storage).find_map(Result::err);
+        alone.is_some_and(|e| describe(&e.to_string()).starts_with("unknown primitive"))
+    });
+    match unknown {
+        Some(span) => MathError(
+            format!("unknown LaTeX command `{}`", &tex[span.clone()]),
+            Some(span),
+        ),
+        None => MathError(why, None),
+    }
+}
+
+/// The span of every control word (`\frac`) in `tex`.
+fn commands(tex: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    tex.match_indices('\\').filter_map(|(i, _)| {
+        let name = tex[i + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_alphabetic)
+            .count();
+        (name > 0).then_some(i..i + 1 + name)
+    })
 }
 
 /// "parsing error: unknown primitive command found\n╭─► context…" as its first line, without
@@ -145,7 +177,10 @@ mod tests {
         let err = to_mathml(r"\frac{a}{b", false).unwrap_err();
         assert!(err.0.contains("unbalanced group"), "{err:?}");
         assert!(!err.0.contains('\n'));
-        assert!(to_mathml(r"\nosuchcommand x", false).is_err());
+        let tex = r"\bar{x} = \frax{1}{n}";
+        let err = to_mathml(tex, false).unwrap_err();
+        assert_eq!(err.0, "unknown LaTeX command `\\frax`");
+        assert_eq!(&tex[err.1.unwrap()], r"\frax");
     }
 
     #[test]
