@@ -327,7 +327,11 @@ impl<'a> Writer<'a, '_> {
             Ok(mathml) => Event::InlineHtml(mathml.into()),
             Err(math::MathError(why, at)) => {
                 let message = format!("this LaTeX cannot be read: {why}");
-                let help = "write `\\$` for a dollar sign that is not maths".to_string();
+                let help = match at {
+                    Some(_) => "check its spelling; for a dollar sign that is not maths, write `\\$`",
+                    None => "write `\\$` for a dollar sign that is not maths",
+                }
+                .to_string();
                 // The command's own span, when the renderer names one: the formula is inside
                 // the body's text at the math span.
                 let start = self.body[span.clone()].find(&*tex).map(|i| span.start + i);
@@ -586,8 +590,8 @@ mod tests {
         let r = render(body);
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].severity, Severity::Error);
-        assert_eq!(&body[r.problems[0].span.clone()], "$\\frac{a}\\nosuch$");
-        assert!(
+        assert_eq!(&body[r.problems[0].span.clone()], "\\nosuch");
+        assert!(r.problems[0].message.ends_with("unknown LaTeX command `\\nosuch`"));
             r.problems[0].message.contains("unknown"),
             "{:?}",
             r.problems
