@@ -328,7 +328,9 @@ impl<'a> Writer<'a, '_> {
             Err(math::MathError(why, at)) => {
                 let message = format!("this LaTeX cannot be read: {why}");
                 let help = match at {
-                    Some(_) => "check its spelling; for a dollar sign that is not maths, write `\\$`",
+                    Some(_) => {
+                        "check its spelling; for a dollar sign that is not maths, write `\\$`"
+                    }
                     None => "write `\\$` for a dollar sign that is not maths",
                 }
                 .to_string();
@@ -591,10 +593,10 @@ mod tests {
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].severity, Severity::Error);
         assert_eq!(&body[r.problems[0].span.clone()], "\\nosuch");
-        assert!(r.problems[0].message.ends_with("unknown LaTeX command `\\nosuch`"));
-            r.problems[0].message.contains("unknown"),
-            "{:?}",
-            r.problems
+        assert!(
+            r.problems[0]
+                .message
+                .ends_with("unknown LaTeX command `\\nosuch`")
         );
     }
 
