@@ -26,6 +26,7 @@ mod report;
 mod schema;
 mod search;
 mod serve;
+mod shortcodes;
 mod site;
 mod site_files;
 mod slug;

@@ -23,7 +23,9 @@ use serde::Serialize;
 
 use crate::glossary;
 use crate::report::Severity;
+use crate::shortcodes::{self, Expanded};
 use crate::slug::slugify;
+use crate::templates::Templates;
 
 /// The marker after which the rest of a page is not part of its summary.
 const MORE: &str = "<!-- more -->";
@@ -85,6 +87,8 @@ pub(crate) struct Rendered {
     pub(crate) href_targets: Vec<String>,
     pub(crate) problems: Vec<Problem>,
     pub(crate) terms: Vec<TermUse>,
+    /// The shortcode templates the body used: what it depends on besides its text.
+    pub(crate) shortcodes: Vec<String>,
 }
 
 /// A heading being read: level, explicit id, classes, and the events inside it.
@@ -103,26 +107,40 @@ fn options() -> Options {
         | Options::ENABLE_WIKILINKS
 }
 
+/// A body without shortcodes: for the `markdown` filter, and where templates failed to load.
 pub(crate) fn render(body: &str) -> Rendered {
+    render_expanded(body, Expanded::plain(body))
+}
+
+/// A page's body, with its shortcodes rendered from `templates`.
+pub(crate) fn render_page(body: &str, templates: &Templates) -> Rendered {
+    render_expanded(body, shortcodes::expand(body, templates))
+}
+
+fn render_expanded(body: &str, expanded: Expanded) -> Rendered {
     let cite = |link: BrokenLink<'_>| {
         let reference = link.reference.trim();
         (reference.starts_with('@') && link.link_type == LinkType::Shortcut)
             .then(|| (CowStr::from(format!("cite:{reference}")), CowStr::from("")))
     };
-    let (text, escapes) = math::guard_prices(body, price_closers);
+    debug_assert!(expanded.splices.is_empty() == (*expanded.text == *body));
+    let (text, escapes) = math::guard_prices(&expanded.text, price_closers);
     let parser = Parser::new_with_broken_link_callback(&text, options(), Some(cite));
     let mut out = Rendered::default();
     let mut flat_toc: Vec<(u32, String, String)> = Vec::new();
     let events = transform(&text, parser.into_offset_iter(), &mut out, &mut flat_toc);
     html::push_html(&mut out.html, events.into_iter());
+    expanded.place(&mut out.html, &mut out.anchors);
     // The buffer grew by doubling; a large site keeps thousands of these until views are built.
     out.html.shrink_to_fit();
     out.summary = out.html.find(MORE).map(|i| out.html[..i].to_string());
     out.href_targets = href_targets(&out.html);
     out.toc = nest(&flat_toc);
-    if !escapes.is_empty() {
-        out.map_spans(|at| escapes.original(at));
+    if !escapes.is_empty() || !expanded.splices.is_empty() {
+        out.map_spans(|at| expanded.splices.original(escapes.original(at)));
     }
+    out.problems.extend(expanded.problems);
+    out.shortcodes = expanded.used;
     out
 }
 

@@ -46,7 +46,8 @@ pub(crate) struct Memo {
 struct Kept {
     read: Read,
     parsed: HashMap<String, Entry>,
-    rendered: HashMap<String, (Arc<str>, Arc<Rendered>)>,
+    /// Each body's Markdown, with its text and the versions of the shortcodes it used.
+    rendered: HashMap<String, (Arc<str>, Arc<Rendered>, u64)>,
     views: HashMap<String, (u64, Value)>,
     pages: HashMap<String, (u64, Reads, Bytes)>,
     site_files: Option<(u64, Vec<(String, Bytes)>)>,
@@ -335,29 +336,56 @@ impl Memo {
         Ok((site, texts))
     }
 
-    /// Every body's Markdown: from the last run where the text is unchanged.
-    pub(crate) fn markdown(&mut self, site: &Site, texts: &Texts) -> Renders {
+    /// Every body's Markdown, its shortcodes rendered with `templates` (when they loaded):
+    /// from the last run where the text and the shortcodes it used are unchanged.
+    pub(crate) fn markdown(
+        &mut self,
+        site: &Site,
+        texts: &Texts,
+        templates: Option<&Templates>,
+        versions: &HashMap<String, u64>,
+    ) -> Renders {
         let ids: Vec<DocId> = site.ids().collect();
-        let Some(kept) = &mut self.kept else {
-            let renders = ids
-                .par_iter()
-                .map(|&id| Arc::new(markdown::render(texts.body(site, id))));
-            return PerDoc::from_vec(renders.collect());
+        let render = |id: DocId| {
+            let body = texts.body(site, id);
+            Arc::new(match templates {
+                Some(templates) => markdown::render_page(body, templates),
+                None => markdown::render(body),
+            })
+        };
+        let (Some(kept), Some(_)) = (&mut self.kept, templates) else {
+            return PerDoc::from_vec(ids.par_iter().map(|&id| render(id)).collect());
+        };
+        let shortcodes = |r: &Rendered| {
+            hash(
+                &r.shortcodes
+                    .iter()
+                    .map(|n| versions.get(n))
+                    .collect::<Vec<_>>(),
+            )
         };
         let cached = &kept.rendered;
         let looked: Vec<(bool, Arc<Rendered>)> = ids
             .par_iter()
             .map(|&id| match cached.get(&site[id].rel) {
-                Some((text, rendered)) if Arc::ptr_eq(text, &texts.text(id)) => {
+                Some((text, rendered, used))
+                    if Arc::ptr_eq(text, &texts.text(id)) && *used == shortcodes(rendered) =>
+                {
                     (false, Arc::clone(rendered))
                 }
-                _ => (true, Arc::new(markdown::render(texts.body(site, id)))),
+                _ => (true, render(id)),
             })
             .collect();
         kept.counts.markdown = looked.iter().filter(|(fresh, _)| *fresh).count();
+        for (&id, (_, rendered)) in ids.iter().zip(&looked) {
+            // A view shows the body as rendered: with the shortcodes as they are now.
+            if !rendered.shortcodes.is_empty() {
+                kept.versions[id] = hash(&(kept.versions[id], shortcodes(rendered)));
+            }
+        }
         for (&id, (fresh, rendered)) in ids.iter().zip(&looked) {
             if *fresh {
-                let entry = (texts.text(id), Arc::clone(rendered));
+                let entry = (texts.text(id), Arc::clone(rendered), shortcodes(rendered));
                 kept.rendered.insert(site[id].rel.clone(), entry);
             }
         }

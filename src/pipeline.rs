@@ -96,7 +96,11 @@ pub(crate) fn run(
     let (templates, data, (site, texts), schemas) = loaded;
     report.check("output", output::claims(&site, &sources.assets, &config))?;
     report.check("schema", schemas.check(&sources.data, &site, &texts))?;
-    let renders = memo.markdown(&site, &texts);
+    let versions = templates
+        .as_ref()
+        .map(Templates::versions)
+        .unwrap_or_default();
+    let renders = memo.markdown(&site, &texts, templates.as_ref().ok(), &versions);
     let glossary = report.take("config", glossary(&config, &data, &site))?;
     let refs = Refs {
         sources: data.tree.get(links::SOURCES).and_then(|s| s.as_table()),
@@ -110,14 +114,7 @@ pub(crate) fn run(
     let templates = templates?;
     let chosen = report.take("template", templates.choose(&site, &texts))?;
     let nav = report.take("config", config_value(&config, &config_text, &site, &urls))?;
-    let salt = Salt::new(
-        &config_text,
-        &urls,
-        &config,
-        &site,
-        &sources.data,
-        templates.versions(),
-    );
+    let salt = Salt::new(&config_text, &urls, &config, &site, &sources.data, versions);
     drop(texts);
     let views = memo.views(&site, renders, &urls, refs, stop);
     stop.check()?;

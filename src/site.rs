@@ -5,7 +5,7 @@
 //! only `content` changes it: to apply a front-matter edit that leaves every doc in its place.
 
 use std::collections::{BTreeMap, HashMap};
-use std::ops::Index;
+use std::ops::{Index, IndexMut};
 use std::path::PathBuf;
 
 use crate::frontmatter::SortBy;
@@ -219,6 +219,12 @@ impl<T> Index<DocId> for PerDoc<T> {
 
     fn index(&self, id: DocId) -> &T {
         &self.0[id.0]
+    }
+}
+
+impl<T> IndexMut<DocId> for PerDoc<T> {
+    fn index_mut(&mut self, id: DocId) -> &mut T {
+        &mut self.0[id.0]
     }
 }
 

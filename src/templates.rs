@@ -45,8 +45,24 @@ pub(crate) fn load(files: Vec<SourceFile>) -> Result<Templates, Diagnostics> {
             )))
         });
     }
-    let sources: HashMap<String, SourceFile> =
+    let mut sources: HashMap<String, SourceFile> =
         files.into_iter().map(|f| (f.rel.clone(), f)).collect();
+    // docent's own shortcodes, unless the site has its own of the same name.
+    for (rel, text) in crate::shortcodes::BUILT_IN {
+        let stem = rel.rsplit_once('.').map_or(rel, |(stem, _)| stem);
+        let replaced = [".html", ".md"]
+            .iter()
+            .any(|ext| sources.contains_key(&format!("{stem}{ext}")));
+        if !replaced {
+            let shown = PathBuf::from("(built in)").join(rel);
+            let file = SourceFile {
+                shown,
+                rel: rel.to_string(),
+                text: text.into(),
+            };
+            sources.insert(rel.to_string(), file);
+        }
+    }
     let mut named: Vec<(&str, &str)> = sources
         .iter()
         .map(|(n, f)| (n.as_str(), &*f.text))
@@ -61,6 +77,24 @@ pub(crate) fn load(files: Vec<SourceFile>) -> Result<Templates, Diagnostics> {
 }
 
 impl Templates {
+    /// The text of the template `name`, if there is one.
+    pub(crate) fn source(&self, name: &str) -> Option<&str> {
+        self.sources.get(name).map(|f| &*f.text)
+    }
+
+    /// The name of every shortcode, sorted.
+    pub(crate) fn shortcode_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .sources
+            .keys()
+            .filter_map(|rel| rel.strip_prefix("shortcodes/"))
+            .filter_map(|rel| rel.rsplit_once('.').map(|(stem, _)| stem.to_string()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// A hash of each template with every template it may include: the ones it names in
     /// quotes (`extends`, `include`, `import`), over and over, and every template that defines
     /// a component, since any template can call those.

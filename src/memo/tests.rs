@@ -46,9 +46,13 @@ fn site() -> (tempfile::TempDir, Options) {
         "[glossary]\ndata = \"glossary\"\npage = \"@/_index.md\"\n\n[extra]",
     );
     std::fs::write(&config, config_text).unwrap();
+    // A shortcode of the site's own, and one of docent's, on every generated note.
+    std::fs::create_dir_all(dir.path().join("templates/shortcodes")).unwrap();
+    let shortcode = "<aside class=\"box\">{{ text }}</aside>\n";
+    std::fs::write(dir.path().join("templates/shortcodes/box.html"), shortcode).unwrap();
     for n in 3..6 {
         let text = format!(
-            "+++\ntitle = \"Note {n}\"\nweight = {n}\n+++\n\nSee [the first](@/notes/first.md#details) and the [[EHR]].\n"
+            "+++\ntitle = \"Note {n}\"\nweight = {n}\n+++\n\nSee [the first](@/notes/first.md#details) and the [[EHR]].\n\n{{{{ box(text=\"Box {n}\") }}}}\n\n{{% details(summary=\"More\") %}}\nHidden.\n{{% end %}}\n"
         );
         std::fs::write(dir.path().join(format!("content/notes/n{n}.md")), text).unwrap();
     }
@@ -180,7 +184,13 @@ fn edit_site(root: &Path, rng: &mut Rng, n: usize, kind: usize) -> (String, Vec<
             ("the broken link fixed".into(), vec![PathBuf::from(broken)])
         }
         10 => {
-            let templates = ["note.html", "section.html", "base.html", "index.html"];
+            let templates = [
+                "note.html",
+                "section.html",
+                "base.html",
+                "index.html",
+                "shortcodes/box.html",
+            ];
             let rel = format!("templates/{}", templates[rng.below(templates.len())]);
             let touched = change(root, &rel, &|t| format!("{t}<!-- take {n} -->\n"));
             (format!("template {rel}"), touched)
@@ -299,4 +309,26 @@ fn a_glossary_edit_reaches_every_page_that_shows_the_term() {
     same(&incremental, &clean).unwrap();
     let page = &incremental.unwrap().files["notes/n3/index.html"];
     assert!(String::from_utf8_lossy(page).contains("EHR</a><span class=\"term-tip\""));
+}
+
+#[test]
+fn a_shortcode_edit_reaches_every_page_that_calls_it() {
+    let (dir, options) = site();
+    let mut memo = Memo::keeping();
+    render(&options, &mut memo, &Stop::default()).unwrap();
+    let rel = "templates/shortcodes/box.html";
+    let touched = change(dir.path(), rel, &|t| {
+        t.replace("class=\"box\"", "class=\"callout\"")
+    });
+    memo.touched(dir.path(), touched);
+    let incremental = render(&options, &mut memo, &Stop::default());
+    let clean = render(&options, &mut Memo::none(), &Stop::default());
+    same(&incremental, &clean).unwrap();
+    let page = &incremental.unwrap().files["notes/n3/index.html"];
+    assert!(String::from_utf8_lossy(page).contains("<aside class=\"callout\">Box 3</aside>"));
+    assert_eq!(
+        memo.counts().markdown,
+        3,
+        "the three bodies that call it, and no other"
+    );
 }
