@@ -9,7 +9,7 @@
 //! ```
 //!
 //! A term row has `id`, `term` and `definition`, and may have `expansion`. Markdown writes a
-//! marker (`<a class="term" data-term="…">…</a><!--/term-->`); the views stage replaces it,
+//! marker (`<a data-docent-term="…">…</a><!--/term-->`); the views stage replaces it,
 //! so a body's rendering depends only on its text.
 
 use std::borrow::Cow;
@@ -43,7 +43,7 @@ struct Term {
 }
 
 /// What the marker of a term use starts with; `markdown` writes it.
-pub(crate) const MARK: &str = "<a class=\"term\" data-term=\"";
+pub(crate) const MARK: &str = "<a data-docent-term=\"";
 /// What closes the marker.
 pub(crate) const END: &str = "</a><!--/term-->";
 
@@ -173,8 +173,8 @@ impl Glossary {
             None => html_escape(&term.definition),
         };
         out.push_str(&format!(
-            "<span class=\"term\"><a href=\"{page}#{id}\" aria-describedby=\"term-tip-{n}\">{text}</a>\
-             <span class=\"term-tip\" role=\"tooltip\" id=\"term-tip-{n}\" data-pagefind-ignore>{tip}</span></span>"
+            "<span class=\"gloss\"><a href=\"{page}#{id}\" aria-describedby=\"gloss-{n}\">{text}</a>\
+             <span class=\"gloss-tip\" role=\"tooltip\" id=\"gloss-{n}\" data-pagefind-ignore>{tip}</span></span>"
         ));
     }
 }
@@ -201,10 +201,10 @@ mod tests {
             format!("<p>An {MARK}rhia\">RHIA{END} and {MARK}RHIA\">the credential{END}.</p>");
         let out = g.resolve(&html);
         assert!(
-            out.contains("<a href=\"/glossary/#rhia\" aria-describedby=\"term-tip-1\">RHIA</a>"),
+            out.contains("<a href=\"/glossary/#rhia\" aria-describedby=\"gloss-1\">RHIA</a>"),
             "{out}"
         );
-        assert!(out.contains("id=\"term-tip-2\""), "{out}");
+        assert!(out.contains("id=\"gloss-2\""), "{out}");
         assert!(
             out.contains("Registered Health Information Administrator: A credential &lt;b&gt;."),
             "{out}"

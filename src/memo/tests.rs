@@ -308,7 +308,7 @@ fn a_glossary_edit_reaches_every_page_that_shows_the_term() {
     let clean = render(&options, &mut Memo::none(), &Stop::default());
     same(&incremental, &clean).unwrap();
     let page = &incremental.unwrap().files["notes/n3/index.html"];
-    assert!(String::from_utf8_lossy(page).contains("EHR</a><span class=\"term-tip\""));
+    assert!(String::from_utf8_lossy(page).contains("EHR</a><span class=\"gloss-tip\""));
 }
 
 #[test]

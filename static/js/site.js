@@ -142,10 +142,77 @@
     });
   }
 
+  // Consecutive tab sections of one group become a tab list; without script they stay
+  // stacked, each under its label.
+  var grouped = [];
+  Array.prototype.forEach.call(document.querySelectorAll(".tab"), function (tab) {
+    var last = grouped[grouped.length - 1];
+    var previous = tab.previousElementSibling;
+    if (last && previous === last[last.length - 1] && previous.dataset.tabGroup === tab.dataset.tabGroup) {
+      last.push(tab);
+    } else {
+      grouped.push([tab]);
+    }
+  });
+  grouped.forEach(function (tabs, g) {
+    var list = document.createElement("div");
+    list.className = "tab-list";
+    list.setAttribute("role", "tablist");
+    var buttons = tabs.map(function (tab, i) {
+      var id = "tab-" + g + "-" + i;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.id = id + "-label";
+      button.setAttribute("role", "tab");
+      button.setAttribute("aria-controls", id);
+      button.textContent = tab.getAttribute("aria-label");
+      tab.id = id;
+      tab.setAttribute("role", "tabpanel");
+      tab.setAttribute("aria-labelledby", button.id);
+      tab.removeAttribute("aria-label");
+      tab.classList.add("js-tab");
+      list.appendChild(button);
+      return button;
+    });
+    var select = function (n, focus) {
+      buttons.forEach(function (b, i) {
+        b.setAttribute("aria-selected", String(i === n));
+        b.tabIndex = i === n ? 0 : -1;
+        tabs[i].hidden = i !== n;
+      });
+      if (focus) buttons[n].focus();
+    };
+    buttons.forEach(function (b, i) {
+      b.addEventListener("click", function () { select(i, false); });
+      b.addEventListener("keydown", function (e) {
+        var n = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: buttons.length - 1 }[e.key];
+        if (n === undefined) return;
+        e.preventDefault();
+        select((n + buttons.length) % buttons.length, true);
+      });
+    });
+    tabs[0].parentNode.insertBefore(list, tabs[0]);
+    select(0, false);
+  });
+
+  // A video loads from its host only when the reader asks for it.
+  Array.prototype.forEach.call(document.querySelectorAll(".video-link[data-embed]"), function (link) {
+    link.addEventListener("click", function (e) {
+      e.preventDefault();
+      var frame = document.createElement("iframe");
+      frame.src = link.dataset.embed;
+      frame.title = link.dataset.title;
+      frame.allow = "autoplay; encrypted-media; picture-in-picture; fullscreen";
+      frame.setAttribute("allowfullscreen", "");
+      link.replaceWith(frame);
+      frame.focus();
+    });
+  });
+
   // A term's definition closes with Escape, and opens again once the pointer or focus leaves.
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") return;
-    Array.prototype.forEach.call(document.querySelectorAll(".term:hover, .term:focus-within"), function (t) {
+    Array.prototype.forEach.call(document.querySelectorAll(".gloss:hover, .gloss:focus-within"), function (t) {
       t.classList.add("dismissed");
       var reset = function () { t.classList.remove("dismissed"); };
       t.addEventListener("mouseleave", reset, { once: true });
