@@ -123,7 +123,6 @@ fn render_expanded(body: &str, expanded: Expanded) -> Rendered {
         (reference.starts_with('@') && link.link_type == LinkType::Shortcut)
             .then(|| (CowStr::from(format!("cite:{reference}")), CowStr::from("")))
     };
-    debug_assert!(expanded.splices.is_empty() == (*expanded.text == *body));
     let (text, escapes) = math::guard_prices(&expanded.text, price_closers);
     let parser = Parser::new_with_broken_link_callback(&text, options(), Some(cite));
     let mut out = Rendered::default();
@@ -339,8 +338,9 @@ impl<'a> Writer<'a, '_> {
             return Event::Text(format!("${tex}$").into());
         }
         match math::to_mathml(&tex, display) {
+            // A span, so that it may stand in a paragraph; the stylesheet makes it a block.
             Ok(mathml) if display => {
-                Event::Html(format!("<div class=\"math\">{mathml}</div>\n").into())
+                Event::InlineHtml(format!("<span class=\"math\">{mathml}</span>").into())
             }
             Ok(mathml) => Event::InlineHtml(mathml.into()),
             Err(math::MathError(why, at)) => {

@@ -92,8 +92,10 @@ pub(crate) fn expand<'b>(body: &'b str, templates: &Templates) -> Expanded<'b> {
         let (span, replacement) = match found {
             parse::Found::Literal(span, literal) => (span, literal),
             parse::Found::Mistake(span, why) => {
-                out.problem(span.clone(), why, "shortcodes are written `{{ name(key=\"value\") }}`, or `{% name() %}…{% end %}` with a body".into());
-                (span.clone(), body[span].to_string())
+                let help = "shortcodes are written `{{ name(key=\"value\") }}`, or \
+                            `{% name() %}…{% end %}` with a body";
+                out.problem(span, why, help.into());
+                continue; // the text stays as written
             }
             parse::Found::Call(call) => {
                 let nth = count(&mut counts, &call.name);
@@ -381,5 +383,67 @@ mod tests {
         let mut html = crate::markdown::render(&expanded.text).html;
         expanded.place(&mut html, &mut Default::default());
         assert_eq!(html, "<div>x</div>");
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use crate::discover::SourceFile;
+
+    /// Pieces that make shortcodes, maths, code and their mistakes, joined at random.
+    const PIECES: [&str; 30] = [
+        "{{",
+        "}}",
+        "{%",
+        "%}",
+        "{% end %}",
+        "figure(",
+        "details(",
+        "tab(",
+        ")",
+        "(",
+        "src=",
+        "\"a\"",
+        "'b'",
+        "`c`",
+        "=",
+        ",",
+        "[",
+        "]",
+        "1.5",
+        "true",
+        "\n",
+        "\n\n",
+        "```\n",
+        "`",
+        "$",
+        "$$",
+        "\\",
+        "é",
+        "{{/*",
+        "*/}}",
+    ];
+
+    #[test]
+    fn no_body_panics() {
+        let templates = crate::templates::load(Vec::<SourceFile>::new()).unwrap();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..3000 {
+            let mut body = String::new();
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            for k in 0..(state % 24) {
+                let pick = (state.rotate_left(k as u32 * 5) % PIECES.len() as u64) as usize;
+                body.push_str(PIECES[pick]);
+            }
+            let rendered = crate::markdown::render_page(&body, &templates);
+            for problem in &rendered.problems {
+                assert!(
+                    body.get(problem.span.clone()).is_some(),
+                    "{body:?}: {problem:?}"
+                );
+            }
+        }
     }
 }

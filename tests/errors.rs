@@ -297,6 +297,49 @@ fn teaching_markdown_errors() {
         ],
     );
     error_for(
+        "shortcode_unknown",
+        &[(
+            "content/notes/x.md",
+            Some(&page(
+                "title = \"X\"",
+                "Intro.\n\n{{ figur(src=\"a.png\", alt=\"A\") }}",
+            )),
+        )],
+    );
+    error_for(
+        "shortcode_bad_argument",
+        &[(
+            "content/notes/x.md",
+            Some(&page(
+                "title = \"X\"",
+                "{{ figure(src=\"a.png\", alt=\"A\", width=\"wide\") }}\n\n{{ figure(src=\"a.png\", capton=\"x\") }}\n\n{{ video(title=\"T\", youtube=abc) }}",
+            )),
+        )],
+    );
+    error_for(
+        "shortcode_unclosed_body",
+        &[(
+            "content/notes/x.md",
+            Some(&page(
+                "title = \"X\"",
+                "{% details(summary=\"More\") %}\nNever closed.\n",
+            )),
+        )],
+    );
+    error_for(
+        "shortcode_template_fails",
+        &[
+            (
+                "templates/shortcodes/pay.html",
+                Some("<b>{{ amount | money }}</b>\n"),
+            ),
+            (
+                "content/notes/x.md",
+                Some(&page("title = \"X\"", "Pay: {{ pay(amount=\"lots\") }}.")),
+            ),
+        ],
+    );
+    error_for(
         "glossary_not_configured",
         &[(
             "content/notes/x.md",
