@@ -109,15 +109,15 @@ fn options() -> Options {
 
 /// A body without shortcodes: for the `markdown` filter, and where templates failed to load.
 pub(crate) fn render(body: &str) -> Rendered {
-    render_expanded(body, Expanded::plain(body))
+    render_expanded(Expanded::plain(body))
 }
 
 /// A page's body, with its shortcodes rendered from `templates`.
 pub(crate) fn render_page(body: &str, templates: &Templates) -> Rendered {
-    render_expanded(body, shortcodes::expand(body, templates))
+    render_expanded(shortcodes::expand(body, templates))
 }
 
-fn render_expanded(body: &str, expanded: Expanded) -> Rendered {
+fn render_expanded(expanded: Expanded) -> Rendered {
     let cite = |link: BrokenLink<'_>| {
         let reference = link.reference.trim();
         (reference.starts_with('@') && link.link_type == LinkType::Shortcut)
