@@ -3,7 +3,9 @@
 //! peak memory side by side. Run with `cargo bench --bench build`.
 //!
 //! Each generated page has headings (so a table of contents), a table, lists, a footnote and two
-//! internal links; each section lists all its pages. Set `DOCENT_BENCH_SIZES=1000` to choose sizes
+//! internal links; each section lists all its pages. The teaching corpus adds a highlighted code
+//! block and a formula to every page; docent builds it with each feature alone too, so each
+//! feature's cost is reported. Set `DOCENT_BENCH_SIZES=1000` to choose sizes
 //! and `DOCENT_BENCH_RUNS` for the runs per figure (the median is reported).
 //! `DOCENT_BENCH_GENERATE=DIR` only writes the sites into DIR, for profiling by hand.
 
@@ -29,8 +31,18 @@ fn main() {
     if let Ok(dir) = std::env::var("DOCENT_BENCH_GENERATE") {
         // Only write the sites, for profiling by hand.
         for &size in &sizes {
-            generate_docent(&Path::new(&dir).join(format!("docent-{size}")), size);
-            generate_hugo(&Path::new(&dir).join(format!("hugo-{size}")), size);
+            generate_docent(
+                &Path::new(&dir).join(format!("docent-{size}")),
+                size,
+                Extra::NONE,
+            );
+            generate_hugo(
+                &Path::new(&dir).join(format!("hugo-{size}")),
+                size,
+                Extra::NONE,
+            );
+            let teaching = Path::new(&dir).join(format!("docent-teaching-{size}"));
+            generate_docent(&teaching, size, Extra::BOTH);
         }
         return;
     }
@@ -58,7 +70,7 @@ fn main() {
 
     for &size in &sizes {
         let site = root.path().join(format!("docent-{size}"));
-        generate_docent(&site, size);
+        generate_docent(&site, size, Extra::NONE);
         let mut out = PathBuf::new();
         let docent_cold = median(runs, || {
             out = fresh.next();
@@ -74,33 +86,131 @@ fn main() {
             show(&docent_warm),
             docent_warm.wall_ms / docent_cold.wall_ms
         );
-        if let Some(hugo) = &hugo {
-            let hsite = root.path().join(format!("hugo-{size}"));
-            generate_hugo(&hsite, size);
-            let hugo_cold = median(runs, || {
-                let _ = std::fs::remove_dir_all(hsite.join("resources"));
-                measure(
-                    Command::new(hugo)
-                        .arg("--quiet")
-                        .arg("--source")
-                        .arg(&hsite)
-                        .arg("--destination")
-                        .arg(fresh.next())
-                        .arg("--cacheDir")
-                        .arg(fresh.next()),
-                )
-            });
+        let hugo_cold = hugo.as_ref().map(|hugo| {
+            let hugo_cold = hugo_build(hugo, root.path(), size, Extra::NONE, runs, &fresh);
             println!("  hugo cold:             {}", show(&hugo_cold));
-            println!(
-                "  docent / hugo:         wall {:.2}, cpu {:.2}, memory {:.2}",
-                docent_cold.wall_ms / hugo_cold.wall_ms,
-                docent_cold.cpu_ms / hugo_cold.cpu_ms,
-                docent_cold.peak_mib / hugo_cold.peak_mib
-            );
-        } else {
+            compare(&docent_cold, &hugo_cold);
+        });
+        if hugo_cold.is_none() {
             println!("  hugo: not installed (apt-get install hugo) - skipped");
         }
+        teaching(
+            &docent,
+            hugo.as_deref(),
+            root.path(),
+            size,
+            runs,
+            &fresh,
+            &docent_cold,
+        );
     }
+}
+
+/// What the teaching corpus adds to every page.
+#[derive(Clone, Copy)]
+struct Extra {
+    code: bool,
+    maths: bool,
+}
+
+impl Extra {
+    const NONE: Extra = Extra {
+        code: false,
+        maths: false,
+    };
+    const BOTH: Extra = Extra {
+        code: true,
+        maths: true,
+    };
+}
+
+/// The teaching corpus: each feature alone, then both, beside Hugo highlighting the same code.
+fn teaching(
+    docent: &Path,
+    hugo: Option<&Path>,
+    root: &Path,
+    size: usize,
+    runs: usize,
+    fresh: &Fresh,
+    plain: &Run,
+) {
+    println!("  teaching corpus (a code block and a formula on every page):");
+    let mut both = None;
+    for (name, extra) in [
+        (
+            "code",
+            Extra {
+                code: true,
+                maths: false,
+            },
+        ),
+        (
+            "maths",
+            Extra {
+                code: false,
+                maths: true,
+            },
+        ),
+        ("both", Extra::BOTH),
+    ] {
+        let site = root.join(format!("docent-{name}-{size}"));
+        generate_docent(&site, size, extra);
+        let run = median(runs, || {
+            measure(
+                docent_build(docent, &site)
+                    .arg("--output-dir")
+                    .arg(fresh.next()),
+            )
+        });
+        println!(
+            "    docent, {name:<6}        {}  (+{:.0} ms over the plain corpus)",
+            show(&run),
+            run.wall_ms - plain.wall_ms
+        );
+        both = Some(run);
+    }
+    if let (Some(hugo), Some(both)) = (hugo, both) {
+        let hugo_run = hugo_build(hugo, root, size, Extra::BOTH, runs, fresh);
+        println!("    hugo, code and maths   {}", show(&hugo_run));
+        compare(&both, &hugo_run);
+    }
+}
+
+fn hugo_build(
+    hugo: &Path,
+    root: &Path,
+    size: usize,
+    extra: Extra,
+    runs: usize,
+    fresh: &Fresh,
+) -> Run {
+    let hsite = root.join(format!(
+        "hugo-{}{size}",
+        if extra.code { "teaching-" } else { "" }
+    ));
+    generate_hugo(&hsite, size, extra);
+    median(runs, || {
+        let _ = std::fs::remove_dir_all(hsite.join("resources"));
+        measure(
+            Command::new(hugo)
+                .arg("--quiet")
+                .arg("--source")
+                .arg(&hsite)
+                .arg("--destination")
+                .arg(fresh.next())
+                .arg("--cacheDir")
+                .arg(fresh.next()),
+        )
+    })
+}
+
+fn compare(docent: &Run, hugo: &Run) {
+    println!(
+        "  docent / hugo:         wall {:.2}, cpu {:.2}, memory {:.2}",
+        docent.wall_ms / hugo.wall_ms,
+        docent.cpu_ms / hugo.cpu_ms,
+        docent.peak_mib / hugo.peak_mib
+    );
 }
 
 /// Output folders that have never existed. A cold build goes into a new folder rather than one
@@ -178,6 +288,7 @@ fn body(
     section: usize,
     i: usize,
     per: usize,
+    extra: Extra,
     link: impl Fn(usize, usize, &str) -> String,
 ) -> String {
     let next = (i + 1) % per;
@@ -207,6 +318,18 @@ fn body(
         b,
         "### Notes\n\nLorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris.\n"
     );
+    if extra.code {
+        let _ = writeln!(
+            b,
+            "## Code\n\n```python\ndef visits_{i}(rows):\n    \"\"\"Count visits per patient.\"\"\"\n    counts = {{}}\n    for row in rows:  # one row per visit\n        counts[row[\"patient\"]] = counts.get(row[\"patient\"], 0) + {section}\n    return sorted(counts.items(), key=lambda kv: -kv[1])[:{i}]\n```\n"
+        );
+    }
+    if extra.maths {
+        let _ = writeln!(
+            b,
+            "The mean of page {i} is $\\bar{{x}} = \\frac{{1}}{{n}} \\sum_{{k=1}}^{{n}} x_k + {i}$.\n"
+        );
+    }
     let _ = writeln!(
         b,
         "## Summary\n\nA closing paragraph for page {i}.\n\n[^1]: A footnote for page {i}."
@@ -224,6 +347,7 @@ fn generate_content(
     root: &Path,
     pages: usize,
     section_keys: &str,
+    extra: Extra,
     link: impl Fn(usize, usize, &str) -> String + Copy,
 ) {
     let per = pages / SECTIONS;
@@ -239,20 +363,20 @@ fn generate_content(
         for i in 0..per {
             let text = format!(
                 "+++\ntitle = \"Page {i}\"\nweight = {i}\ndate = 2024-01-01\n+++\n{}",
-                body(s, i, per, link)
+                body(s, i, per, extra, link)
             );
             write(&root.join(format!("content/s{s}/p{i}.md")), &text);
         }
     }
 }
 
-fn generate_docent(root: &Path, pages: usize) {
+fn generate_docent(root: &Path, pages: usize, extra: Extra) {
     write(
         &root.join("site.toml"),
         "title = \"Bench\"\nbase_url = \"https://bench.example.org\"\n",
     );
     let link = |s: usize, p: usize, text: &str| format!("[{text}](@/s{s}/p{p}.md#overview)");
-    generate_content(root, pages, "sort_by = \"weight\"\n", link);
+    generate_content(root, pages, "sort_by = \"weight\"\n", extra, link);
     write(
         &root.join("templates/base.html"),
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{% block title %}{% endblock title %}</title></head><body>{% block main %}{% endblock main %}</body></html>\n",
@@ -271,7 +395,7 @@ fn generate_docent(root: &Path, pages: usize) {
     );
 }
 
-fn generate_hugo(root: &Path, pages: usize) {
+fn generate_hugo(root: &Path, pages: usize, extra: Extra) {
     write(
         &root.join("hugo.toml"),
         "baseURL = \"https://bench.example.org/\"\ntitle = \"Bench\"\ndisableKinds = [\"taxonomy\", \"term\"]\n[markup.tableOfContents]\nstartLevel = 2\nendLevel = 3\n",
@@ -279,7 +403,7 @@ fn generate_hugo(root: &Path, pages: usize) {
     let link = |s: usize, p: usize, text: &str| {
         format!("[{text}]({{{{< ref \"/s{s}/p{p}.md#overview\" >}}}})")
     };
-    generate_content(root, pages, "", link);
+    generate_content(root, pages, "", extra, link);
     write(
         &root.join("layouts/_default/baseof.html"),
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ block \"title\" . }}{{ end }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
