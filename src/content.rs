@@ -123,7 +123,6 @@ pub(crate) fn index_with(
     let (texts, docs): (Vec<Arc<str>>, Vec<Doc>) =
         docs.into_iter().map(|p| (p.text, p.doc)).unzip();
     let site = Site::new(docs);
-    check_unique_urls(&site)?;
     Ok((site, Texts::new(texts)))
 }
 
@@ -438,38 +437,6 @@ fn nearest_section(dirs: &BTreeMap<String, DocId>, mut dir: &str) -> DocId {
     }
 }
 
-/// Two sources that would write the same URL are an error naming both.
-fn check_unique_urls(site: &Site) -> Result<(), Diagnostics> {
-    let mut seen: BTreeMap<&str, &Doc> = BTreeMap::new();
-    let mut errors = Vec::new();
-    for (_, doc) in site.docs() {
-        let outputs = std::iter::once(&doc.output).chain(&doc.aliases);
-        for output in outputs {
-            if let Some(first) = seen.get(output.as_str()) {
-                errors.push(
-                    Diagnostic::in_file(
-                        &doc.shown,
-                        format!(
-                            "this file and {} both map to /{}",
-                            crate::error::display_path(&first.shown),
-                            output.trim_end_matches("index.html")
-                        ),
-                    )
-                    .with_help("give one of them a different `slug`, file name or alias"),
-                );
-            } else {
-                seen.insert(output, doc);
-            }
-        }
-    }
-    collect(
-        errors
-            .into_iter()
-            .map(|e| Err::<(), _>(Diagnostics::from(e))),
-    )
-    .map(|_| ())
-}
-
 /// Puts a section's pages in the order its `sort_by` asks for.
 fn order_pages(docs: &mut [Parsed], section: usize) {
     let Kind::Section(s) = &mut docs[section].doc.kind else {
@@ -633,22 +600,6 @@ mod tests {
             let err = site(&[("a.md", &format!("title = \"A\"\nslug = \"{bad}\""))]).unwrap_err();
             assert_eq!(err.0[0].location.as_ref().unwrap().line, 3, "{bad}");
         }
-    }
-
-    #[test]
-    fn duplicate_urls_name_both_files() {
-        let err = site(&[("x.md", "title = \"A\""), ("x/index.md", "title = \"B\"")]).unwrap_err();
-        assert!(
-            err.0[0].message.contains("both map to /x/"),
-            "{}",
-            err.0[0].message
-        );
-        let err = site(&[
-            ("x.md", "title = \"A\""),
-            ("y.md", "title = \"B\"\naliases = [\"/x/\"]"),
-        ])
-        .unwrap_err();
-        assert!(err.0[0].message.contains("/x/"));
     }
 
     #[test]

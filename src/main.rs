@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod claims;
 mod cli;
 mod config;
 mod content;

@@ -1,20 +1,16 @@
 //! Writes a rendered site: only files whose bytes changed, stale files removed, never anything
 //! outside the output folder, and never into a folder docent did not create.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Result, bail};
 use walkdir::WalkDir;
 
-use crate::config::Config;
-use crate::discover::Asset;
-use crate::error::{Diagnostic, Diagnostics};
 use crate::fingerprint::Manifest;
+use crate::fs;
 use crate::pipeline::Sink;
-use crate::site::Site;
-use crate::{fs, search, site_files};
 
 /// Marks a folder as docent's output, so docent may remove stale files in it.
 pub(crate) const MARKER: &str = ".docent-output";
@@ -226,52 +222,6 @@ impl Drop for Staging {
 impl Sink for Staging {
     fn put(&self, file: &str, bytes: bytes::Bytes) -> Result<()> {
         Staging::put(self, file, &bytes)
-    }
-}
-
-/// Checks that no two sources claim one output file, before anything is written: a page, a
-/// section, an alias, a file docent writes itself (sitemap, feed, search index) or a file
-/// copied from static/ or beside content. Each clash names both sources.
-pub(crate) fn claims(
-    site: &Site,
-    assets: &[Asset],
-    config: &Config,
-) -> std::result::Result<(), Diagnostics> {
-    let mut owners: HashMap<&str, String> = HashMap::new();
-    for (_, doc) in site.docs() {
-        let name = crate::error::display_path(&doc.shown);
-        owners.insert(&doc.output, name.clone());
-        for alias in &doc.aliases {
-            owners.insert(alias, format!("an alias in {name}"));
-        }
-    }
-    for file in site_files::RESERVED {
-        owners.insert(file, "docent itself".to_string());
-    }
-    let mut clashes = Vec::new();
-    for asset in assets {
-        let reserved =
-            config.build_search_index && asset.rel.starts_with(&format!("{}/", search::BUNDLE));
-        let owner = owners
-            .get(asset.rel.as_str())
-            .cloned()
-            .or_else(|| reserved.then(|| "the search index".to_string()));
-        if let Some(owner) = owner {
-            let d = Diagnostic::in_file(
-                &asset.path,
-                format!(
-                    "this file would replace the generated /{} (from {owner})",
-                    asset.rel
-                ),
-            )
-            .with_help("rename or move it");
-            clashes.push(d);
-        }
-    }
-    if clashes.is_empty() {
-        Ok(())
-    } else {
-        Err(Diagnostics(clashes))
     }
 }
 

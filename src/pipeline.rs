@@ -23,7 +23,7 @@ use crate::search::Plan;
 use crate::site::{Site, Texts};
 use crate::templates::Templates;
 use crate::views::Urls;
-use crate::{check, data, fs, links, output, schema};
+use crate::{check, claims, data, fs, links, schema};
 
 /// What to build: the site folder and the flags that change the output.
 #[derive(Debug, Clone, Hash)]
@@ -94,7 +94,10 @@ pub(crate) fn run(
     let urls = Urls::of(&config);
     let loaded = load(options, &config, &mut sources, memo).report(report)?;
     let (templates, data, (site, texts), schemas) = loaded;
-    report.check("output", output::claims(&site, &sources.assets, &config))?;
+    report.check(
+        "output",
+        claims::check(&site, &texts, &sources.assets, &config),
+    )?;
     report.check("schema", schemas.check(&sources.data, &site, &texts))?;
     let versions = templates
         .as_ref()

@@ -25,6 +25,8 @@ pub(crate) fn problem(slug: &str) -> Option<&'static str> {
         Some("is empty")
     } else if slug.contains('/') || slug.contains('\\') {
         Some("contains a path separator")
+    } else if slug.trim() == "." {
+        Some("is `.`, which would put the page over its section's own")
     } else if slug.contains("..") {
         Some("contains `..`")
     } else if slug
