@@ -62,24 +62,17 @@ impl Config {
     }
 
     fn check(&self, text: &str) -> Result<(), Diagnostic> {
-        let base = &self.base_url;
-        let absolute = base.starts_with("http://") || base.starts_with("https://");
-        if !absolute && !base.is_empty() {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().starts_with("base_url"))
-                .unwrap_or(0);
-            return Err(Diagnostic::at_line(
-                FILE,
-                text,
-                line + 1,
-                0,
-                8,
-                format!("`base_url` must be an absolute http(s) URL, found \"{base}\""),
-            )
-            .with_help("write it like `base_url = \"https://example.org\"`"));
-        }
-        Ok(())
+        let Err(why) = base_url_problem(&self.base_url) else {
+            return Ok(());
+        };
+        let message = format!("`base_url` {why}");
+        let help =
+            "write it like `base_url = \"https://example.org\"` or `\"https://example.org/guide\"`";
+        let d = match top_level_span(text, "base_url") {
+            Some(span) => Diagnostic::at(FILE, text, span, message),
+            None => Diagnostic::in_file(FILE, message),
+        };
+        Err(d.with_help(help))
     }
 
     /// The path part of `base_url` ("" or "/guide"): every site URL starts with it.
@@ -92,6 +85,47 @@ impl Config {
     pub(crate) fn origin(&self) -> &str {
         &self.base_url[..self.base_url.len() - self.base_path().len()]
     }
+}
+
+/// Why `url` cannot be a site's base URL, if it cannot: it must be an absolute http(s) URL with
+/// a host, and no query, fragment, space or character that needs escaping in HTML or XML.
+pub(crate) fn base_url_problem(url: &str) -> Result<(), String> {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return Err(format!("must be an absolute http(s) URL, found \"{url}\""));
+    };
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || host.starts_with(':') {
+        return Err(format!("has no host name: \"{url}\""));
+    }
+    if let Some(c) = url.chars().find(|c| matches!(c, '?' | '#')) {
+        return Err(format!(
+            "may not have a query or fragment (`{c}`): \"{url}\""
+        ));
+    }
+    let bad = |c: char| c.is_whitespace() || c.is_control() || "\"'<>`\\{}|^".contains(c);
+    if let Some(c) = url.chars().find(|&c| bad(c)) {
+        return Err(format!(
+            "has a character that a URL may not hold ({c:?}): \"{url}\""
+        ));
+    }
+    Ok(())
+}
+
+/// The span of a top-level key's value in site.toml, inside its quotes.
+fn top_level_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    use toml::de::DeTable;
+    let table = DeTable::parse(text).ok()?;
+    let (_, value) = table.get_ref().iter().find(|(k, _)| k.get_ref() == key)?;
+    let span = value.span();
+    let quoted = text.get(span.clone())?.starts_with(['"', '\'']) && span.len() >= 2;
+    Some(if quoted {
+        span.start + 1..span.end - 1
+    } else {
+        span
+    })
 }
 
 /// The span of the `url` of the `index`th `[[nav]]` item in site.toml's `text`, from the TOML
@@ -149,6 +183,29 @@ mod tests {
         let d = Config::parse("title = \"T\"\nbase_url = \"example.org\"\n").unwrap_err();
         assert!(d.message.contains("absolute"));
         assert_eq!(d.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn base_urls_are_strict() {
+        for bad in [
+            "",
+            "https://",
+            "ftp://x.org",
+            "https://x.org/?q=1",
+            "https://x.org/#top",
+            "https://x.org/a b",
+            "https://x.org/\"><script>",
+            "https://:80/",
+        ] {
+            let text = format!(
+                "title = \"T\"\nbase_url = \"{}\"\n",
+                bad.replace('"', "\\\"")
+            );
+            let d = Config::parse(&text).expect_err(bad);
+            assert!(d.message.starts_with("`base_url` "), "{bad}: {}", d.message);
+            assert_eq!(d.location.as_ref().map(|l| l.line), Some(2), "{bad}");
+        }
+        assert!(base_url_problem("http://127.0.0.1:1111/guide").is_ok());
     }
 
     #[test]

@@ -205,8 +205,7 @@ fn dated(
         Some(RawDate::Toml(d)) => d.to_string(),
         Some(RawDate::Text(s)) => s.trim().to_string(),
     };
-    let day = text.get(..10).unwrap_or(&text);
-    if day.parse::<jiff::civil::Date>().is_ok() && text.get(..10).is_some() {
+    if is_date(&text) {
         return Ok(Some(text));
     }
     let line = frontmatter::key_line(file, split, key).unwrap_or(1);
@@ -219,6 +218,15 @@ fn dated(
         format!("`{key}` is not a date: \"{text}\""),
     )
     .with_help(format!("write it as `{key} = 2024-05-01`")))
+}
+
+/// Whether `text` is a whole date (`2024-05-01`) or datetime (`2024-05-01T10:00:00`, with an
+/// optional offset or `Z`), and nothing more.
+fn is_date(text: &str) -> bool {
+    text.len() >= 10
+        && (text.parse::<jiff::civil::Date>().is_ok() && text.len() == 10
+            || text.parse::<jiff::civil::DateTime>().is_ok()
+            || text.parse::<jiff::Timestamp>().is_ok())
 }
 
 /// Output paths for a file's aliases: `/old/url/` is written as `old/url/index.html`.
@@ -599,6 +607,30 @@ mod tests {
         for bad in ["../up", "a/b", "a\\\\b"] {
             let err = site(&[("a.md", &format!("title = \"A\"\nslug = \"{bad}\""))]).unwrap_err();
             assert_eq!(err.0[0].location.as_ref().unwrap().line, 3, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_are_whole_dates_or_datetimes() {
+        for good in [
+            "2024-05-01",
+            "2024-05-01T10:00:00",
+            "2024-05-01T10:00:00Z",
+            "2024-05-01T10:00:00+02:00",
+            "2024-05-01 10:00:00",
+        ] {
+            assert!(is_date(good), "{good}");
+        }
+        for bad in [
+            "2024-02-30",
+            "2024-05-01 and then some",
+            "2024-05-01x",
+            "2024-5-1",
+            "May 2024",
+            "2024-05-01T25:00:00",
+            "",
+        ] {
+            assert!(!is_date(bad), "{bad}");
         }
     }
 

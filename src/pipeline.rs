@@ -304,7 +304,11 @@ fn load_config(options: &Options) -> std::result::Result<(Config, String), Diagn
         .map_err(|err| Diagnostic::in_file(config::FILE, format!("{err:#}")))??;
     let mut config = Config::parse(&text)?;
     if let Some(url) = &options.base_url {
-        config.base_url = url.trim_end_matches('/').to_string();
+        let url = url.trim_end_matches('/');
+        if let Err(why) = config::base_url_problem(url) {
+            return Err(Diagnostic::in_file("--base-url", format!("the base URL {why}")).into());
+        }
+        config.base_url = url.to_string();
     }
     Ok((config, text))
 }

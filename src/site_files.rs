@@ -63,6 +63,18 @@ pub(crate) fn robots(urls: &Urls) -> String {
     )
 }
 
+/// A checked date or datetime as Atom writes it: RFC 3339 with an offset. A date is midnight
+/// UTC, and a datetime without an offset is taken as UTC.
+fn rfc3339(date: &str) -> String {
+    if let Ok(at) = date.parse::<jiff::Timestamp>() {
+        return at.to_string();
+    }
+    match date.parse::<jiff::civil::DateTime>() {
+        Ok(local) => format!("{}Z", local.strftime("%Y-%m-%dT%H:%M:%S")),
+        Err(_) => format!("{}T00:00:00Z", date.get(..10).unwrap_or(date)),
+    }
+}
+
 /// An Atom feed of the dated pages, newest first.
 pub(crate) fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
     let mut dated: Vec<&Doc> = site
@@ -71,13 +83,7 @@ pub(crate) fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
         .filter(|m| m.date.is_some())
         .collect();
     dated.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
-    let stamp = |d: &str| {
-        if d.len() == 10 {
-            format!("{d}T00:00:00Z")
-        } else {
-            d.to_string()
-        }
-    };
+    let stamp = rfc3339;
     let updated = dated
         .iter()
         .filter_map(|m| m.updated.as_ref().or(m.date.as_ref()))
@@ -137,4 +143,17 @@ pub(crate) fn redirect(to: &str) -> String {
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Redirecting…</title><link rel=\"canonical\" href=\"{to}\"><meta name=\"robots\" content=\"noindex\"><meta http-equiv=\"refresh\" content=\"0; url={to}\"></head>\n<body><p>This page has moved to <a href=\"{to}\">{to}</a>.</p></body>\n</html>\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_times_are_rfc_3339_with_an_offset() {
+        assert_eq!(rfc3339("2024-05-01"), "2024-05-01T00:00:00Z");
+        assert_eq!(rfc3339("2024-05-01T10:30:00"), "2024-05-01T10:30:00Z");
+        assert_eq!(rfc3339("2024-05-01 10:30:00"), "2024-05-01T10:30:00Z");
+        assert_eq!(rfc3339("2024-05-01T10:30:00+02:00"), "2024-05-01T08:30:00Z");
+    }
 }
