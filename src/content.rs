@@ -129,6 +129,7 @@ pub(crate) fn index_with(
 /// Reads one content file on its own.
 pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
     let split = frontmatter::split(&file)?;
+    control_characters(&file, split.body_offset)?;
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
     let (doc, draft) = if is_section {
         let front: SectionFront = frontmatter::parse(&file, &split)?;
@@ -218,6 +219,24 @@ fn dated(
         format!("`{key}` is not a date: \"{text}\""),
     )
     .with_help(format!("write it as `{key} = 2024-05-01`")))
+}
+
+/// A control character in the body (NUL, escape…) is refused: HTML may not hold it, and it is
+/// never what an author meant. Tabs and line breaks are text.
+fn control_characters(file: &SourceFile, body_offset: usize) -> Result<(), Diagnostic> {
+    let body = &file.text[body_offset..];
+    let Some((at, c)) = body
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    else {
+        return Ok(());
+    };
+    let at = body_offset + at;
+    let message = format!("a control character (U+{:04X}) in the text", c as u32);
+    Err(
+        Diagnostic::at(&file.shown, &file.text, at..at + c.len_utf8(), message)
+            .with_help("delete it: a page may not hold it, and it does not show"),
+    )
 }
 
 /// Whether `text` is a whole date (`2024-05-01`) or datetime (`2024-05-01T10:00:00`, with an
@@ -608,6 +627,15 @@ mod tests {
             let err = site(&[("a.md", &format!("title = \"A\"\nslug = \"{bad}\""))]).unwrap_err();
             assert_eq!(err.0[0].location.as_ref().unwrap().line, 3, "{bad}");
         }
+    }
+
+    #[test]
+    fn control_characters_in_a_body_are_refused_at_their_place() {
+        let err = site(&[("a.md", "title = \"A\"\n+++\nFine.\n\nNot \u{1} fine")]).unwrap_err();
+        assert!(err.0[0].message.contains("U+0001"), "{:?}", err.0[0]);
+        let at = err.0[0].location.as_ref().unwrap();
+        assert_eq!((at.line, at.column), (6, 5));
+        assert!(site(&[("a.md", "title = \"A\"\n+++\nTabs\tand\r\nbreaks.")]).is_ok());
     }
 
     #[test]

@@ -145,7 +145,9 @@ impl Diagnostic {
                 let gutter = " ".repeat(loc.line.to_string().len());
                 writeln!(f, "{gutter}--> {}", self.locus())?;
                 writeln!(f, "{gutter} |")?;
-                writeln!(f, "{} | {}", loc.line, loc.text)?;
+                // A control character would act on the terminal: show its picture instead.
+                let shown: String = loc.text.chars().map(visible).collect();
+                writeln!(f, "{} | {shown}", loc.line)?;
                 let pad: String = loc
                     .text
                     .chars()
@@ -169,6 +171,17 @@ impl Diagnostic {
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// `c`, or for a control character other than tab its Unicode picture (U+0001 as ␁).
+fn visible(c: char) -> char {
+    match c {
+        '\t' => c,
+        '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+        '\u{7f}' => '\u{2421}',
+        c if c.is_control() => '\u{FFFD}',
+        c => c,
+    }
+}
 
 /// Every problem a stage found. This is the error type that reaches `main` for bad input.
 #[derive(Debug, Clone, PartialEq, Eq)]

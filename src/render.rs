@@ -189,7 +189,19 @@ pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, D
     templates
         .tera
         .render(&job.chosen[id], &context)
+        .map(scrub)
         .map_err(|err| Diagnostics::from(templates.diagnose(&err, Some(doc))))
+}
+
+/// `html` with every control character but tab and line breaks replaced by U+FFFD: HTML and
+/// XML may not hold them. Content refuses them as written; this catches those that arrive
+/// escaped in TOML (`"\u0001"`) or from a template.
+pub(crate) fn scrub(html: String) -> String {
+    let bad = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !html.contains(bad) {
+        return html;
+    }
+    html.replace(bad, "\u{FFFD}")
 }
 
 /// What a template read of the site while rendering one page: another doc's view
@@ -318,4 +330,15 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
             }
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_never_reach_the_output() {
+        assert_eq!(
+            super::scrub("a\u{0}b\u{1b}c\td\n".into()),
+            "a\u{FFFD}b\u{FFFD}c\td\n"
+        );
+    }
 }

@@ -27,7 +27,7 @@ pub(crate) fn all(
     }
     files
         .into_iter()
-        .map(|(file, text)| (file, text.into_bytes()))
+        .map(|(file, text)| (file, crate::render::scrub(text).into_bytes()))
         .collect()
 }
 

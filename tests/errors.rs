@@ -340,6 +340,16 @@ fn teaching_markdown_errors() {
         ],
     );
     error_for(
+        "control_character_in_body",
+        &[(
+            "content/notes/x.md",
+            Some(&page(
+                "title = \"X\"",
+                "Text with a \u{0} NUL and an \u{1b}[31m escape.",
+            )),
+        )],
+    );
+    error_for(
         "glossary_not_configured",
         &[(
             "content/notes/x.md",
