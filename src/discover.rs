@@ -324,7 +324,7 @@ fn walk(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
         let path = entry.path();
         let is_file = if entry.path_is_symlink() {
             match path.canonicalize() {
-                Ok(target) if target.starts_with(&real_dir) => target.is_file(),
+                Ok(target) if target.starts_with(&real_dir) => regular(&target),
                 _ => {
                     eprintln!(
                         "warning: skipping {}: it links outside {}",
@@ -334,8 +334,10 @@ fn walk(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
                     false
                 }
             }
+        } else if entry.file_type().is_dir() {
+            false
         } else {
-            entry.file_type().is_file()
+            regular(path)
         };
         if is_file {
             let rel = path.strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
@@ -343,6 +345,23 @@ fn walk(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
         }
     }
     Ok(files)
+}
+
+/// Whether `path` is a file docent can read; a FIFO, socket or device is skipped with a
+/// warning, since reading one could wait forever. Folders are neither.
+fn regular(path: &Path) -> bool {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => true,
+        Ok(meta) if meta.is_dir() => false,
+        Ok(_) => {
+            eprintln!(
+                "warning: skipping {}: not a regular file (a FIFO, socket or device)",
+                path.display()
+            );
+            false
+        }
+        Err(_) => false,
+    }
 }
 
 #[cfg(test)]

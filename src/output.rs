@@ -46,7 +46,14 @@ pub(crate) fn check_dir(root: &Path, out: &Path) -> Result<()> {
         && std::fs::read_dir(out)
             .map(|mut d| d.next().is_some())
             .unwrap_or(false);
-    if has_entries && !out.join(MARKER).is_file() {
+    let marker = out.join(MARKER).symlink_metadata();
+    if marker.as_ref().is_ok_and(|m| !m.file_type().is_file()) {
+        bail!(
+            "{} is not a regular file; docent writes its own marker there, so it stops rather than write through a link. Remove it and build again",
+            out.join(MARKER).display()
+        );
+    }
+    if has_entries && marker.is_err() {
         bail!(
             "the output folder {} is not empty and docent did not create it; empty it or choose another with --output-dir",
             out.display()
@@ -101,6 +108,9 @@ pub(crate) struct Staging {
     files: Mutex<(HashSet<String>, Vec<String>)>,
     /// Staging folders already created, to spare a system call per file.
     made: Mutex<HashSet<PathBuf>>,
+    /// Output folders already looked at: whether each is a real folder all the way up to
+    /// `out`, with no symlink on the way.
+    real: Mutex<std::collections::HashMap<PathBuf, bool>>,
     committed: bool,
 }
 
@@ -109,8 +119,8 @@ const STAGING: &str = ".docent-staging";
 impl Staging {
     pub(crate) fn new(out: &Path) -> Result<Staging> {
         fs::create_dir_all(out)?;
-        if !out.join(MARKER).is_file() {
-            fs::write(&out.join(MARKER), b"docent output\n")?;
+        if out.join(MARKER).symlink_metadata().is_err() {
+            replace_file(&out.join(MARKER), b"docent output\n")?;
         }
         let dir = out.join(STAGING);
         if dir.symlink_metadata().is_ok() {
@@ -123,6 +133,7 @@ impl Staging {
             dir,
             files,
             made: Mutex::new(HashSet::new()),
+            real: Mutex::new(std::collections::HashMap::new()),
             committed: false,
         })
     }
@@ -135,7 +146,7 @@ impl Staging {
             // Claims are checked before anything is put, so this is docent's own bug.
             bail!("docent wrote {rel} twice; this is a bug");
         }
-        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+        if self.holds(&target, bytes) {
             return Ok(());
         }
         let staged = safe_join(&self.dir, rel)?;
@@ -155,6 +166,35 @@ impl Staging {
         fs::write(&staged, bytes)?;
         self.lock().1.push(rel.to_string());
         Ok(())
+    }
+
+    /// Whether `target` is already a regular file with these bytes, in real folders. Anything
+    /// else (a symlink on the way, a FIFO, a folder) is staged and replaces it: docent never
+    /// reads or writes through a link, and a FIFO would never answer.
+    fn holds(&self, target: &Path, bytes: &[u8]) -> bool {
+        let regular = target
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64);
+        regular
+            && target.parent().is_some_and(|dir| self.is_real(dir))
+            && std::fs::read(target).is_ok_and(|old| old == bytes)
+    }
+
+    /// Whether `dir` and every folder above it, up to the output folder, is a real folder.
+    fn is_real(&self, dir: &Path) -> bool {
+        if dir == self.out {
+            return true;
+        }
+        if let Some(&known) = self.real.lock().unwrap_or_else(|e| e.into_inner()).get(dir) {
+            return known;
+        }
+        let here = dir.symlink_metadata().is_ok_and(|m| m.file_type().is_dir());
+        let real = here && dir.parent().is_some_and(|up| self.is_real(up));
+        self.real
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.to_path_buf(), real);
+        real
     }
 
     /// Every file of the new site, sorted.
@@ -231,7 +271,20 @@ pub(crate) fn manifest(out: &Path) -> Option<Manifest> {
 }
 
 pub(crate) fn write_manifest(out: &Path, manifest: &Manifest) -> Result<()> {
-    fs::write(&out.join(MARKER), manifest.to_text().as_bytes())
+    replace_file(&out.join(MARKER), manifest.to_text().as_bytes())
+}
+
+/// Writes `bytes` to a new file beside `path` and renames it over `path`: whatever `path` was
+/// (a symlink, say), it is replaced, never written through.
+fn replace_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut new = path.as_os_str().to_owned();
+    new.push(".new");
+    let new = PathBuf::from(new);
+    if new.symlink_metadata().is_ok() {
+        remove_entry(&new)?;
+    }
+    fs::write(&new, bytes)?;
+    rename(&new, path)
 }
 
 /// Joins a relative output path to `out`, refusing anything that could climb out of it.
