@@ -31,6 +31,9 @@ pub(crate) struct Config {
     /// Header navigation: each item links to a content file (`@/...`) or a URL.
     #[serde(default)]
     pub(crate) nav: Vec<NavItem>,
+    /// The longest one template render may take, in seconds, before the build stops.
+    #[serde(default)]
+    pub(crate) template_timeout: Option<u64>,
     /// Where glossary terms (`[[RHIA]]`) link to and take their definitions from.
     #[serde(default)]
     pub(crate) glossary: Option<crate::glossary::GlossaryConfig>,

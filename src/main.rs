@@ -34,6 +34,7 @@ mod slug;
 mod templates;
 mod tomlfile;
 mod views;
+mod watchdog;
 
 use std::process::ExitCode;
 use std::time::Instant;

@@ -92,6 +92,11 @@ pub(crate) fn run(
 ) -> Result<Ran> {
     let (config, config_text, mut sources) = read(options, report, memo, stop)?;
     let urls = Urls::of(&config);
+    crate::watchdog::set_limit(
+        config
+            .template_timeout
+            .unwrap_or(crate::watchdog::DEFAULT_SECONDS),
+    );
     let loaded = load(options, &config, &mut sources, memo).report(report)?;
     let (templates, data, (site, texts), schemas) = loaded;
     report.check(

@@ -72,6 +72,7 @@ impl Renderer {
             let mut context = Context::new();
             context.insert_value("config", globals.config.clone());
             context.insert_value("data", globals.data.clone());
+            let _watched = crate::watchdog::rendering(|| format!("templates/{name}"));
             tera.render(name, &context)
                 .map_err(|e| Diagnostics::from(self.templates.diagnose(&e, None)))
         })
@@ -186,9 +187,16 @@ pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, D
     context.insert("current_path", &job.urls.path(&doc.path));
     context.insert("current_url", &job.urls.permalink(&doc.path));
     let templates = &job.renderer.templates;
+    let template = &job.chosen[id];
+    let _watched = crate::watchdog::rendering(|| {
+        format!(
+            "templates/{template} for {}",
+            crate::error::display_path(&doc.shown)
+        )
+    });
     templates
         .tera
-        .render(&job.chosen[id], &context)
+        .render(template, &context)
         .map(scrub)
         .map_err(|err| Diagnostics::from(templates.diagnose(&err, Some(doc))))
 }

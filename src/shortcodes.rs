@@ -196,7 +196,10 @@ impl<'b> Expanded<'b> {
         if let Some(body) = &call.body {
             context.insert("body", body);
         }
-        match templates.tera.render(&name, &context) {
+        let watched = crate::watchdog::rendering(|| format!("templates/{name}"));
+        let rendered = templates.tera.render(&name, &context);
+        drop(watched);
+        match rendered {
             Ok(output) if is_html => {
                 self.html.push(output);
                 format!("{OPEN}{}{CLOSE}", self.html.len() - 1)

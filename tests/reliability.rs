@@ -180,3 +180,31 @@ fn a_slug_of_dot_and_aliases_over_other_files_are_errors() {
         "{err}"
     );
 }
+
+#[test]
+fn a_template_that_loops_for_ever_is_stopped_and_named() {
+    let site = Site::fixture("basic");
+    let config = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write("site.toml", format!("template_timeout = 1\n{config}"));
+    let note = std::fs::read_to_string(site.root.join("templates/note.html")).unwrap();
+    let forever =
+        "{% for a in range(end=100000) %}{% for b in range(end=100000) %}{% endfor %}{% endfor %}";
+    site.write(
+        "templates/note.html",
+        note.replace("<article>", &format!("<article>{forever}")),
+    );
+    let started = std::time::Instant::now();
+    let out = build(&site);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "stopped near its limit"
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("rendering templates/note.html for content/notes/"),
+        "{err}"
+    );
+    assert!(err.contains("took more than 1 s"), "{err}");
+    assert!(!site.public("notes").exists(), "nothing was written");
+}
