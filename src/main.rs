@@ -15,6 +15,8 @@ mod filters;
 mod fingerprint;
 mod frontmatter;
 mod fs;
+#[cfg(test)]
+mod fuzz;
 mod glossary;
 mod links;
 mod markdown;
