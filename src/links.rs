@@ -23,6 +23,16 @@ pub(crate) struct Refs<'a> {
     pub(crate) glossary: &'a Glossary,
 }
 
+impl<'a> Refs<'a> {
+    /// The bibliography in `data`, and `glossary`.
+    pub(crate) fn of(data: &'a crate::data::Data, glossary: &'a Glossary) -> Refs<'a> {
+        Refs {
+            sources: data.tree.get(SOURCES).and_then(|s| s.as_table()),
+            glossary,
+        }
+    }
+}
+
 /// Every rendered body, by doc, shared with the memo that may keep it.
 pub(crate) type Renders = PerDoc<std::sync::Arc<Rendered>>;
 

@@ -266,9 +266,7 @@ impl<'a> Writer<'a, '_> {
             Event::Start(Tag::BlockQuote(Some(kind))) => Some(Event::Html(callout(kind).into())),
             Event::End(TagEnd::BlockQuote(Some(_))) => Some(Event::Html("</div>\n".into())),
             Event::Text(ref text) => {
-                let joined = in_word && !text.starts_with(char::is_whitespace);
-                self.out.word_count += text.split_whitespace().count() - usize::from(joined);
-                self.in_word = !text.is_empty() && !text.ends_with(char::is_whitespace);
+                self.count_words(text, in_word);
                 Some(event)
             }
             Event::FootnoteReference(ref name) => {
@@ -277,6 +275,14 @@ impl<'a> Writer<'a, '_> {
             }
             other => Some(other),
         }
+    }
+
+    /// Counts the words of `text`; one that goes on from the last text (`in_word`) is not
+    /// counted twice.
+    fn count_words(&mut self, text: &str, in_word: bool) {
+        let joined = in_word && !text.starts_with(char::is_whitespace);
+        self.out.word_count += text.split_whitespace().count() - usize::from(joined);
+        self.in_word = !text.is_empty() && !text.ends_with(char::is_whitespace);
     }
 
     /// The opening of a glossary term's marker; the views stage makes it a link.

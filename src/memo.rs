@@ -555,10 +555,10 @@ fn view_keys(
     refs: Refs,
 ) -> (PerDoc<u64>, PerDoc<u64>) {
     // Hashed once: every view's citations and glossary terms read them.
-    let sources = (
-        hash(&refs.sources.map(|s| s.to_string())),
+    let sources = hash(&(
+        refs.sources.map(|s| s.to_string()),
         refs.glossary.fingerprint,
-    );
+    ));
     let ids: Vec<DocId> = site.ids().collect();
     let own = |id: DocId| {
         let doc = &site[id];
@@ -575,12 +575,7 @@ fn view_keys(
     };
     // A neighbour shows only its title, description and URL: its front matter.
     let neighbour = |n: Option<&DocId>| n.map(|&n| (fronts[n], &site[n].path));
-    let mut position = vec![0; site.len()];
-    for (_, _, section) in site.sections() {
-        for (at, &page) in section.pages.iter().enumerate() {
-            position[page.0] = at;
-        }
-    }
+    let position = positions(site);
     let mut keys: Vec<u64> = ids
         .par_iter()
         .map(|&id| {
@@ -607,6 +602,17 @@ fn view_keys(
         keys[id.0] = h.finish();
     }
     (PerDoc::from_vec(keys), PerDoc::from_vec(heads))
+}
+
+/// Each page's place in its section's order, by doc.
+fn positions(site: &Site) -> Vec<usize> {
+    let mut position = vec![0; site.len()];
+    for (_, _, section) in site.sections() {
+        for (at, &page) in section.pages.iter().enumerate() {
+            position[page.0] = at;
+        }
+    }
+    position
 }
 
 /// A page's key: its view key, its template, what every page sees, and the current value of

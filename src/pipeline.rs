@@ -92,17 +92,10 @@ pub(crate) fn run(
 ) -> Result<Ran> {
     let (config, config_text, mut sources) = read(options, report, memo, stop)?;
     let urls = Urls::of(&config);
-    crate::watchdog::set_limit(
-        config
-            .template_timeout
-            .unwrap_or(crate::watchdog::DEFAULT_SECONDS),
-    );
     let loaded = load(options, &config, &mut sources, memo).report(report)?;
     let (templates, data, (site, texts), schemas) = loaded;
-    report.check(
-        "output",
-        claims::check(&site, &texts, &sources.assets, &config),
-    )?;
+    let claimed = claims::check(&site, &texts, &sources.assets, &config);
+    report.check("output", claimed)?;
     report.check("schema", schemas.check(&sources.data, &site, &texts))?;
     let versions = templates
         .as_ref()
@@ -110,10 +103,7 @@ pub(crate) fn run(
         .unwrap_or_default();
     let renders = memo.markdown(&site, &texts, templates.as_ref().ok(), &versions);
     let glossary = report.take("config", glossary(&config, &data, &site))?;
-    let refs = Refs {
-        sources: data.tree.get(links::SOURCES).and_then(|s| s.as_table()),
-        glossary: &glossary,
-    };
+    let refs = Refs::of(&data, &glossary);
     stop.check()?;
     let bad = links::body_problems(&site, &texts, &renders, Severity::Error);
     report.check("markdown", errors(bad))?;
@@ -154,6 +144,8 @@ fn read(
     stop: &Stop,
 ) -> Result<(Config, String, Sources)> {
     let (config, config_text) = report.take("config", load_config(options))?;
+    let timeout = config.template_timeout;
+    crate::watchdog::set_limit(timeout.unwrap_or(crate::watchdog::DEFAULT_SECONDS));
     let (sources, unreadable) = memo.discover(&options.root, stop)?;
     stop.check()?;
     report.check("file", errors(unreadable))?;

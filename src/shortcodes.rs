@@ -150,54 +150,19 @@ impl<'b> Expanded<'b> {
         });
     }
 
-    /// What to put in place of `call`: a mark for HTML, the output for Markdown, or the call
-    /// as written when it is wrong (and a problem says why).
+    /// What to put in place of `call`: a mark for HTML, or the output for Markdown; nothing
+    /// when it is wrong, and a problem says why.
     fn call(&mut self, call: &parse::Call, nth: usize, templates: &Templates) -> String {
-        let as_written = || String::new();
-        let html = format!("shortcodes/{}.html", call.name);
-        let md = format!("shortcodes/{}.md", call.name);
-        // Both names, found or not: adding either template changes what this call renders.
-        for name in [&html, &md] {
-            if !self.used.contains(name) {
-                self.used.push(name.clone());
-            }
-        }
-        let (name, is_html) = match (templates.source(&html), templates.source(&md)) {
-            (Some(_), _) => (html, true),
-            (None, Some(_)) => (md, false),
-            (None, None) => {
-                let known = templates.shortcode_names();
-                let help = match did_you_mean(&call.name, known.iter().map(String::as_str)) {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None => format!(
-                        "write templates/shortcodes/{}.html, or use one of: {}",
-                        call.name,
-                        known.join(", ")
-                    ),
-                };
-                self.problem(
-                    call.name_span.clone(),
-                    format!("no shortcode `{}`", call.name),
-                    help,
-                );
-                return as_written();
-            }
+        let Some((name, is_html)) = self.template(call, templates) else {
+            return String::new();
         };
         let source = templates.source(&name).unwrap_or_default();
         if let Err((span, message, help)) = check_args(call, source) {
             self.problem(span, message, help);
-            return as_written();
-        }
-        let mut context = Context::new();
-        for (key, value, _) in &call.args {
-            context.insert(key.clone(), value);
-        }
-        context.insert("nth", &nth);
-        if let Some(body) = &call.body {
-            context.insert("body", body);
+            return String::new();
         }
         let watched = crate::watchdog::rendering(|| format!("templates/{name}"));
-        let rendered = templates.tera.render(&name, &context);
+        let rendered = templates.tera.render(&name, &context(call, nth));
         drop(watched);
         match rendered {
             Ok(output) if is_html => {
@@ -209,14 +174,45 @@ impl<'b> Expanded<'b> {
                 let d = templates.diagnose(&err, None);
                 let message = format!("shortcode `{}` failed: {}", call.name, d.message);
                 self.problem(call.span.clone(), message, format!("in {}", d.locus()));
-                as_written()
+                String::new()
             }
         }
     }
 
+    /// The template `call` names, and whether it writes HTML; `None`, and a problem, when
+    /// there is none. Both names count as used, found or not: adding either template changes
+    /// what the call renders.
+    fn template(&mut self, call: &parse::Call, templates: &Templates) -> Option<(String, bool)> {
+        let html = format!("shortcodes/{}.html", call.name);
+        let md = format!("shortcodes/{}.md", call.name);
+        for name in [&html, &md] {
+            if !self.used.contains(name) {
+                self.used.push(name.clone());
+            }
+        }
+        if templates.source(&html).is_some() {
+            return Some((html, true));
+        }
+        if templates.source(&md).is_some() {
+            return Some((md, false));
+        }
+        let known = templates.shortcode_names();
+        let help = match did_you_mean(&call.name, known.iter().map(String::as_str)) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!(
+                "write templates/shortcodes/{}.html, or use one of: {}",
+                call.name,
+                known.join(", ")
+            ),
+        };
+        let message = format!("no shortcode `{}`", call.name);
+        self.problem(call.name_span.clone(), message, help);
+        None
+    }
+
     /// `html` with each shortcode's mark replaced by its HTML; a mark alone in a paragraph
-    /// replaces the paragraph.
-    /// Every `id` in the HTML is added to `anchors`, so links can point at a figure.
+    /// replaces the paragraph. Every `id` in the HTML is added to `anchors`, so links can
+    /// point at a figure.
     pub(crate) fn place(&self, html: &mut String, anchors: &mut std::collections::HashSet<String>) {
         if self.html.is_empty() {
             return;
@@ -235,6 +231,19 @@ impl<'b> Expanded<'b> {
             }
         }
     }
+}
+
+/// What a shortcode's template sees: its arguments, `nth`, and `body` for a call with one.
+fn context(call: &parse::Call, nth: usize) -> Context {
+    let mut context = Context::new();
+    for (key, value, _) in &call.args {
+        context.insert(key.clone(), value);
+    }
+    context.insert("nth", &nth);
+    if let Some(body) = &call.body {
+        context.insert("body", body);
+    }
+    context
 }
 
 /// The arguments a template declares on its first line: (name, type, required).

@@ -156,6 +156,15 @@ fn edit_page(root: &Path, rng: &mut Rng, n: usize, kind: usize) -> (String, Vec<
     (format!("{what} of {rel}"), change(root, rel, &*f))
 }
 
+/// The templates edits pick from.
+const TEMPLATES: [&str; 5] = [
+    "note.html",
+    "section.html",
+    "base.html",
+    "index.html",
+    "shortcodes/box.html",
+];
+
 /// An edit to the rest of the site: pages added and removed, a broken link and its fix,
 /// templates, data, site.toml and a stylesheet.
 fn edit_site(root: &Path, rng: &mut Rng, n: usize, kind: usize) -> (String, Vec<PathBuf>) {
@@ -184,13 +193,7 @@ fn edit_site(root: &Path, rng: &mut Rng, n: usize, kind: usize) -> (String, Vec<
             ("the broken link fixed".into(), vec![PathBuf::from(broken)])
         }
         10 => {
-            let templates = [
-                "note.html",
-                "section.html",
-                "base.html",
-                "index.html",
-                "shortcodes/box.html",
-            ];
+            let templates = TEMPLATES;
             let rel = format!("templates/{}", templates[rng.below(templates.len())]);
             let touched = change(root, &rel, &|t| format!("{t}<!-- take {n} -->\n"));
             (format!("template {rel}"), touched)

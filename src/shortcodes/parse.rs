@@ -28,6 +28,9 @@ pub(crate) enum Found {
     Mistake(Range<usize>, String),
 }
 
+/// The byte that opens a call, `{`, named so that it reads as one.
+const BRACE: u8 = 0x7b;
+
 /// Every call, escaped call and malformed call in `body`, in order.
 pub(crate) fn scan(body: &str) -> Vec<Found> {
     let mut found = Vec::new();
@@ -39,7 +42,7 @@ pub(crate) fn scan(body: &str) -> Vec<Found> {
                 at = fence_end(body, at);
             }
             b'`' => at = code_span_end(body, at),
-            b'{' if matches!(bytes.get(at + 1), Some(b'{' | b'%')) => {
+            BRACE if matches!(bytes.get(at + 1), Some(&BRACE | b'%')) => {
                 let (next, item) = call_at(body, at);
                 found.extend(item);
                 at = next;
@@ -90,7 +93,7 @@ fn code_span_end(body: &str, at: usize) -> usize {
 
 /// Reads what starts at `{{` or `{%` at `at`: the position after it, and what it was.
 fn call_at(body: &str, at: usize) -> (usize, Option<Found>) {
-    let inline = body.as_bytes()[at + 1] == b'{';
+    let inline = body.as_bytes()[at + 1] == BRACE;
     let close = if inline { "}}" } else { "%}" };
     if inline && body[at + 2..].trim_start().starts_with("/*") {
         return escaped(body, at);
