@@ -145,16 +145,13 @@ impl Diagnostic {
                 let gutter = " ".repeat(loc.line.to_string().len());
                 writeln!(f, "{gutter}--> {}", self.locus())?;
                 writeln!(f, "{gutter} |")?;
-                // A control character would act on the terminal: show its picture instead.
-                let shown: String = loc.text.chars().map(visible).collect();
+                let (shown, before, width) = window(&loc.text, loc.column - 1, loc.width);
                 writeln!(f, "{} | {shown}", loc.line)?;
-                let pad: String = loc
-                    .text
+                let pad: String = before
                     .chars()
-                    .take(loc.column - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                write!(f, "{gutter} | {pad}{}", "^".repeat(loc.width))?;
+                write!(f, "{gutter} | {pad}{}", "^".repeat(width))?;
                 if let Some(help) = &self.help {
                     write!(f, "\n{gutter} = help: {help}")?;
                 }
@@ -171,6 +168,36 @@ impl Diagnostic {
 }
 
 impl std::error::Error for Diagnostic {}
+
+/// The longest part of a line a snippet shows, in characters.
+const SNIPPET: usize = 100;
+
+/// The part of `line` a snippet shows, with control characters as their pictures (they would
+/// act on the terminal); the text before the `column` (0-based, in characters) within it; and
+/// the marker's width. A long line is cut to a window around the column, with `…` where it
+/// was cut.
+fn window(line: &str, column: usize, width: usize) -> (String, String, usize) {
+    let chars: Vec<char> = line.chars().map(visible).collect();
+    let column = column.min(chars.len());
+    if chars.len() <= SNIPPET {
+        let before = chars[..column].iter().collect();
+        return (chars.iter().collect(), before, width);
+    }
+    let start = column.saturating_sub(SNIPPET / 3);
+    let end = (start + SNIPPET).min(chars.len());
+    let mut shown: String = if start > 0 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    let mut before: String = if start > 0 { " ".into() } else { String::new() };
+    before.extend(&chars[start..column]);
+    (shown, before, width.min(end - column).max(1))
+}
 
 /// `c`, or for a control character other than tab its Unicode picture (U+0001 as ␁).
 fn visible(c: char) -> char {
@@ -307,6 +334,23 @@ pub(crate) fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_line_is_cut_to_a_window_around_the_column() {
+        let line = format!("{}BAD{}", "a".repeat(5000), "b".repeat(5000));
+        let (shown, before, width) = window(&line, 5000, 3);
+        assert!(shown.chars().count() <= SNIPPET + 2, "{}", shown.len());
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        let at = before.chars().count();
+        let marked: String = shown.chars().skip(at).take(3).collect();
+        assert_eq!(marked, "BAD");
+        assert_eq!(width, 3);
+        let (shown, before, _) = window("short \u{1} line", 6, 1);
+        assert_eq!(
+            (shown.as_str(), before.as_str()),
+            ("short ␁ line", "short ")
+        );
+    }
 
     #[test]
     fn location_counts_lines_and_chars() {
