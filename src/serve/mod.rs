@@ -3,17 +3,21 @@
 //!
 //! The parts, each in its module: [`change`] says what a changed path means, [`watch`] turns
 //! notify's events into changes, [`debounce`] decides when to build and when to show a build,
-//! [`rebuild`] runs the builds, [`state`] holds what is served, [`http`] serves it, [`reload`]
-//! tells the browser, and [`overlay`] shows build errors. Nothing is global: one [`state::Shared`]
+//! [`rebuild`] runs the builds, [`state`] holds what is served, [`http`] serves it over the
+//! connections [`conn`] accepts (within the cap of [`slots`], under the write timeout of
+//! [`stall`]), [`reload`] tells the browser, and [`overlay`] shows build errors. Nothing is global: one [`state::Shared`]
 //! is made here and passed to both sides.
 
 mod change;
+mod conn;
 mod debounce;
 mod http;
 mod overlay;
 mod rebuild;
 mod reload;
 mod search;
+mod slots;
+mod stall;
 mod state;
 mod watch;
 
@@ -94,9 +98,7 @@ async fn serve(root: &Path, options: Options) -> Result<()> {
         hosts,
         search,
     });
-    axum::serve(listener, app)
-        .await
-        .context("the server stopped")
+    conn::serve(listener, app).await
 }
 
 /// The address a browser on this machine opens, which links in pages point at.

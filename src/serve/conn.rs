@@ -1,0 +1,130 @@
+//! Connections: accepts them within the cap of [`super::slots`], and serves each with hyper's
+//! HTTP/1 under two timeouts, so no client, however slow or silent, can hold the server.
+//!
+//! - [`HEADER_TIMEOUT`]: the headers of a request must arrive within it, counted from the
+//!   connection's start or from the end of the response before. A client that trickles its
+//!   headers, a half-open connection that sends nothing, and a kept-alive one left idle are
+//!   all closed after it.
+//! - [`WRITE_TIMEOUT`]: a response write that cannot move for this long fails
+//!   ([`super::stall`]).
+//!
+//! The live-reload stream is long-lived by design and neither timeout cuts it: it is a
+//! response in progress, not a wait for headers, and it writes only when it has an event or a
+//! keep-alive comment. `axum::serve` is not used because it sets neither timeout and cannot
+//! be told to.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceExt;
+
+use super::slots::{self, Slot, Slots};
+use super::stall::Stall;
+
+/// How long a request's headers may take to arrive, and a kept-alive connection may sit idle.
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a response write may wait for the client to read.
+pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long to wait before accepting again after `accept` failed for want of resources, when
+/// closing an idle connection could not free one.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
+/// A warning about load is shown at most this often, however many connections it concerns.
+const WARN_EVERY: Duration = Duration::from_secs(60);
+
+/// Serves connections from `listener` with `app`, for as long as the process runs.
+pub(crate) async fn serve(listener: TcpListener, app: Router) -> ! {
+    let slots = Slots::new(slots::cap());
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    let mut warnings = Warnings::default();
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(err) => {
+                not_accepted(&err, &slots, &mut warnings).await;
+                continue;
+            }
+        };
+        let (slot, made_room) = slots.admit().await;
+        if made_room && Warnings::due(&mut warnings.full) {
+            eprintln!(
+                "warning: {} connections are open, the most docent serves at once; \
+                 the oldest idle ones are closed to make room",
+                slots.cap()
+            );
+        }
+        tokio::spawn(connection(stream, slot, http.clone(), app.clone()));
+    }
+}
+
+/// Serves one connection until it ends, fails, times out, or is closed to make room.
+async fn connection(stream: TcpStream, slot: Slot, http: http1::Builder, app: Router) {
+    let activity = slot.activity.clone();
+    let service = service_fn(move |mut request: hyper::Request<Incoming>| {
+        let busy = activity.busy();
+        // The live-reload stream takes it, to count as busy for as long as it is open.
+        request.extensions_mut().insert(activity.clone());
+        let response = app.clone().oneshot(request);
+        async move {
+            let response = response.await;
+            drop(busy);
+            response
+        }
+    });
+    let io = TokioIo::new(Stall::new(stream, WRITE_TIMEOUT));
+    tokio::select! {
+        // Its errors (a timeout, a reset, a malformed request) end this connection only.
+        _ = http.serve_connection(io, service) => {}
+        () = slot.closed() => {}
+    }
+}
+
+/// After a failed `accept`. A client that gave up first is nothing to report. Anything else
+/// is most likely the descriptor limit: closing the oldest idle connection frees one, and
+/// when none can be closed, a pause keeps the loop from spinning until one closes by itself.
+async fn not_accepted(err: &io::Error, slots: &Slots, warnings: &mut Warnings) {
+    use io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset, Interrupted};
+    if matches!(
+        err.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset | Interrupted
+    ) {
+        return;
+    }
+    if Warnings::due(&mut warnings.accept) {
+        eprintln!(
+            "warning: could not accept a connection ({err}); \
+             closing idle connections to make room"
+        );
+    }
+    if slots.close_idle() {
+        let _ = tokio::time::timeout(ACCEPT_PAUSE, slots.freed()).await;
+    } else {
+        tokio::time::sleep(ACCEPT_PAUSE).await;
+    }
+}
+
+/// When each warning about load was last shown.
+#[derive(Default)]
+struct Warnings {
+    full: Option<Instant>,
+    accept: Option<Instant>,
+}
+
+impl Warnings {
+    /// Whether a warning last shown at `last` is due again, and if so, marks it shown now.
+    fn due(last: &mut Option<Instant>) -> bool {
+        let now = Instant::now();
+        if last.is_some_and(|at| now.duration_since(at) < WARN_EVERY) {
+            return false;
+        }
+        *last = Some(now);
+        true
+    }
+}
