@@ -183,10 +183,7 @@ fn close(open: &mut Open, idle_only: bool) -> bool {
 /// Which connection to close to make room, from `(id, busy, closing)` oldest first: none while
 /// one is closing already (its place is about to come free), else the oldest idle one, else,
 /// unless `idle_only`, the oldest busy one.
-fn victim(
-    conns: impl Iterator<Item = (u64, bool, bool)> + Clone,
-    idle_only: bool,
-) -> Option<u64> {
+fn victim(conns: impl Iterator<Item = (u64, bool, bool)> + Clone, idle_only: bool) -> Option<u64> {
     if conns.clone().any(|(_, _, closing)| closing) {
         return None;
     }
