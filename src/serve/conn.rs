@@ -128,3 +128,17 @@ impl Warnings {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_warning_is_shown_once_however_often_it_is_due() {
+        let mut last = None;
+        assert!(Warnings::due(&mut last));
+        assert!((0..1_000).all(|_| !Warnings::due(&mut last)));
+        last = last.and_then(|at| at.checked_sub(WARN_EVERY));
+        assert!(Warnings::due(&mut last), "shown again a minute later");
+    }
+}

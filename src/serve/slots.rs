@@ -210,9 +210,12 @@ impl Drop for Slot {
 mod tests {
     use super::*;
 
+    /// `(id, busy, closing)`.
+    type Conn = (u64, bool, bool);
+
     #[test]
     fn room_is_made_by_the_oldest_idle_connection_else_the_oldest() {
-        let table: [(&[(u64, bool, bool)], bool, Option<u64>); 7] = [
+        let table: [(&[Conn], bool, Option<u64>); 7] = [
             (&[], false, None),
             (&[(1, false, false), (2, false, false)], false, Some(1)),
             (&[(1, true, false), (2, false, false)], false, Some(2)),

@@ -217,6 +217,10 @@ mod tests {
         );
         assert_eq!(shared.snapshot().files["index.html"], &b"good"[..]);
         assert!(shared.error(1).is_some());
+        assert!(
+            shared.error(2).is_none(),
+            "a page of the build that fixes it, read before the error is cleared, has no overlay"
+        );
         let _ = shared.publish(files("fixed"), true, None);
         assert_eq!(rx.try_recv().ok(), Some(Reload::Clear));
         assert_eq!(
