@@ -14,6 +14,7 @@
 //! be told to.
 
 use std::io;
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -21,7 +22,7 @@ use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tower::ServiceExt;
 
 use super::slots::{self, Slot, Slots};
@@ -36,6 +37,24 @@ pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 const ACCEPT_PAUSE: Duration = Duration::from_millis(100);
 /// A warning about load is shown at most this often, however many connections it concerns.
 const WARN_EVERY: Duration = Duration::from_secs(60);
+/// How many connections may wait in the kernel to be accepted. The usual 128 fills up in one
+/// burst of a flood, and a connection the kernel drops then costs its client a second before
+/// it tries again; the kernel lowers this to its own limit (`somaxconn`, 4096 on Linux).
+const BACKLOG: u32 = 4096;
+
+/// Listens on `addr` with room for [`BACKLOG`] connections waiting to be accepted.
+pub(crate) fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    // As `TcpListener::bind` does: a restarted server can take the port of one just stopped.
+    #[cfg(not(windows))]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
 
 /// Serves connections from `listener` with `app`, for as long as the process runs.
 pub(crate) async fn serve(listener: TcpListener, app: Router) -> ! {
