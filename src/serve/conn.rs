@@ -160,4 +160,40 @@ mod tests {
         last = last.and_then(|at| at.checked_sub(WARN_EVERY));
         assert!(Warnings::due(&mut last), "shown again a minute later");
     }
+
+    #[tokio::test]
+    async fn out_of_descriptors_an_idle_connection_goes_else_the_loop_pauses() {
+        let slots = Slots::new(4);
+        let (idle, _) = slots.admit().await;
+        let mut warnings = Warnings::default();
+        let emfile = io::Error::other("Too many open files");
+        let closing = async move {
+            idle.closed().await;
+            drop(idle);
+        };
+        let started = Instant::now();
+        tokio::join!(not_accepted(&emfile, &slots, &mut warnings), closing);
+        assert!(
+            started.elapsed() < ACCEPT_PAUSE,
+            "no pause: a descriptor came free"
+        );
+        let shown = warnings.accept;
+        assert!(shown.is_some());
+
+        let started = Instant::now();
+        not_accepted(&emfile, &slots, &mut warnings).await;
+        assert!(
+            started.elapsed() >= ACCEPT_PAUSE,
+            "nothing to close: a pause, not a spin"
+        );
+        assert_eq!(warnings.accept, shown, "said once");
+
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        let started = Instant::now();
+        not_accepted(&reset, &slots, &mut warnings).await;
+        assert!(
+            started.elapsed() < ACCEPT_PAUSE,
+            "a client that gave up is nothing"
+        );
+    }
 }
