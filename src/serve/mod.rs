@@ -5,8 +5,8 @@
 //! notify's events into changes, [`debounce`] decides when to build and when to show a build,
 //! [`rebuild`] runs the builds, [`state`] holds what is served, [`http`] serves it over the
 //! connections [`conn`] accepts (within the cap of [`slots`], under the write timeout of
-//! [`stall`]), [`reload`] tells the browser, and [`overlay`] shows build errors. Nothing is global: one [`state::Shared`]
-//! is made here and passed to both sides.
+//! [`stall`]), [`reload`] tells the browser, and [`overlay`] shows build errors. Nothing is
+//! global: one [`state::Shared`] is made here and passed to both sides.
 
 mod change;
 mod conn;
