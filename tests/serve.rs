@@ -2,6 +2,8 @@
 //! the tests edit, rename and delete its files, and check both the live-reload events and the
 //! bytes served. No assertion depends on timing: every wait polls with a generous timeout.
 
+#[path = "serve/slow.rs"]
+mod slow;
 #[path = "serve/support.rs"]
 mod support;
 
@@ -9,6 +11,8 @@ use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use support::{Events, PATIENCE, Server, eventually, save};
 
@@ -560,6 +564,59 @@ fn an_error_shows_an_overlay_and_keeps_the_last_good_build() {
 }
 
 #[test]
+fn a_page_loaded_during_a_build_error_has_the_overlay_until_the_fix() {
+    let (site, server) = started();
+    let events = server.events();
+    events.wait_for("hello");
+    save(
+        &site.path("content/notes/first.md"),
+        "+++\ntitle = <script>alert(1)</script>\n+++\n\nBroken.\n",
+    );
+    events.wait_for("overlay");
+    // A fresh load or a refresh of any page, not only the pages open when the build failed.
+    for path in ["/", "/notes/second/", "/notes/first/", "/no/such/page/"] {
+        let text = server.get(path).text();
+        assert!(
+            text.contains("id=\"docent-overlay\"") && text.contains("content/notes/first.md:2:9"),
+            "{path}: {text}"
+        );
+        assert!(
+            !text.contains("<script>alert"),
+            "{path}: the error is escaped"
+        );
+        let (overlay, script) = (
+            text.find("docent-overlay"),
+            text.find("/__docent/reload.js"),
+        );
+        assert!(
+            overlay < script,
+            "{path}: the overlay is in the page itself"
+        );
+    }
+    assert!(server.get("/style.css").text().starts_with("body {"));
+    assert!(
+        !server
+            .get("/__docent/reload.js")
+            .text()
+            .contains("alertdialog"),
+        "only pages get the overlay"
+    );
+
+    save(
+        &site.path("content/notes/first.md"),
+        &page("First", "Fixed body."),
+    );
+    events.wait_for("clear");
+    eventually("the fix is served", || {
+        server.get("/notes/first/").text().contains("Fixed body.")
+    });
+    for path in ["/", "/notes/second/", "/notes/first/", "/no/such/page/"] {
+        let text = server.get(path).text();
+        assert!(!text.contains("docent-overlay"), "{path}: {text}");
+    }
+}
+
+#[test]
 fn a_failed_first_build_still_serves_the_error_on_every_path() {
     let site = Site::new();
     with_extras(&site);
@@ -659,6 +716,124 @@ fn malformed_requests_never_stop_the_server() {
     }
     assert!(server.is_running());
     assert_eq!(server.get("/").status, 200, "the server still answers");
+}
+
+/// How long the server gives a request's headers; the serve README section says 5 s.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Gets `/` and checks it is answered well within a second, however loaded the server is.
+fn answered_at_once(server: &Server) {
+    let started = Instant::now();
+    let response = server.get("/");
+    let took = started.elapsed();
+    assert_eq!(response.status, 200);
+    assert!(
+        took < Duration::from_secs(1),
+        "a normal request took {took:?}"
+    );
+}
+
+#[test]
+fn slow_silent_and_idle_connections_are_closed_and_the_reload_stream_is_not() {
+    let (site, server) = started();
+    let events = server.events();
+    events.wait_for("hello");
+    let started = Instant::now();
+    // Headers at a byte every 200 ms: 5 bytes a second, never done within the timeout.
+    let mut slow = slow::connect(server.port);
+    let header = [slow::PARTIAL, &[b'a'; 200][..]].concat();
+    let trickling = slow::trickle(
+        slow.try_clone().expect("clone"),
+        header,
+        Duration::from_millis(200),
+    );
+    let mut silent = slow::connect(server.port);
+    let mut idle = slow::connect(server.port);
+    let request = format!(
+        "GET /style.css HTTP/1.1\r\nHost: 127.0.0.1:{}\r\n\r\n",
+        server.port
+    );
+    std::io::Write::write_all(&mut idle, request.as_bytes()).expect("send");
+
+    for _ in 0..5 {
+        answered_at_once(&server);
+        thread::sleep(Duration::from_millis(400));
+    }
+    let patience = HEADER_TIMEOUT * 3;
+    for (name, stream) in [
+        ("slow", &mut slow),
+        ("silent", &mut silent),
+        ("idle", &mut idle),
+    ] {
+        let closed = slow::wait_closed(stream, started, patience);
+        let closed = closed.unwrap_or_else(|| panic!("the {name} connection is still open"));
+        // The timer cannot fire early; a close before it would be for another reason.
+        assert!(
+            closed >= HEADER_TIMEOUT - Duration::from_millis(100),
+            "{name}: {closed:?}"
+        );
+    }
+    let _ = trickling.join();
+
+    // The live-reload stream, opened before them all, outlived them.
+    save(
+        &site.path("content/notes/second.md"),
+        &page("Second", "Still told."),
+    );
+    assert!(events.wait_for("pages").contains("/notes/second/"));
+    answered_at_once(&server);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_thousand_slow_connections_never_lock_out_a_normal_request() {
+    const SLOW: usize = 1_000;
+    slow::raise_fd_limit(SLOW as u64 + 256);
+    let site = Site::new();
+    with_extras(&site);
+    // 256 descriptors cap the server at 128 connections: the flood is well past the cap, and
+    // past the descriptors too, had the cap not been kept below them.
+    let mut command = Command::new("sh");
+    command
+        .args(["-c", "ulimit -n 256 && exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_docent"))
+        .arg("--root")
+        .arg(&site.root)
+        .args(["serve", "--port", "0"]);
+    let mut server = Server::spawn(command);
+    let events = server.events();
+    events.wait_for("hello");
+
+    let mut flood: Vec<_> = (0..SLOW).map(|_| slow::connect(server.port)).collect();
+    for stream in &mut flood {
+        // The server may have closed it to make room already.
+        let _ = std::io::Write::write_all(stream, slow::PARTIAL);
+    }
+    for _ in 0..3 {
+        answered_at_once(&server);
+    }
+    let closed = flood.iter().filter(|s| slow::is_closed(s)).count();
+    assert!(
+        closed >= SLOW - 128,
+        "only {closed} of the flood were closed to make room"
+    );
+    let warnings = server.stderr();
+    assert_eq!(
+        warnings.matches("128 connections are open").count(),
+        1,
+        "the cap is half the descriptors, and said once: {warnings}"
+    );
+    assert!(!warnings.contains("could not accept"), "{warnings}");
+
+    // The live-reload stream is busy, not idle: the flood did not close it.
+    save(
+        &site.path("content/notes/second.md"),
+        &page("Second", "Still told."),
+    );
+    assert!(events.wait_for("pages").contains("/notes/second/"));
+    drop(flood);
+    answered_at_once(&server);
+    assert!(server.is_running());
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //!
 //! Paths are checked before the lookup all the same: dot segments, encoded slashes, doubled
 //! slashes, backslashes and control characters are refused with 400. Only GET and HEAD are
-//! answered. Served HTML gets the live-reload script; `docent build` output never does.
+//! answered. Served HTML gets the live-reload script, and the error overlay while a build error
+//! stands; `docent build` output never gets either.
 
 use std::sync::Arc;
 
@@ -179,12 +180,16 @@ async fn site(State(app): State<App>, method: Method, uri: Uri) -> Response {
     }
 }
 
+/// A file of the build. HTML gets the live-reload script and, while a build error stands, the
+/// overlay: a page loaded or reloaded then shows the error before any script runs.
 fn file_response(app: &App, snapshot: &Snapshot, file: &str, status: StatusCode) -> Response {
     let Some(bytes) = snapshot.files.get(file) else {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     };
     let body = if content_type(file).starts_with("text/html") {
-        inject(bytes, &reload::script_tag(&app.shared.tag(snapshot.build))).into()
+        let mut tags = app.shared.error(snapshot.build).unwrap_or_default();
+        tags.push_str(&reload::script_tag(&app.shared.tag(snapshot.build)));
+        inject(bytes, &tags).into()
     } else {
         bytes.clone()
     };
@@ -202,7 +207,7 @@ fn typed(file: &str, bytes: Bytes, status: StatusCode) -> Response {
 fn first_build_failed(app: &App) -> Response {
     let overlay = app
         .shared
-        .error()
+        .error(0)
         .unwrap_or_else(|| overlay::overlay("The first build has not finished yet."));
     let page = overlay::error_page(&overlay, &reload::script_tag(&app.shared.tag(0)));
     let content_type = [(header::CONTENT_TYPE, "text/html; charset=utf-8")];

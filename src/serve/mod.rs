@@ -3,17 +3,21 @@
 //!
 //! The parts, each in its module: [`change`] says what a changed path means, [`watch`] turns
 //! notify's events into changes, [`debounce`] decides when to build and when to show a build,
-//! [`rebuild`] runs the builds, [`state`] holds what is served, [`http`] serves it, [`reload`]
-//! tells the browser, and [`overlay`] shows build errors. Nothing is global: one [`state::Shared`]
-//! is made here and passed to both sides.
+//! [`rebuild`] runs the builds, [`state`] holds what is served, [`http`] serves it over the
+//! connections [`conn`] accepts (within the cap of [`slots`], under the write timeout of
+//! [`stall`]), [`reload`] tells the browser, and [`overlay`] shows build errors. Nothing is
+//! global: one [`state::Shared`] is made here and passed to both sides.
 
 mod change;
+mod conn;
 mod debounce;
 mod http;
 mod overlay;
 mod rebuild;
 mod reload;
 mod search;
+mod slots;
+mod stall;
 mod state;
 mod watch;
 
@@ -60,7 +64,7 @@ async fn serve(root: &Path, options: Options) -> Result<()> {
     let root = root
         .canonicalize()
         .with_context(|| format!("could not open the site folder {}", root.display()))?;
-    let listener = bind(options.bind, options.port).await?;
+    let listener = bind(options.bind, options.port)?;
     let addr = listener.local_addr()?;
     if !options.bind.is_loopback() {
         eprintln!(
@@ -94,9 +98,7 @@ async fn serve(root: &Path, options: Options) -> Result<()> {
         hosts,
         search,
     });
-    axum::serve(listener, app)
-        .await
-        .context("the server stopped")
+    conn::serve(listener, app).await
 }
 
 /// The address a browser on this machine opens, which links in pages point at.
@@ -110,16 +112,16 @@ fn local_url(addr: SocketAddr) -> String {
 }
 
 /// Binds the requested port, or, with none requested, the first free one from 1111 on.
-async fn bind(ip: IpAddr, port: Option<u16>) -> Result<TcpListener> {
+fn bind(ip: IpAddr, port: Option<u16>) -> Result<TcpListener> {
     if let Some(port) = port {
         let addr = SocketAddr::new(ip, port);
-        return TcpListener::bind(addr).await.map_err(|err| match err.kind() {
+        return conn::listen(addr).map_err(|err| match err.kind() {
             ErrorKind::AddrInUse => anyhow!("port {port} on {ip} is taken; choose another with --port, or leave it out to take a free one"),
             _ => anyhow!("could not listen on {addr}: {err}"),
         });
     }
     for port in DEFAULT_PORT..DEFAULT_PORT + PORT_TRIES {
-        match TcpListener::bind(SocketAddr::new(ip, port)).await {
+        match conn::listen(SocketAddr::new(ip, port)) {
             Ok(listener) => {
                 if port != DEFAULT_PORT {
                     println!("port {DEFAULT_PORT} is taken; using {port}");

@@ -8,6 +8,7 @@ use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -16,6 +17,7 @@ use tokio_stream::StreamExt;
 use tokio_stream::wrappers::BroadcastStream;
 
 use super::http::App;
+use super::slots::Activity;
 use super::state::Reload;
 
 pub(crate) const EVENTS_PATH: &str = "/__docent/events";
@@ -73,8 +75,13 @@ impl Hosts {
 }
 
 /// `GET /__docent/events`: a greeting with the current build's tag, the current error if any,
-/// then every [`Reload`] as it happens.
-pub(crate) async fn events(State(app): State<App>, headers: HeaderMap) -> Response {
+/// then every [`Reload`] as it happens. The stream keeps its connection busy while it is open,
+/// so the connection cap does not count it among the idle ones it closes first.
+pub(crate) async fn events(
+    State(app): State<App>,
+    activity: Option<Extension<Activity>>,
+    headers: HeaderMap,
+) -> Response {
     let header = |name| headers.get(name).and_then(|value| value.to_str().ok());
     if !app
         .hosts
@@ -88,24 +95,27 @@ pub(crate) async fn events(State(app): State<App>, headers: HeaderMap) -> Respon
     }
     // Subscribe before reading the state, so no change falls between the two.
     let updates = BroadcastStream::new(app.shared.subscribe());
-    let tag = app.shared.tag(app.shared.snapshot().build);
+    let build = app.shared.snapshot().build;
     let mut first = vec![
         Event::default()
             .event("hello")
             .retry(Duration::from_secs(1))
-            .data(tag),
+            .data(app.shared.tag(build)),
     ];
-    if let Some(overlay) = app.shared.error() {
+    if let Some(overlay) = app.shared.error(build) {
         first.push(event(Reload::Overlay(overlay)));
     }
+    let busy = activity.map(|Extension(activity)| activity.busy());
     let updates = updates.map(|update| match update {
         Ok(reload) => event(reload),
         // Messages were missed: the page may be out of date in any way.
         Err(_) => Event::default().event("reload").data("missed"),
     });
-    let stream = tokio_stream::iter(first)
-        .chain(updates)
-        .map(Ok::<Event, Infallible>);
+    let stream = tokio_stream::iter(first).chain(updates).map(move |event| {
+        // Held by the stream, so dropped when the stream ends.
+        let _busy = &busy;
+        Ok::<Event, Infallible>(event)
+    });
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()

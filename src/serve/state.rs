@@ -41,8 +41,9 @@ pub(crate) enum Reload {
 
 pub(crate) struct Shared {
     site: RwLock<Arc<Snapshot>>,
-    /// The overlay for the current build error, if the last build failed.
-    error: Mutex<Option<String>>,
+    /// The overlay for the current build error, if the last build failed, with the good build
+    /// it stands over.
+    error: Mutex<Option<(u64, String)>>,
     reload: broadcast::Sender<Reload>,
     /// Tells this server apart from an earlier one, so pages reload after a restart.
     session: String,
@@ -69,11 +70,14 @@ impl Shared {
         Arc::clone(&self.site.read().unwrap_or_else(PoisonError::into_inner))
     }
 
-    pub(crate) fn error(&self) -> Option<String> {
-        self.error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    /// The overlay for the build error that stands over good build `build`, if any. A page of
+    /// a newer build than the error's is past it: the build that fixed it is being published.
+    pub(crate) fn error(&self, build: u64) -> Option<String> {
+        let error = self.error.lock().unwrap_or_else(PoisonError::into_inner);
+        error
+            .as_ref()
+            .filter(|(over, _)| *over == build)
+            .map(|(_, overlay)| overlay.clone())
     }
 
     pub(crate) fn subscribe(&self) -> broadcast::Receiver<Reload> {
@@ -145,7 +149,8 @@ impl Shared {
 
     /// Shows a build error on every open page; the last good build stays served.
     pub(crate) fn fail(&self, overlay: String) {
-        *self.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(overlay.clone());
+        let build = self.snapshot().build;
+        *self.error.lock().unwrap_or_else(PoisonError::into_inner) = Some((build, overlay.clone()));
         let _ = self.reload.send(Reload::Overlay(overlay));
     }
 }
@@ -211,7 +216,11 @@ mod tests {
             Some(Reload::Overlay("<div>bad</div>".into()))
         );
         assert_eq!(shared.snapshot().files["index.html"], &b"good"[..]);
-        assert!(shared.error().is_some());
+        assert!(shared.error(1).is_some());
+        assert!(
+            shared.error(2).is_none(),
+            "a page of the build that fixes it, read before the error is cleared, has no overlay"
+        );
         let _ = shared.publish(files("fixed"), true, None);
         assert_eq!(rx.try_recv().ok(), Some(Reload::Clear));
         assert_eq!(
@@ -219,7 +228,7 @@ mod tests {
             Some(Reload::Page(shared.tag(2))),
             "a reload, not a CSS swap"
         );
-        assert!(shared.error().is_none());
+        assert!(shared.error(1).is_none() && shared.error(2).is_none());
     }
 
     #[test]
