@@ -23,22 +23,21 @@ pub(crate) fn cap() -> usize {
     fd_limit().map_or(MAX, |limit| (limit / 2).clamp(MIN, MAX))
 }
 
-#[cfg(unix)]
+/// The soft limit on open files, as Linux reports it in /proc/self/limits ("Max open files");
+/// `None` where that file does not exist or says "unlimited".
 fn fd_limit() -> Option<usize> {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit writes only the struct it is given, which lives across the call.
-    let read = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &raw mut limit) } == 0;
-    (read && limit.rlim_cur != libc::RLIM_INFINITY)
-        .then(|| usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX))
+    let limits = std::fs::read_to_string("/proc/self/limits").ok()?;
+    soft_limit(&limits)
 }
 
-/// Windows has no such limit on sockets.
-#[cfg(not(unix))]
-fn fd_limit() -> Option<usize> {
-    None
+/// The soft limit from the "Max open files" line of a /proc limits file.
+fn soft_limit(limits: &str) -> Option<usize> {
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line["Max open files".len()..]
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// The open connections, oldest first.
@@ -209,6 +208,21 @@ impl Drop for Slot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_file_limit_is_read_from_proc() {
+        let limits = "Limit                     Soft Limit           Hard Limit           Units\nMax processes             95000                95000                processes\nMax open files            1024                 524288               files\n";
+        assert_eq!(soft_limit(limits), Some(1024));
+        assert_eq!(
+            soft_limit(
+                "Max open files            unlimited            unlimited            files\n"
+            ),
+            None
+        );
+        if cfg!(target_os = "linux") {
+            assert!(fd_limit().is_some(), "this machine's limit is readable");
+        }
+    }
 
     /// `(id, busy, closing)`.
     type Conn = (u64, bool, bool);
