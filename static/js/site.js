@@ -93,14 +93,24 @@
 
   // A table wider than the text column scrolls in its own box (see site.css); a box that
   // scrolls must be reachable from the keyboard, so it joins the tab order while it scrolls.
+  // Every width is read before any attribute is written, so the page is laid out once, not
+  // once per table; and the check waits for the first frame instead of holding up the parse.
   function markScrollingTables() {
-    Array.prototype.forEach.call(document.querySelectorAll(".prose table"), function (t) {
-      if (t.scrollWidth > t.clientWidth + 1) t.tabIndex = 0;
-      else t.removeAttribute("tabindex");
+    var tables = Array.prototype.slice.call(document.querySelectorAll(".prose table"));
+    var wide = tables.map(function (t) { return t.scrollWidth > t.clientWidth + 1; });
+    tables.forEach(function (t, i) {
+      if (wide[i]) { if (t.tabIndex !== 0) t.tabIndex = 0; }
+      else if (t.hasAttribute("tabindex")) t.removeAttribute("tabindex");
     });
   }
-  markScrollingTables();
-  window.addEventListener("resize", markScrollingTables);
+  var pending = false;
+  function scheduleMark() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; markScrollingTables(); });
+  }
+  scheduleMark();
+  window.addEventListener("resize", scheduleMark);
 
   // The Menu button shows and hides the sections on narrow screens; Escape closes it.
   var menu = document.getElementById("menu-toggle");
