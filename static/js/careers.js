@@ -67,8 +67,12 @@
     return !education || c.education === education;
   }
 
+  // One collator, made on first use: making it loads the browser's collation data, which costs
+  // more than everything else this script does at load, and a plain visit never sorts.
+  var collator = null;
   function byTitle(a, b) {
-    return a.title.localeCompare(b.title);
+    if (!collator) collator = new Intl.Collator(document.documentElement.lang || undefined);
+    return collator.compare(a.title, b.title);
   }
 
   function order(sort) {
@@ -242,7 +246,10 @@
     setTimeout(function () { panel.focus({ preventScroll: true }); }, 0);
   });
 
+  // A visit with no choices in the address sees the page as built (every career, A to Z), so
+  // only the count needs writing; the list is sorted and filtered once the reader asks.
   readAddress();
-  apply();
+  if (location.search) apply();
+  else count.textContent = describe(careers.length);
   renderCompare();
 })();

@@ -93,24 +93,25 @@
 
   // A table wider than the text column scrolls in its own box (see site.css); a box that
   // scrolls must be reachable from the keyboard, so it joins the tab order while it scrolls.
-  // Every width is read before any attribute is written, so the page is laid out once, not
-  // once per table; and the check waits for the first frame instead of holding up the parse.
-  function markScrollingTables() {
-    var tables = Array.prototype.slice.call(document.querySelectorAll(".prose table"));
-    var wide = tables.map(function (t) { return t.scrollWidth > t.clientWidth + 1; });
-    tables.forEach(function (t, i) {
+  // A ResizeObserver reports each table once it is laid out and again when its width changes,
+  // so the widths are read from a finished layout, all before any attribute is written.
+  var tables = Array.prototype.slice.call(document.querySelectorAll(".prose table"));
+  function markScrolling(list) {
+    var wide = list.map(function (t) { return t.scrollWidth > t.clientWidth + 1; });
+    list.forEach(function (t, i) {
       if (wide[i]) { if (t.tabIndex !== 0) t.tabIndex = 0; }
       else if (t.hasAttribute("tabindex")) t.removeAttribute("tabindex");
     });
   }
-  var pending = false;
-  function scheduleMark() {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(function () { pending = false; markScrollingTables(); });
+  if (tables.length && "ResizeObserver" in window) {
+    var watcher = new ResizeObserver(function (entries) {
+      markScrolling(entries.map(function (e) { return e.target; }));
+    });
+    tables.forEach(function (t) { watcher.observe(t); });
+  } else if (tables.length) {
+    markScrolling(tables);
+    window.addEventListener("resize", function () { markScrolling(tables); });
   }
-  scheduleMark();
-  window.addEventListener("resize", scheduleMark);
 
   // The Menu button shows and hides the sections on narrow screens; Escape closes it.
   var menu = document.getElementById("menu-toggle");
