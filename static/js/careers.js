@@ -58,7 +58,8 @@
     if (f.sort.value !== "title") q.set("sort", f.sort.value);
     if (picks.length) q.set("compare", picks.join(","));
     var query = q.toString();
-    history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    var next = location.pathname + (query ? "?" + query : "") + location.hash;
+    if (next !== location.pathname + location.search + location.hash) history.replaceState(null, "", next);
   }
 
   function fits(c, field, education) {
@@ -66,8 +67,12 @@
     return !education || c.education === education;
   }
 
+  // One collator, made on first use: making it loads the browser's collation data, which costs
+  // more than everything else this script does at load, and a plain visit never sorts.
+  var collator = null;
   function byTitle(a, b) {
-    return a.title.localeCompare(b.title);
+    if (!collator) collator = new Intl.Collator(document.documentElement.lang || undefined);
+    return collator.compare(a.title, b.title);
   }
 
   function order(sort) {
@@ -93,21 +98,25 @@
     return what + (parts.length ? " " + parts.join(", ") : "") + ", " + sort + ".";
   }
 
+  // Cards are moved and shown or hidden only where that changes something, so the first run,
+  // which usually changes nothing, costs the browser no new style or layout work.
   function apply() {
     var f = form.elements;
     var sorted = careers.slice().sort(order(f.sort.value));
     var cardFor = {};
     cards.forEach(function (li) { cardFor[li.getAttribute("data-id")] = li; });
     var shown = 0;
+    var inOrder = sorted.every(function (c, i) { return list.children[i] === cardFor[c.id]; });
     sorted.forEach(function (c) {
       var li = cardFor[c.id];
       var ok = fits(c, f.field.value, f.education.value);
-      li.hidden = !ok;
+      if (li.hidden === ok) li.hidden = !ok;
       if (ok) shown++;
-      list.appendChild(li);
+      if (!inOrder) list.appendChild(li);
     });
-    count.textContent = describe(shown);
-    empty.hidden = shown > 0;
+    var said = describe(shown);
+    if (count.textContent !== said) count.textContent = said;
+    if (empty.hidden !== shown > 0) empty.hidden = shown > 0;
     writeAddress();
   }
 
@@ -136,14 +145,17 @@
 
   function renderCompare() {
     boxes.forEach(function (box) {
-      box.checked = picks.indexOf(box.value) !== -1;
-      box.disabled = !box.checked && picks.length >= MAX;
+      var on = picks.indexOf(box.value) !== -1;
+      var off = !on && picks.length >= MAX;
+      if (box.checked !== on) box.checked = on;
+      if (box.disabled !== off) box.disabled = off;
     });
     var chosen = picks.map(function (id) { return byId[id]; });
-    out.textContent = "";
+    if (out.firstChild) out.textContent = "";
     panel.classList.toggle("ready", chosen.length >= 2);
     if (chosen.length === 0) {
-      help.textContent = "Tick “Compare” on two or three careers to see them next to each other here.";
+      var hint = "Tick “Compare” on two or three careers to see them next to each other here.";
+      if (help.textContent !== hint) help.textContent = hint;
     } else if (chosen.length === 1) {
       help.textContent = "You picked " + chosen[0].title + ". Tick one or two more to compare.";
     } else {
@@ -234,7 +246,10 @@
     setTimeout(function () { panel.focus({ preventScroll: true }); }, 0);
   });
 
+  // A visit with no choices in the address sees the page as built (every career, A to Z), so
+  // only the count needs writing; the list is sorted and filtered once the reader asks.
   readAddress();
-  apply();
+  if (location.search) apply();
+  else count.textContent = describe(careers.length);
   renderCompare();
 })();

@@ -93,14 +93,25 @@
 
   // A table wider than the text column scrolls in its own box (see site.css); a box that
   // scrolls must be reachable from the keyboard, so it joins the tab order while it scrolls.
-  function markScrollingTables() {
-    Array.prototype.forEach.call(document.querySelectorAll(".prose table"), function (t) {
-      if (t.scrollWidth > t.clientWidth + 1) t.tabIndex = 0;
-      else t.removeAttribute("tabindex");
+  // A ResizeObserver reports each table once it is laid out and again when its width changes,
+  // so the widths are read from a finished layout, all before any attribute is written.
+  var tables = Array.prototype.slice.call(document.querySelectorAll(".prose table"));
+  function markScrolling(list) {
+    var wide = list.map(function (t) { return t.scrollWidth > t.clientWidth + 1; });
+    list.forEach(function (t, i) {
+      if (wide[i]) { if (t.tabIndex !== 0) t.tabIndex = 0; }
+      else if (t.hasAttribute("tabindex")) t.removeAttribute("tabindex");
     });
   }
-  markScrollingTables();
-  window.addEventListener("resize", markScrollingTables);
+  if (tables.length && "ResizeObserver" in window) {
+    var watcher = new ResizeObserver(function (entries) {
+      markScrolling(entries.map(function (e) { return e.target; }));
+    });
+    tables.forEach(function (t) { watcher.observe(t); });
+  } else if (tables.length) {
+    markScrolling(tables);
+    window.addEventListener("resize", function () { markScrolling(tables); });
+  }
 
   // The Menu button shows and hides the sections on narrow screens; Escape closes it.
   var menu = document.getElementById("menu-toggle");

@@ -7,7 +7,9 @@
 // It builds with `cargo run --release -q -- build --output-dir <tmp>`, serves that folder on
 // 127.0.0.1 with a small static server, and checks every page type at 320 and 1280 px, light and
 // dark: axe-core (WCAG 2.2 AA tags), no sideways scroll at 320 and 390 px, no console errors, no failed
-// requests. Then it drives the scripted features. Screenshots go to tests/browser/screenshots/.
+// requests. At 1280 px, prose pages must use the width (a text column with a contents column
+// beside it); at 320 px they are one column. Then it drives the scripted features. Screenshots go
+// to tests/browser/screenshots/.
 // It ends with one line, "N passed, N failed, N skipped", and exits non-zero on any failure.
 
 import { spawnSync } from "node:child_process";
@@ -345,6 +347,63 @@ async function main() {
         assert(!(await wide.page.locator("#menu-toggle").isVisible()), "the menu button shows on a wide screen");
       } finally {
         await wide.context.close();
+      }
+    });
+
+    // Wide screens: a page of prose is a readable text column with a contents column beside it,
+    // and together they fill most of the width; on a phone the same page is one column.
+    const LAYOUT = {
+      article: ["/guide/key-differences/", ".doc > .page-head", ".doc-side"],
+      facts: ["/guide/about-these-facts/", ".doc > .page-head", ".doc-side"],
+      ladders: ["/guide/career-ladders/", ".doc > .page-head", ".doc-side"],
+      faq: ["/faq/", ".doc > .page-head", ".doc-side"],
+      glossary: ["/glossary/", ".doc > .page-head", ".doc-side"],
+      compare: ["/compare/", ".doc > .page-head", ".doc-side"],
+      sources: ["/sources/", ".doc > .page-head", ".doc-side"],
+      assessment: ["/self-assessment/", ".doc > .page-head", ".doc-side"],
+      careers: ["/careers/", ".doc > .page-head", ".doc-side"],
+      career: ["/careers/health-information-manager/", ".career > .prose", ".career > .quick-facts"],
+    };
+    const boxes = (page, text, side) => page.evaluate(([t, s]) => {
+      const box = (sel) => { const el = document.querySelector(sel); if (!el) return null; const r = el.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top + scrollY, width: r.width }; };
+      return { text: box(t), side: box(s), view: document.documentElement.clientWidth };
+    }, [text, side]);
+    for (const [name, [url, text, side]] of Object.entries(LAYOUT)) {
+      await check(`layout: ${name} at 1280px uses the width, with its contents column beside the text`, async () => {
+        const { context, page } = await open(browser, origin + url, { width: 1280 });
+        try {
+          const b = await boxes(page, text, side);
+          assert(b.text && b.side, `no ${b.text ? side : text} on the page`);
+          assert(b.side.left >= b.text.right, `the contents column (${Math.round(b.side.left)}px) is not beside the text (ends ${Math.round(b.text.right)}px)`);
+          const used = (b.side.right - b.text.left) / b.view;
+          assert(used >= 0.75, `text and contents cover ${Math.round(used * 100)}% of the width`);
+          assert(b.text.width >= 600 && b.text.width <= 780, `the text column is ${Math.round(b.text.width)}px wide, not a readable measure`);
+        } finally {
+          await context.close();
+        }
+      });
+      await check(`layout: ${name} at 320px is one column`, async () => {
+        const { context, page } = await open(browser, origin + url, { width: 320 });
+        try {
+          const b = await boxes(page, text, side);
+          assert(Math.abs(b.side.left - b.text.left) < 2 && b.side.right <= b.view, `the contents column is not in line with the text (${Math.round(b.side.left)} vs ${Math.round(b.text.left)})`);
+          await noSidewaysScroll(page, `${name} at 320px`);
+        } finally {
+          await context.close();
+        }
+      });
+    }
+
+    await check("layout: an article's contents stay in view while its text scrolls at 1280px", async () => {
+      for (const url of ["/guide/about-these-facts/", "/faq/"]) {
+        const { context, page } = await open(browser, origin + url, { width: 1280 });
+        try {
+          await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+          const top = await page.evaluate(() => document.querySelector(".doc-side").getBoundingClientRect().top);
+          assert(top >= 0 && top < 120, `${url}: the contents column is at ${Math.round(top)}px after scrolling`);
+        } finally {
+          await context.close();
+        }
       }
     });
 
