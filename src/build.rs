@@ -10,6 +10,7 @@ use crate::output::{self, Staging};
 use crate::pipeline::{self, Counts, Options, Stop};
 use crate::report::Report;
 use crate::search::Indexing;
+use crate::timings::Laps;
 
 /// What a build did, for its one-line report.
 pub(crate) struct Summary {
@@ -17,13 +18,17 @@ pub(crate) struct Summary {
     pub(crate) written: output::Written,
     /// No input changed since the last build into this folder, so nothing was rendered.
     pub(crate) up_to_date: bool,
+    /// How long each stage took, for `--timings`.
+    pub(crate) laps: Laps,
 }
 
 /// Renders the site and writes it to `out`, touching only files whose bytes changed. When no
 /// input changed since the last build into `out` and its files are intact, it stops early.
 pub(crate) fn build(options: &Options, out: &Path) -> Result<Summary> {
     output::check_dir(&options.root, out)?;
+    let mut laps = Laps::start();
     let inputs = fingerprint::of_inputs(&options.root, options);
+    laps.lap("inputs hashed");
     if let Some(last) = output::manifest(out).filter(|m| m.inputs == inputs && m.still_holds(out)) {
         return Ok(Summary {
             counts: Counts {
@@ -32,6 +37,7 @@ pub(crate) fn build(options: &Options, out: &Path) -> Result<Summary> {
             },
             written: output::Written::default(),
             up_to_date: true,
+            laps,
         });
     }
     let staging = Staging::new(out)?;
@@ -44,8 +50,10 @@ pub(crate) fn build(options: &Options, out: &Path) -> Result<Summary> {
         &Stop::default(),
     )?;
     let counts = ran.counts;
+    laps.append(ran.laps.clone());
     drop(ran); // free the model while the search index finishes
     indexing.finish()?;
+    laps.lap("search index");
     let paths = staging.paths();
     let written = staging.commit()?;
     let manifest = Manifest {
@@ -54,9 +62,11 @@ pub(crate) fn build(options: &Options, out: &Path) -> Result<Summary> {
         ..Manifest::record(out, inputs, paths.into_iter())
     };
     output::write_manifest(out, &manifest)?;
+    laps.lap("output committed");
     Ok(Summary {
         counts,
         written,
         up_to_date: false,
+        laps,
     })
 }

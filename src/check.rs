@@ -37,7 +37,7 @@ pub(crate) fn run(root: &Path, drafts: bool) -> anyhow::Result<Report> {
     );
     match ran {
         Ok(ran) => {
-            let built = memory.into_built(ran.counts)?;
+            let built = memory.into_built(ran.counts, ran.laps.clone())?;
             lint_output(&mut report, root, &ran.site, &built.files, &ran.base_path);
         }
         // Every problem in the site is in the report already.

@@ -32,6 +32,9 @@ pub(crate) enum Command {
         /// Include pages and sections marked `draft = true`.
         #[arg(long)]
         drafts: bool,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Serve the site from memory, rebuilding and reloading the browser on every change.
     Serve {
@@ -50,6 +53,9 @@ pub(crate) enum Command {
         /// Poll the files for changes instead of relying on the OS (for network drives).
         #[arg(long)]
         poll: bool,
+        /// Print how long each stage of every build took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Run every stage except writing and report every problem found; exits 1 on errors.
     Check {

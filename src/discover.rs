@@ -3,7 +3,6 @@
 //!
 //! Text files are read here, in parallel, so later stages work on memory only.
 
-use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,6 +13,7 @@ use walkdir::WalkDir;
 use crate::error::Diagnostic;
 use crate::fingerprint::{self, Stamp};
 use crate::fs;
+use crate::hashing::{Map, Set};
 use crate::pipeline::Stop;
 
 /// A text source: its path as shown to the author (`content/careers/x.md`), its path relative
@@ -46,9 +46,9 @@ pub(crate) struct Sources {
 /// of being read again.
 #[derive(Debug, Default)]
 pub(crate) struct Read {
-    pub(crate) texts: HashMap<PathBuf, (Stamp, Arc<str>)>,
+    pub(crate) texts: Map<PathBuf, (Stamp, Arc<str>)>,
     /// Paths the watcher saw change: read again whatever their stamp says.
-    pub(crate) touched: HashSet<PathBuf>,
+    pub(crate) touched: Set<PathBuf>,
     /// `touched` names every change since the last run, so the last run's listing, patched
     /// with it, is the folders' listing, and untouched files need not even be looked at.
     pub(crate) exact: bool,
@@ -88,7 +88,7 @@ impl Listing {
 
     /// The listing after changes to `touched` paths: files added, changed or gone. `None`
     /// when one of them is a folder or a symlink: only a walk can tell what that holds.
-    fn patched(mut self, root: &Path, touched: &HashSet<PathBuf>) -> Option<Listing> {
+    fn patched(mut self, root: &Path, touched: &Set<PathBuf>) -> Option<Listing> {
         for path in touched {
             match path.symlink_metadata() {
                 Ok(meta) if meta.is_file() => self.add(root, path),
@@ -180,7 +180,7 @@ pub(crate) fn discover(
     };
     let previous = earlier.as_deref_mut().map(std::mem::take);
     let mut problems = Vec::new();
-    let mut now = HashMap::new();
+    let mut now = Map::default();
     let mut read = |files: &[(PathBuf, String)]| -> Result<Vec<SourceFile>> {
         let results: Vec<_> = files
             .par_iter()
@@ -235,7 +235,7 @@ impl Read {
     fn remember(
         &mut self,
         previous: Option<Read>,
-        read: HashMap<PathBuf, (Stamp, Arc<str>)>,
+        read: Map<PathBuf, (Stamp, Arc<str>)>,
         listing: Listing,
     ) {
         self.texts = match previous {

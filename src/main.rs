@@ -18,6 +18,7 @@ mod fs;
 #[cfg(test)]
 mod fuzz;
 mod glossary;
+mod hashing;
 mod links;
 mod markdown;
 mod memo;
@@ -34,6 +35,7 @@ mod site;
 mod site_files;
 mod slug;
 mod templates;
+mod timings;
 mod tomlfile;
 mod views;
 mod watchdog;
@@ -67,6 +69,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
             output_dir,
             base_url,
             drafts,
+            timings,
         } => {
             let out = if output_dir.is_absolute() {
                 output_dir
@@ -78,7 +81,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
                 base_url,
                 drafts,
             };
-            run_build(&options, &out)
+            run_build(&options, &out, timings)
         }
         Command::Serve {
             port,
@@ -86,6 +89,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
             open,
             drafts,
             poll,
+            timings,
         } => {
             let options = serve::Options {
                 port,
@@ -93,6 +97,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
                 open,
                 drafts,
                 poll,
+                timings,
             };
             Ok(serve::run(&cli.root, options)?)
         }
@@ -110,7 +115,11 @@ fn run(cli: Cli) -> Result<(), Exit> {
 }
 
 /// `docent build`, with its one-line report.
-fn run_build(options: &pipeline::Options, out: &std::path::Path) -> Result<(), Exit> {
+fn run_build(
+    options: &pipeline::Options,
+    out: &std::path::Path,
+    timings: bool,
+) -> Result<(), Exit> {
     let started = Instant::now();
     let summary = build::build(options, out)?;
     let note = if summary.up_to_date {
@@ -126,6 +135,9 @@ fn run_build(options: &pipeline::Options, out: &std::path::Path) -> Result<(), E
         summary.written.removed,
         started.elapsed().as_millis()
     );
+    if timings {
+        print!("{}", summary.laps.table());
+    }
     Ok(())
 }
 

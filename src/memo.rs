@@ -11,8 +11,6 @@
 //! last time through `get_page`, `get_section` and `get_url`). Everything else is made from
 //! scratch on every run, so after any edit the output equals a clean build's.
 
-use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -25,10 +23,11 @@ use crate::content::{self, Parsed};
 use crate::data::Data;
 use crate::discover::{self, Read, SourceFile, Sources};
 use crate::error::{Diagnostic, Diagnostics, collect};
+use crate::hashing::Map;
 use crate::links::{Refs, Renders};
 use crate::markdown::{self, Rendered};
 use crate::pipeline::Stop;
-use crate::render::{self, Job, Reads, Visit};
+use crate::render::{self, Job, Reads};
 use crate::schema::Schemas;
 use crate::site::{DocId, Kind, PerDoc, Site, Texts};
 use crate::templates::Templates;
@@ -45,11 +44,11 @@ pub(crate) struct Memo {
 #[derive(Default)]
 struct Kept {
     read: Read,
-    parsed: HashMap<String, Entry>,
+    parsed: Map<String, Entry>,
     /// Each body's Markdown, with its text and the versions of the shortcodes it used.
-    rendered: HashMap<String, (Arc<str>, Arc<Rendered>, u64)>,
-    views: HashMap<String, (u64, Value)>,
-    pages: HashMap<String, (u64, Reads, Bytes)>,
+    rendered: Map<String, (Arc<str>, Arc<Rendered>, u64)>,
+    views: Map<String, (u64, Value)>,
+    pages: Map<String, (u64, Reads, Bytes)>,
     site_files: Option<(u64, Vec<(String, Bytes)>)>,
     /// The data tree as last loaded, with the files it was loaded from.
     data: Option<(TemplateFiles, Arc<Data>)>,
@@ -65,6 +64,10 @@ struct Kept {
     view_keys: PerDoc<u64>,
     /// A section's key without its pages and subsections; a page's view key.
     head_keys: PerDoc<u64>,
+    /// Counts the models made from scratch: results kept by doc id hold only for their own.
+    generation: u64,
+    /// The last run's pages by doc id, for a run on the same model.
+    last_pages: Option<pages::Last>,
     counts: Counts,
 }
 
@@ -117,7 +120,7 @@ impl Kept {
             }
         }
         self.model = Some((Arc::clone(&site), given, drafts, title.to_string()));
-        let by_rel: HashMap<&str, &Arc<str>> =
+        let by_rel: Map<&str, &Arc<str>> =
             files.iter().map(|f| (f.rel.as_str(), &f.text)).collect();
         let texts = site
             .docs()
@@ -192,6 +195,21 @@ impl Memo {
     pub(crate) fn clear(&mut self) {
         if self.kept.is_some() {
             self.kept = Some(Kept::default());
+        }
+    }
+
+    /// Frees what a stage no longer needs. A build frees it at once, to keep its peak memory
+    /// low; serve, whose next run must answer a save quickly, frees it on a thread of its own
+    /// (dropping the views and lookups of 10,000 pages takes milliseconds).
+    pub(crate) fn discard<T: Send + 'static>(&self, value: T) {
+        if self.kept.is_some() {
+            let spawned = std::thread::Builder::new()
+                .name("docent-free".into())
+                .spawn(move || drop(value));
+            // Without a thread, the value was dropped with the closure: freed all the same.
+            drop(spawned);
+        } else {
+            drop(value);
         }
     }
 
@@ -326,12 +344,13 @@ impl Memo {
         kept.model = None;
         // Drafts stay too: they are files a later run is given again.
         if kept.parsed.len() != given.len() {
-            let given: std::collections::HashSet<&str> = given.iter().map(String::as_str).collect();
+            let given: crate::hashing::Set<&str> = given.iter().map(String::as_str).collect();
             kept.parsed.retain(|rel, _| given.contains(rel.as_str()));
         }
         let (site, texts) = result?;
         let site = Arc::new(site);
         kept.model = Some((Arc::clone(&site), given, drafts, title.to_string()));
+        kept.generation += 1;
         kept.hash_docs(&site);
         Ok((site, texts))
     }
@@ -343,7 +362,7 @@ impl Memo {
         site: &Site,
         texts: &Texts,
         templates: Option<&Templates>,
-        versions: &HashMap<String, u64>,
+        versions: &Map<String, u64>,
     ) -> Renders {
         let ids: Vec<DocId> = site.ids().collect();
         let render = |id: DocId| {
@@ -444,8 +463,22 @@ impl Memo {
             return render::render_all(job, views, stop, emit);
         };
         let site = job.site;
+        let generation = kept.generation;
+        let last = kept.last_pages.take().filter(|l| l.holds(generation, salt));
         let (keys, cached) = ((&kept.view_keys, &kept.head_keys), &kept.pages);
-        let page_key = |id: DocId, reads: &Reads| page_key(site, keys, salt, job, id, reads);
+        let page_key = |id: DocId, reads: &Reads| {
+            pages::page_key(site, keys, salt, &job.chosen[id], id, reads)
+        };
+        // The last run's page, if it still holds: by id on the same model, else by file name.
+        let reuse = |id: DocId| match &last {
+            Some(last) => last
+                .current(id, keys, job.chosen)
+                .map(|html| (html.clone(), last.reads_of(id))),
+            None => cached
+                .get(&site[id].rel)
+                .filter(|(key, reads, _)| *key == page_key(id, reads))
+                .map(|(_, reads, html)| (html.clone(), pages::resolve(site, reads))),
+        };
         let ids: Vec<DocId> = site.ids().collect();
         let results: Vec<_> = ids
             .par_iter()
@@ -453,24 +486,38 @@ impl Memo {
                 if stop.is_set() {
                     return Ok(None);
                 }
-                if let Some((key, reads, html)) = cached.get(&site[id].rel)
-                    && *key == page_key(id, reads)
-                {
+                if let Some((html, reads)) = reuse(id) {
                     emit(id, html.clone()).map_err(Diagnostics::from)?;
-                    return Ok(None);
+                    return Ok(Some((pages::Page { html, reads }, None)));
                 }
                 let (html, reads) = render::render_recording(job, id, &views[id]);
                 let html = Bytes::from(html?);
                 emit(id, html.clone()).map_err(Diagnostics::from)?;
-                Ok(Some((id, page_key(id, &reads), reads, html)))
+                let page = pages::Page {
+                    html: html.clone(),
+                    reads: pages::resolve(site, &reads),
+                };
+                Ok(Some((page, Some((page_key(id, &reads), reads)))))
             })
             .collect();
-        let fresh = collect(results)?;
-        let fresh: Vec<_> = fresh.into_iter().flatten().collect();
-        kept.counts.pages = fresh.len();
+        let results = collect(results)?;
+        let mut made = Vec::with_capacity(results.len());
+        let mut fresh = 0;
+        for (id, result) in ids.iter().zip(results) {
+            // Given up half way: what was rendered is kept by name, nothing by id.
+            let Some((page, key)) = result else { continue };
+            if let Some((key, reads)) = key {
+                kept.pages
+                    .insert(site[*id].rel.clone(), (key, reads, page.html.clone()));
+                fresh += 1;
+            }
+            made.push(page);
+        }
+        kept.counts.pages = fresh;
         kept.counts.docs = site.len();
-        for (id, key, reads, html) in fresh {
-            kept.pages.insert(site[id].rel.clone(), (key, reads, html));
+        if made.len() == site.len() {
+            let keys = (&kept.view_keys, &kept.head_keys);
+            kept.last_pages = Some(pages::Last::new(generation, salt, keys, job.chosen, made));
         }
         if kept.pages.len() != site.len() {
             kept.pages.retain(|rel, _| site.lookup(rel).is_some());
@@ -520,7 +567,7 @@ impl Memo {
 /// files and the resolved nav, and of each template with everything it includes.
 pub(crate) struct Salt {
     globals: u64,
-    templates: HashMap<String, u64>,
+    templates: Map<String, u64>,
 }
 
 impl Salt {
@@ -530,7 +577,7 @@ impl Salt {
         config: &crate::config::Config,
         site: &Site,
         data: &[SourceFile],
-        templates: HashMap<String, u64>,
+        templates: Map<String, u64>,
     ) -> Salt {
         let nav: Vec<Option<&str>> = config
             .nav
@@ -569,7 +616,7 @@ fn view_keys(
             .map(|t| site.lookup(t).map(|t| &*site[t].path))
             .collect();
         let shared = (versions[id], &doc.path, ancestors, links);
-        let mut h = DefaultHasher::new();
+        let mut h = crate::hashing::hasher();
         (shared, urls.origin, urls.base_path, sources).hash(&mut h);
         h
     };
@@ -615,31 +662,6 @@ fn positions(site: &Site) -> Vec<usize> {
     position
 }
 
-/// A page's key: its view key, its template, what every page sees, and the current value of
-/// everything its template read last time.
-fn page_key(
-    site: &Site,
-    (view_keys, head_keys): (&PerDoc<u64>, &PerDoc<u64>),
-    salt: &Salt,
-    job: &Job,
-    id: DocId,
-    reads: &Reads,
-) -> u64 {
-    let template = &job.chosen[id];
-    let read: Vec<Option<(u64, &str)>> = reads
-        .iter()
-        .map(|(visit, rel)| {
-            site.lookup(rel).map(|t| match visit {
-                Visit::View => (view_keys[t], ""),
-                Visit::Head => (head_keys[t], ""),
-                Visit::Url => (0, &*site[t].path),
-            })
-        })
-        .collect();
-    let template_key = salt.templates.get(template).copied().unwrap_or(0);
-    hash(&(view_keys[id], template, template_key, salt.globals, read))
-}
-
 /// Whether two runs were given the same files, by name and shared text.
 fn same_files(was: &TemplateFiles, now: &TemplateFiles) -> bool {
     was.len() == now.len()
@@ -650,10 +672,9 @@ fn same_files(was: &TemplateFiles, now: &TemplateFiles) -> bool {
 }
 
 fn hash(value: &impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
-    value.hash(&mut h);
-    h.finish()
+    crate::hashing::key(value)
 }
 
+mod pages;
 #[cfg(test)]
 mod tests;

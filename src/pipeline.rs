@@ -22,6 +22,7 @@ use crate::report::{Report, Severity};
 use crate::search::Plan;
 use crate::site::{Site, Texts};
 use crate::templates::Templates;
+use crate::timings::Laps;
 use crate::views::Urls;
 use crate::{check, claims, data, fs, links, schema};
 
@@ -80,6 +81,8 @@ pub(crate) struct Ran {
     pub(crate) counts: Counts,
     pub(crate) site: Arc<Site>,
     pub(crate) base_path: String,
+    /// How long each stage took.
+    pub(crate) laps: Laps,
 }
 
 /// Every stage, in order.
@@ -90,10 +93,13 @@ pub(crate) fn run(
     memo: &mut Memo,
     stop: &Stop,
 ) -> Result<Ran> {
+    let mut laps = Laps::start();
     let (config, config_text, mut sources) = read(options, report, memo, stop)?;
     let urls = Urls::of(&config);
+    laps.lap("read");
     let loaded = load(options, &config, &mut sources, memo).report(report)?;
     let (templates, data, (site, texts), schemas) = loaded;
+    laps.lap("load");
     let claimed = claims::check(&site, &texts, &sources.assets, &config);
     report.check("output", claimed)?;
     report.check("schema", schemas.check(&sources.data, &site, &texts))?;
@@ -101,7 +107,9 @@ pub(crate) fn run(
         .as_ref()
         .map(Templates::versions)
         .unwrap_or_default();
+    laps.lap("output and schema checks");
     let renders = memo.markdown(&site, &texts, templates.as_ref().ok(), &versions);
+    laps.lap("markdown");
     let glossary = report.take("config", glossary(&config, &data, &site))?;
     let refs = Refs::of(&data, &glossary);
     stop.check()?;
@@ -109,31 +117,37 @@ pub(crate) fn run(
     report.check("markdown", errors(bad))?;
     report.check("link", links::check(&site, &texts, &renders, refs))?;
     check::lint_markdown(report, &site, &texts, &renders, &sources, &config, &data);
+    laps.lap("link checks");
     let templates = templates?;
     let chosen = report.take("template", templates.choose(&site, &texts))?;
     let nav = report.take("config", config_value(&config, &config_text, &site, &urls))?;
     let salt = Salt::new(&config_text, &urls, &config, &site, &sources.data, versions);
     drop(texts);
+    laps.lap("templates chosen");
     let views = memo.views(&site, renders, &urls, refs, stop);
     stop.check()?;
+    laps.lap("views");
     if config.build_search_index {
         sink.search(Plan::of(&site, &urls, &config.language))?;
     }
     let globals = Globals::new(nav, &data);
     let renderer = Renderer::bind(templates, &site, &views, &urls);
     let rendering = Rendering::new(renderer, chosen, &globals);
+    laps.lap("templates bound");
     let put = |id, html| put_page(sink, &site[id].output, html);
     let rendered = memo.render_all(&rendering.job(&site, &urls), &views, &salt, stop, &put);
     report.check("render", rendered)?;
     stop.check()?;
     let not_found = report.take("render", rendering.render_extra("404.html", &globals))?;
-    drop((views, rendering)); // free what rendering needed before the site's other files
+    laps.lap("render");
+    memo.discard((views, rendering)); // free what rendering needed before the site's other files
     put_site_files(
         sink,
         memo.site_files(&site, &config, &urls, not_found),
         &sources.assets,
     )?;
-    Ok(Ran::of(site, &config))
+    laps.lap("site files and assets");
+    Ok(Ran::of(site, &config, laps))
 }
 
 /// Reads site.toml and every source file, and runs the lints that need only their text.
@@ -165,7 +179,7 @@ fn put_site_files(sink: &dyn Sink, files: Vec<(String, Bytes)>, assets: &[Asset]
 }
 
 impl Ran {
-    fn of(site: Arc<Site>, config: &Config) -> Ran {
+    fn of(site: Arc<Site>, config: &Config, laps: Laps) -> Ran {
         let pages = site.count_pages();
         Ran {
             counts: Counts {
@@ -174,6 +188,7 @@ impl Ran {
             },
             site,
             base_path: config.base_path().to_string(),
+            laps,
         }
     }
 }
@@ -371,6 +386,7 @@ pub(crate) struct Built {
     /// The search index to build from `files`, when site.toml asks for one.
     pub(crate) search: Option<Plan>,
     pub(crate) counts: Counts,
+    pub(crate) laps: Laps,
 }
 
 impl Sink for Memory {
@@ -388,7 +404,7 @@ impl Sink for Memory {
 }
 
 impl Memory {
-    pub(crate) fn into_built(self, counts: Counts) -> anyhow::Result<Built> {
+    pub(crate) fn into_built(self, counts: Counts, laps: Laps) -> anyhow::Result<Built> {
         let mut files = self.files.into_inner().unwrap_or_else(|e| e.into_inner());
         files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         if let Some(pair) = files.windows(2).find(|pair| pair[0].0 == pair[1].0) {
@@ -399,6 +415,7 @@ impl Memory {
             files: files.into_iter().collect(),
             search: self.search.into_inner().unwrap_or_else(|e| e.into_inner()),
             counts,
+            laps,
         })
     }
 }
@@ -407,7 +424,7 @@ impl Memory {
 pub(crate) fn render(options: &Options, memo: &mut Memo, stop: &Stop) -> Result<Built> {
     let memory = Memory::default();
     let ran = run(options, &memory, &mut Report::fail_fast(), memo, stop)?;
-    Ok(memory.into_built(ran.counts)?)
+    Ok(memory.into_built(ran.counts, ran.laps)?)
 }
 
 #[cfg(test)]

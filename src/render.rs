@@ -2,7 +2,6 @@
 //! `get_url` can read it, render every page and section in parallel against shared,
 //! Arc-backed values.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -26,7 +25,7 @@ type Found = (bool, Value, Value, String);
 
 /// What `get_page`, `get_section` and `get_url` look in, by content file.
 struct Lookup {
-    files: HashMap<String, Found>,
+    files: crate::hashing::Map<String, Found>,
     origin: String,
     base_path: String,
 }

@@ -4,7 +4,9 @@
 //! Sections come first, the root section at id 0, then pages. `content` builds the model, and
 //! only `content` changes it: to apply a front-matter edit that leaves every doc in its place.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hashing::Map;
 use std::ops::{Index, IndexMut};
 use std::path::PathBuf;
 
@@ -91,7 +93,7 @@ impl Doc {
 #[derive(Debug, Default)]
 pub(crate) struct Site {
     docs: Vec<Doc>,
-    by_file: HashMap<String, DocId>,
+    by_file: Map<String, DocId>,
 }
 
 impl Site {

@@ -98,7 +98,7 @@ impl Templates {
     /// A hash of each template with every template it may include: the ones it names in
     /// quotes (`extends`, `include`, `import`), over and over, and every template that defines
     /// a component, since any template can call those.
-    pub(crate) fn versions(&self) -> HashMap<String, u64> {
+    pub(crate) fn versions(&self) -> crate::hashing::Map<String, u64> {
         use std::hash::{Hash, Hasher};
         let components: Vec<&str> = self
             .sources
@@ -126,7 +126,7 @@ impl Templates {
                 (name.as_str(), named)
             })
             .collect();
-        let mut versions = HashMap::new();
+        let mut versions = crate::hashing::Map::default();
         for name in self.sources.keys() {
             let mut closure = std::collections::BTreeSet::new();
             let mut next = components.clone();

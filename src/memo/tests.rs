@@ -35,7 +35,9 @@ fn site() -> (tempfile::TempDir, Options) {
     let crumbs = "{% for a in page.ancestors %}{% set s = get_section(path=a, metadata_only=true) %}<a href=\"{{ s.path }}\">{{ s.title }}</a>{% endfor %}";
     let note = dir.path().join("templates/note.html");
     let template = std::fs::read_to_string(&note).unwrap();
-    let template = template.replace("<article>", &format!("<article>{crumbs}"));
+    // And a page read whole through `get_page`, as a "see also" box would.
+    let see = "{% set f = get_page(path=\"notes/first.md\") %}<p class=\"see\">{{ f.title }}: {{ f.content | length }}</p>";
+    let template = template.replace("<article>", &format!("<article>{crumbs}{see}"));
     std::fs::write(&note, template).unwrap();
     // A glossary, and a term on every generated note.
     let glossary = "[[terms]]\nid = \"ehr\"\nterm = \"EHR\"\ndefinition = \"A record.\"\n";
@@ -334,4 +336,20 @@ fn a_shortcode_edit_reaches_every_page_that_calls_it() {
         3,
         "the three bodies that call it, and no other"
     );
+}
+
+#[test]
+fn a_section_title_edit_reaches_the_breadcrumbs_of_its_pages() {
+    let (dir, options) = site();
+    let mut memo = Memo::keeping();
+    render(&options, &mut memo, &Stop::default()).unwrap();
+    let rel = "content/notes/_index.md";
+    change(dir.path(), rel, &front("title", "\"Renamed notes\"".into()));
+    memo.touched(dir.path(), [PathBuf::from(rel)]);
+    let incremental = render(&options, &mut memo, &Stop::default());
+    let built = incremental.as_ref().unwrap();
+    let page = String::from_utf8_lossy(&built.files["notes/n4/index.html"]).into_owned();
+    assert!(page.contains(">Renamed notes</a>"), "{page}");
+    let clean = render(&options, &mut Memo::none(), &Stop::default());
+    same(&incremental, &clean).unwrap();
 }

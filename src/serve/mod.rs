@@ -50,6 +50,8 @@ pub(crate) struct Options {
     pub(crate) open: bool,
     pub(crate) drafts: bool,
     pub(crate) poll: bool,
+    /// Print each build's time per stage.
+    pub(crate) timings: bool,
 }
 
 pub(crate) fn run(root: &Path, options: Options) -> Result<()> {
@@ -74,15 +76,18 @@ async fn serve(root: &Path, options: Options) -> Result<()> {
         );
     }
     let url = local_url(addr);
-    let builder = Arc::new(Builder::new(pipeline::Options {
-        root: root.clone(),
-        base_url: Some(url.clone()),
-        drafts: options.drafts,
-    }));
+    let builder = Arc::new(Builder::new(
+        pipeline::Options {
+            root: root.clone(),
+            base_url: Some(url.clone()),
+            drafts: options.drafts,
+        },
+        options.timings,
+    ));
     let shared = Arc::new(Shared::new());
     // Watch before the first build, so a change made during it is not lost.
     let (watching, events) = watch::start(&root, options.poll)?;
-    first_build(&builder, &shared).await;
+    first_build(&builder, &shared, options.timings).await;
     println!("serving the site at {url}/ (Ctrl-C to stop)");
     if options.open {
         if let Err(err) = open::that_detached(format!("{url}/")) {
@@ -139,7 +144,7 @@ fn bind(ip: IpAddr, port: Option<u16>) -> Result<TcpListener> {
 }
 
 /// The first build. If it fails, the server starts all the same and shows the error.
-async fn first_build(builder: &Arc<Builder>, shared: &Shared) {
+async fn first_build(builder: &Arc<Builder>, shared: &Shared, timings: bool) {
     let task = Arc::clone(builder);
     let empty = shared.snapshot();
     let first = move || task.build(&change::Batch::default(), &empty);
@@ -159,6 +164,9 @@ async fn first_build(builder: &Arc<Builder>, shared: &Shared) {
                 built.counts.sections,
                 outcome.elapsed.as_millis()
             );
+            if timings {
+                print!("{}", built.laps.table());
+            }
             // The build it replaces is the empty one.
             let _ = shared.publish(built, false, None);
         }

@@ -30,6 +30,8 @@ pub(crate) struct Builder {
     memo: Mutex<Memo>,
     /// Stops the running build when a newer change comes: the next one answers both.
     flag: Arc<AtomicBool>,
+    /// Print each build's time per stage (`serve --timings`).
+    timings: bool,
 }
 
 /// One build's result, with what the terminal line reports.
@@ -42,11 +44,12 @@ pub(crate) struct Outcome {
 }
 
 impl Builder {
-    pub(crate) fn new(options: pipeline::Options) -> Builder {
+    pub(crate) fn new(options: pipeline::Options, timings: bool) -> Builder {
         Builder {
             options,
             memo: Mutex::new(Memo::keeping()),
             flag: Arc::new(AtomicBool::new(false)),
+            timings,
         }
     }
 
@@ -138,14 +141,14 @@ pub(crate) async fn run(
             },
             Some(outcome) = done_rx.recv() => {
                 if let Some((batch, outcome)) = scheduler.finished(outcome, Instant::now()) {
-                    show(&shared, &batch, outcome);
+                    show(&shared, &batch, outcome, builder.timings);
                 }
             }
             () = sleep_until(scheduler.deadline()) => {}
         }
         let now = Instant::now();
         if let Some((batch, outcome)) = scheduler.due(now) {
-            show(&shared, &batch, outcome);
+            show(&shared, &batch, outcome, builder.timings);
         }
         if let Some(batch) = scheduler.start(now) {
             builder.arm();
@@ -167,11 +170,12 @@ async fn sleep_until(deadline: Option<Instant>) {
 }
 
 /// Serves or reports one build, with one line in the terminal for a good one.
-fn show(shared: &Shared, batch: &Batch, outcome: Outcome) {
+fn show(shared: &Shared, batch: &Batch, outcome: Outcome, timings: bool) {
     let ms = outcome.elapsed.as_millis();
     let counts = outcome.counts;
     match outcome.result {
         Ok((built, changed)) => {
+            let laps = timings.then(|| built.laps.line());
             let old = shared.publish(built, batch.css_only(), Some(changed));
             tokio::task::spawn_blocking(move || drop(old));
             println!(
@@ -181,6 +185,9 @@ fn show(shared: &Shared, batch: &Batch, outcome: Outcome) {
                 counts.docs,
                 counts.markdown
             );
+            if let Some(laps) = laps {
+                println!("  {laps}");
+            }
         }
         // A newer change stopped it; the build for that change follows.
         Err(Failure::Stopped) => {}

@@ -186,6 +186,7 @@ mod tests {
                 pages: 1,
                 sections: 0,
             },
+            laps: crate::timings::Laps::start(),
         }
     }
 

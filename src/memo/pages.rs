@@ -1,0 +1,129 @@
+//! The page stage's short way: when a run works on the same model as the last one (the same
+//! docs under the same ids, as after a body or title edit), whether a page must be rendered
+//! again is decided by comparing keys by doc id, without hashing anything: its own view key,
+//! its template, and the keys of the docs its template read. The long way, by file name and
+//! page key, is what `Memo::render_all` does for a new model.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use super::{Salt, hash};
+use crate::hashing::Map;
+use crate::render::{Reads, Visit};
+use crate::site::{DocId, PerDoc, Site};
+use crate::templates::Chosen;
+
+/// What the last page stage knew, by doc id. It holds only for the model it was made on.
+pub(super) struct Last {
+    pub(super) generation: u64,
+    globals: u64,
+    templates: Map<String, u64>,
+    view_keys: PerDoc<u64>,
+    head_keys: PerDoc<u64>,
+    chosen: Chosen,
+    /// What each page's template read, as doc ids of this model.
+    reads: Vec<Resolved>,
+    html: Vec<Bytes>,
+}
+
+/// A page's reads with their targets looked up: `None` for a file that is not in the site.
+/// Shared, so that carrying them from run to run copies nothing.
+pub(super) type Resolved = Arc<[(Visit, Option<DocId>)]>;
+
+/// One page as this run has it: its HTML, and what its template read.
+pub(super) struct Page {
+    pub(super) html: Bytes,
+    pub(super) reads: Resolved,
+}
+
+impl Last {
+    /// The last run's pages, when this run has the same model and what every page sees (site.toml,
+    /// data, nav, templates) is unchanged.
+    pub(super) fn holds(&self, generation: u64, salt: &Salt) -> bool {
+        self.generation == generation
+            && self.globals == salt.globals
+            && self.templates == salt.templates
+    }
+
+    /// The page as the last run rendered it, if nothing it was made from changed: its view,
+    /// its template, and for each doc its template read, that doc's view (`get_page`,
+    /// `get_section`) or its head (a section without its pages). A URL cannot change under the
+    /// same model, so `get_url` reads never make a page stale.
+    pub(super) fn current(
+        &self,
+        id: DocId,
+        (view_keys, head_keys): (&PerDoc<u64>, &PerDoc<u64>),
+        chosen: &Chosen,
+    ) -> Option<&Bytes> {
+        let same = |keys: &PerDoc<u64>, was: &PerDoc<u64>, t: DocId| keys[t] == was[t];
+        let stale = self.view_keys[id] != view_keys[id]
+            || self.chosen[id] != chosen[id]
+            || self.reads[id.0]
+                .iter()
+                .any(|&(visit, target)| match (visit, target) {
+                    (_, None) | (Visit::Url, _) => false,
+                    (Visit::View, Some(t)) => !same(view_keys, &self.view_keys, t),
+                    (Visit::Head, Some(t)) => !same(head_keys, &self.head_keys, t),
+                });
+        (!stale).then(|| &self.html[id.0])
+    }
+
+    /// What a page read, as this run's model resolves it.
+    pub(super) fn reads_of(&self, id: DocId) -> Resolved {
+        Arc::clone(&self.reads[id.0])
+    }
+
+    /// This run's pages, for the next run on the same model.
+    pub(super) fn new(
+        generation: u64,
+        salt: &Salt,
+        keys: (&PerDoc<u64>, &PerDoc<u64>),
+        chosen: &Chosen,
+        pages: Vec<Page>,
+    ) -> Last {
+        let (reads, html) = pages.into_iter().map(|p| (p.reads, p.html)).unzip();
+        Last {
+            generation,
+            globals: salt.globals,
+            templates: salt.templates.clone(),
+            view_keys: PerDoc::from_vec(keys.0.values().copied().collect()),
+            head_keys: PerDoc::from_vec(keys.1.values().copied().collect()),
+            chosen: PerDoc::from_vec(chosen.values().cloned().collect()),
+            reads,
+            html,
+        }
+    }
+}
+
+/// A page's reads, looked up in `site`.
+pub(super) fn resolve(site: &Site, reads: &Reads) -> Resolved {
+    reads
+        .iter()
+        .map(|(visit, rel)| (*visit, site.lookup(rel)))
+        .collect()
+}
+
+/// A page's key: its view key, its template, what every page sees, and the current value of
+/// everything its template read last time.
+pub(super) fn page_key(
+    site: &Site,
+    (view_keys, head_keys): (&PerDoc<u64>, &PerDoc<u64>),
+    salt: &Salt,
+    template: &str,
+    id: DocId,
+    reads: &Reads,
+) -> u64 {
+    let read: Vec<Option<(u64, &str)>> = reads
+        .iter()
+        .map(|(visit, rel)| {
+            site.lookup(rel).map(|t| match visit {
+                Visit::View => (view_keys[t], ""),
+                Visit::Head => (head_keys[t], ""),
+                Visit::Url => (0, &*site[t].path),
+            })
+        })
+        .collect();
+    let template_key = salt.templates.get(template).copied().unwrap_or(0);
+    hash(&(view_keys[id], template, template_key, salt.globals, read))
+}
