@@ -137,6 +137,9 @@ impl Listing {
             .any(|list| list.iter().any(|(p, _)| p.starts_with(dir)))
     }
 
+    /// Takes out `path` and everything under it. Each list is in path order, so what is under
+    /// a path is one run of entries, found by bisection: a save through a temporary file (a
+    /// path never listed) costs nothing on a site of any size.
     fn remove(&mut self, path: &Path) {
         for list in [
             &mut self.markdown,
@@ -144,7 +147,9 @@ impl Listing {
             &mut self.templates,
             &mut self.assets,
         ] {
-            list.retain(|(p, _)| !p.starts_with(path));
+            let from = list.partition_point(|(p, _)| p.as_path() < path);
+            let to = from + list[from..].iter().take_while(|(p, _)| p.starts_with(path)).count();
+            list.drain(from..to);
         }
     }
 }
@@ -182,13 +187,16 @@ pub(crate) fn discover(
     let mut problems = Vec::new();
     let mut now = Map::default();
     let mut read = |files: &[(PathBuf, String)]| -> Result<Vec<SourceFile>> {
+        // Kept indexed (no filter), so the results land in one vector of the right size.
         let results: Vec<_> = files
             .par_iter()
-            .filter(|_| !stop.is_set())
-            .map(|(path, rel)| read_one(root, path.clone(), rel.clone(), previous.as_ref()))
+            .map(|(path, rel)| {
+                let read = || read_one(root, path.clone(), rel.clone(), previous.as_ref());
+                (!stop.is_set()).then(read)
+            })
             .collect();
-        let mut good = Vec::new();
-        for result in results {
+        let mut good = Vec::with_capacity(results.len());
+        for result in results.into_iter().flatten() {
             match result? {
                 (Ok(file), stamped) => {
                     if let Some((path, stamp)) = stamped {
@@ -384,6 +392,33 @@ mod tests {
         for name in ["x.md", "site.css", "_index.md", ".well-known"] {
             assert!(!is_ignored_name(name), "{name}");
         }
+    }
+
+    #[test]
+    fn a_patched_listing_is_the_walk_of_the_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let files = ["a/x.md", "a/y.md", "a-b.md", "a.md", "b/a.md", "b.md"];
+        for rel in files {
+            let path = root.join("content").join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "+++\n+++\n").unwrap();
+        }
+        let names = |l: &Listing| l.markdown.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>();
+        let mut listing = Listing::of(root).unwrap();
+        let content = root.join("content");
+        // A folder, a file, and a temporary file that was never listed.
+        std::fs::remove_dir_all(content.join("a")).unwrap();
+        std::fs::remove_file(content.join("b.md")).unwrap();
+        for gone in ["a", "b.md", "b.md.tmp123"] {
+            listing.remove(&content.join(gone));
+        }
+        assert_eq!(names(&listing), ["a-b.md", "a.md", "b/a.md"]);
+        assert_eq!(names(&listing), names(&Listing::of(root).unwrap()));
+        // And added back in their places.
+        std::fs::write(content.join("b.md"), "+++\n+++\n").unwrap();
+        listing.add(root, &content.join("b.md"));
+        assert_eq!(names(&listing), names(&Listing::of(root).unwrap()));
     }
 
     #[test]

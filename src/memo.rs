@@ -49,7 +49,8 @@ struct Kept {
     rendered: Map<String, (Arc<str>, Arc<Rendered>, u64)>,
     views: Map<String, (u64, Value)>,
     pages: Map<String, (u64, Reads, Bytes)>,
-    site_files: Option<(u64, Vec<(String, Bytes)>)>,
+    sitemap: Keyed,
+    site_files: Keyed,
     /// The data tree as last loaded, with the files it was loaded from.
     data: Option<(TemplateFiles, Arc<Data>)>,
     /// The schemas as last compiled, with the hash of their files.
@@ -57,7 +58,7 @@ struct Kept {
     /// The templates as last loaded, with the files they were loaded from.
     templates: Option<(TemplateFiles, Templates)>,
     /// The last model, with the files it was made from and the settings it was made with.
-    model: Option<(Arc<Site>, Vec<String>, bool, String)>,
+    model: Option<model::Model>,
     /// This run's hashes of each doc's whole text and of its front matter, and its view key.
     versions: PerDoc<u64>,
     fronts: PerDoc<u64>,
@@ -68,83 +69,8 @@ struct Kept {
     generation: u64,
     /// The last run's pages by doc id, for a run on the same model.
     last_pages: Option<pages::Last>,
+    passed: checks::Passed,
     counts: Counts,
-}
-
-impl Kept {
-    /// The last run's model, with this run's texts, when it still holds: the same files, in
-    /// the same order, with the same settings, and every edit either to a body or to front
-    /// matter that leaves its doc in its place (a new title, date, weight, description), which
-    /// is patched into the model.
-    fn same_model(
-        &mut self,
-        files: &[SourceFile],
-        drafts: bool,
-        title: &str,
-    ) -> Option<(Arc<Site>, Texts)> {
-        let (_, given, was_drafts, was_title) = self.model.as_ref()?;
-        let same_files =
-            given.len() == files.len() && given.iter().zip(files).all(|(rel, f)| *rel == f.rel);
-        if !same_files || *was_drafts != drafts || was_title != title {
-            return None;
-        }
-        let mut edited = Vec::new();
-        for file in files {
-            let entry = self.parsed.get(&file.rel)?;
-            if Arc::ptr_eq(&entry.text, &file.text) {
-                continue;
-            }
-            let split = crate::frontmatter::split_text(&file.shown, &file.text).ok()?;
-            let front = hash(&&file.text[..split.body_offset]);
-            let parsed = if front == entry.front {
-                entry.parsed.with_text(Arc::clone(&file.text))
-            } else {
-                // An error is reported by the full reading that follows.
-                let parsed = content::parse(file.clone()).ok()?;
-                entry.parsed.same_place(&parsed).then_some(parsed)?
-            };
-            edited.push((file, parsed, front));
-        }
-        // Only the memo holds the model between runs, so it can be changed in place.
-        let (mut site, given, ..) = self.model.take()?;
-        let model = Arc::get_mut(&mut site)?;
-        for (file, parsed, front) in edited {
-            if let Some(entry) = self.parsed.get_mut(&file.rel) {
-                content::patch(model, &entry.parsed, &parsed);
-                *entry = Entry {
-                    text: Arc::clone(&file.text),
-                    version: hash(&&*file.text),
-                    front,
-                    parsed,
-                };
-            }
-        }
-        self.model = Some((Arc::clone(&site), given, drafts, title.to_string()));
-        let by_rel: Map<&str, &Arc<str>> =
-            files.iter().map(|f| (f.rel.as_str(), &f.text)).collect();
-        let texts = site
-            .docs()
-            .map(|(_, doc)| {
-                by_rel
-                    .get(doc.rel.as_str())
-                    .map_or_else(|| Arc::from(""), |t| Arc::clone(t))
-            })
-            .collect();
-        self.hash_docs(&site);
-        Some((site, Texts::new(texts)))
-    }
-
-    /// Each doc's text and front-matter hashes, for this run's keys.
-    fn hash_docs(&mut self, site: &Site) {
-        // The root section that has no file of its own has an empty text.
-        let hashes = |id: DocId| match self.parsed.get(&site[id].rel) {
-            Some(entry) => (entry.version, entry.front),
-            None => (hash(&""), hash(&"")),
-        };
-        let (versions, fronts): (Vec<u64>, Vec<u64>) = site.ids().map(hashes).unzip();
-        self.versions = PerDoc::from_vec(versions);
-        self.fronts = PerDoc::from_vec(fronts);
-    }
 }
 
 /// Each file's name and text, as a run was given them.
@@ -315,7 +241,10 @@ impl Memo {
         if let Some(same) = kept.same_model(&files, drafts, title) {
             return Ok(same);
         }
-        let given: Vec<String> = files.iter().map(|f| f.rel.clone()).collect();
+        let given: Vec<(String, Arc<str>)> = files
+            .iter()
+            .map(|f| (f.rel.clone(), Arc::clone(&f.text)))
+            .collect();
         let fresh = Mutex::new(Vec::new());
         let parsed = &kept.parsed;
         let parse = |file: SourceFile| match parsed.get(&file.rel) {
@@ -344,14 +273,15 @@ impl Memo {
         kept.model = None;
         // Drafts stay too: they are files a later run is given again.
         if kept.parsed.len() != given.len() {
-            let given: crate::hashing::Set<&str> = given.iter().map(String::as_str).collect();
+            let given: crate::hashing::Set<&str> = given.iter().map(|(rel, _)| &**rel).collect();
             kept.parsed.retain(|rel, _| given.contains(rel.as_str()));
         }
         let (site, texts) = result?;
         let site = Arc::new(site);
-        kept.model = Some((Arc::clone(&site), given, drafts, title.to_string()));
+        let model = model::Model::new(Arc::clone(&site), given, &kept.parsed, drafts, title);
+        (kept.versions, kept.fronts) = model.hashes();
+        kept.model = Some(model);
         kept.generation += 1;
-        kept.hash_docs(&site);
         Ok((site, texts))
     }
 
@@ -527,8 +457,9 @@ impl Memo {
 }
 
 impl Memo {
-    /// The site's own files (sitemap, feed, robots.txt, 404, redirects): from the last run when
-    /// site.toml, every doc's front matter and URL, and the 404 page are unchanged.
+    /// The site's own files (sitemap, feed, robots.txt, 404, redirects), each set from the last
+    /// run when what it shows is unchanged: for the sitemap, every doc's URL and dates; for
+    /// the rest, site.toml, every doc's front matter and URL, and the 404 page.
     pub(crate) fn site_files(
         &mut self,
         site: &Site,
@@ -536,27 +467,44 @@ impl Memo {
         urls: &Urls,
         not_found: Option<String>,
     ) -> Vec<(String, Bytes)> {
-        let make = |not_found| {
-            let files = crate::site_files::all(site, config, urls, not_found);
-            files
-                .into_iter()
-                .map(|(f, b)| (f, Bytes::from(b)))
-                .collect()
+        let bytes = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Bytes)> {
+            files.into_iter().map(|(f, b)| (f, Bytes::from(b))).collect()
         };
         let Some(kept) = &mut self.kept else {
-            return make(not_found);
+            return bytes(crate::site_files::all(site, config, urls, not_found));
         };
+        let dated: Vec<_> = site
+            .docs()
+            .map(|(_, d)| (&*d.path, &d.date, &d.updated))
+            .collect();
+        let sitemap_key = hash(&(dated, urls.origin, urls.base_path));
+        let mut files = kept.sitemap.keep(sitemap_key, || {
+            bytes(vec![crate::site_files::sitemap_file(site, urls)])
+        });
         let docs: Vec<(u64, &str)> = site
             .ids()
             .map(|id| (kept.fronts[id], &*site[id].path))
             .collect();
         let config_json = serde_json::to_string(config).unwrap_or_default();
         let key = hash(&(docs, config_json, urls.origin, urls.base_path, &not_found));
-        match &kept.site_files {
+        files.extend(kept.site_files.keep(key, || {
+            bytes(crate::site_files::all_but_sitemap(site, config, urls, not_found))
+        }));
+        files
+    }
+}
+
+/// Files made from inputs with one key: the last ones made, while the key holds.
+#[derive(Default)]
+struct Keyed(Option<(u64, Vec<(String, Bytes)>)>);
+
+impl Keyed {
+    fn keep(&mut self, key: u64, make: impl FnOnce() -> Vec<(String, Bytes)>) -> Vec<(String, Bytes)> {
+        match &self.0 {
             Some((was, files)) if *was == key => files.clone(),
             _ => {
-                let files: Vec<(String, Bytes)> = make(not_found);
-                kept.site_files = Some((key, files.clone()));
+                let files = make();
+                self.0 = Some((key, files.clone()));
                 files
             }
         }
@@ -675,6 +623,8 @@ fn hash(value: &impl Hash) -> u64 {
     crate::hashing::key(value)
 }
 
+mod checks;
+mod model;
 mod pages;
 #[cfg(test)]
 mod tests;

@@ -24,7 +24,7 @@ use crate::site::{Site, Texts};
 use crate::templates::Templates;
 use crate::timings::Laps;
 use crate::views::Urls;
-use crate::{check, claims, data, fs, links, schema};
+use crate::{check, data, fs, links, schema};
 
 /// What to build: the site folder and the flags that change the output.
 #[derive(Debug, Clone, Hash)]
@@ -100,9 +100,10 @@ pub(crate) fn run(
     let loaded = load(options, &config, &mut sources, memo).report(report)?;
     let (templates, data, (site, texts), schemas) = loaded;
     laps.lap("load");
-    let claimed = claims::check(&site, &texts, &sources.assets, &config);
+    let claimed = memo.check_claims(&site, &texts, &sources.assets, &config);
     report.check("output", claimed)?;
-    report.check("schema", schemas.check(&sources.data, &site, &texts))?;
+    let schemed = memo.check_schemas(&schemas, &sources.data, &site, &texts);
+    report.check("schema", schemed)?;
     let versions = templates
         .as_ref()
         .map(Templates::versions)
@@ -124,7 +125,7 @@ pub(crate) fn run(
     let salt = Salt::new(&config_text, &urls, &config, &site, &sources.data, versions);
     drop(texts);
     laps.lap("templates chosen");
-    let views = memo.views(&site, renders, &urls, refs, stop);
+    let views = Arc::new(memo.views(&site, renders, &urls, refs, stop));
     stop.check()?;
     laps.lap("views");
     if config.build_search_index {

@@ -18,40 +18,44 @@ pub(crate) struct Renderer {
     templates: Templates,
 }
 
-/// What `get_page`, `get_section` and `get_url` find for a content file: whether it is a
-/// page, its view, a section's view without its pages and subsections (Zola's
-/// `metadata_only`), and its URL path.
-type Found = (bool, Value, Value, String);
-
-/// What `get_page`, `get_section` and `get_url` look in, by content file.
+/// What `get_page`, `get_section` and `get_url` look in: the site and its views, shared with
+/// the run, so binding the templates to a site of any size copies nothing.
 struct Lookup {
-    files: crate::hashing::Map<String, Found>,
+    site: Arc<Site>,
+    views: Arc<Views>,
+    /// Each section's view without its pages and subsections (Zola's `metadata_only`).
+    heads: crate::hashing::Map<DocId, Value>,
     origin: String,
     base_path: String,
 }
 
 impl Renderer {
     /// Replaces the site functions' placeholders with ones that read `site` and its views.
-    pub(crate) fn bind(templates: Templates, site: &Site, views: &Views, urls: &Urls) -> Renderer {
-        let files = site
-            .docs()
-            .map(|(id, doc)| {
-                let is_page = matches!(doc.kind, Kind::Page(_));
-                let head = match (&doc.kind, views[id].as_map()) {
-                    (Kind::Section(_), Some(map)) => {
+    pub(crate) fn bind(
+        templates: Templates,
+        site: &Arc<Site>,
+        views: &Arc<Views>,
+        urls: &Urls,
+    ) -> Renderer {
+        let heads = site
+            .sections()
+            .map(|(id, _, _)| {
+                let head = match views[id].as_map() {
+                    Some(map) => {
                         let mut head = map.clone();
                         head.shift_remove(&tera::value::Key::Str("pages"));
                         head.shift_remove(&tera::value::Key::Str("subsections"));
                         Value::from(head)
                     }
-                    _ => views[id].clone(),
+                    None => views[id].clone(),
                 };
-                let found = (is_page, views[id].clone(), head, doc.path.clone());
-                (doc.rel.clone(), found)
+                (id, head)
             })
             .collect();
         let lookup = Arc::new(Lookup {
-            files,
+            site: Arc::clone(site),
+            views: Arc::clone(views),
+            heads,
             origin: urls.origin.to_string(),
             base_path: urls.base_path.to_string(),
         });
@@ -296,9 +300,12 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
             let path = path.trim_start_matches("@/");
             let head = kind == "section" && kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
             record(if head { Visit::Head } else { Visit::View }, path);
-            match lookup.files.get(path) {
-                Some((is_page, _, head_view, _)) if head && !*is_page => Ok(head_view.clone()),
-                Some((is_page, view, ..)) if *is_page == (kind == "page") => Ok(view.clone()),
+            let found = lookup.site.lookup(path).map(|id| (id, lookup.site[id].section().is_none()));
+            match found {
+                Some((id, false)) if head => {
+                    Ok(lookup.heads.get(&id).unwrap_or(&lookup.views[id]).clone())
+                }
+                Some((id, is_page)) if is_page == (kind == "page") => Ok(lookup.views[id].clone()),
                 _ => Err(tera::Error::message(format!(
                     "get_{kind}: no {kind} `{path}` in content/"
                 ))),
@@ -324,9 +331,10 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
                         .split_once('#')
                         .map_or((file, None), |(f, a)| (f, Some(a)));
                     record(Visit::Url, file);
-                    let (.., url) = lookup.files.get(file).ok_or_else(|| {
+                    let id = lookup.site.lookup(file).ok_or_else(|| {
                         tera::Error::message(format!("get_url: no content file `{file}`"))
                     })?;
+                    let url = &lookup.site[id].path;
                     Ok(format!(
                         "{prefix}{url}{}",
                         anchor.map(|a| format!("#{a}")).unwrap_or_default()

@@ -14,14 +14,31 @@ pub(crate) fn all(
     urls: &Urls,
     not_found: Option<String>,
 ) -> Vec<(String, Vec<u8>)> {
+    let mut files = vec![sitemap_file(site, urls)];
+    files.extend(all_but_sitemap(site, config, urls, not_found));
+    files
+}
+
+/// sitemap.xml, which depends only on each doc's URL and dates.
+pub(crate) fn sitemap_file(site: &Site, urls: &Urls) -> (String, Vec<u8>) {
+    let xml = crate::render::scrub(sitemap(site, urls));
+    ("sitemap.xml".to_string(), xml.into_bytes())
+}
+
+/// Every file of [`all`] but the sitemap.
+pub(crate) fn all_but_sitemap(
+    site: &Site,
+    config: &Config,
+    urls: &Urls,
+    not_found: Option<String>,
+) -> Vec<(String, Vec<u8>)> {
     let not_found = not_found.unwrap_or_else(|| default_404(config, urls));
     let mut files = vec![
-        ("sitemap.xml".to_string(), sitemap(site, urls)),
         ("robots.txt".to_string(), robots(urls)),
         ("atom.xml".to_string(), atom(site, config, urls)),
         ("404.html".to_string(), not_found),
     ];
-    for (_, doc) in site.docs() {
+    for (_, doc) in site.docs().filter(|(_, doc)| !doc.aliases.is_empty()) {
         let to = redirect(&urls.path(&doc.path));
         files.extend(doc.aliases.iter().map(|alias| (alias.clone(), to.clone())));
     }
