@@ -402,7 +402,7 @@ impl Memo {
         // The last run's page, if it still holds: by id on the same model, else by file name.
         let reuse = |id: DocId| match &last {
             Some(last) => last
-                .current(id, keys, job.chosen)
+                .current(id, keys, job.chosen, salt)
                 .map(|html| (html.clone(), last.reads_of(id))),
             None => cached
                 .get(&site[id].rel)

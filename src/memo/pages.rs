@@ -39,15 +39,13 @@ pub(super) struct Page {
 
 impl Last {
     /// The last run's pages, when this run has the same model and what every page sees (site.toml,
-    /// data, nav, templates) is unchanged.
+    /// data, nav) is unchanged. Templates are compared page by page, in [`Last::current`].
     pub(super) fn holds(&self, generation: u64, salt: &Salt) -> bool {
-        self.generation == generation
-            && self.globals == salt.globals
-            && self.templates == salt.templates
+        self.generation == generation && self.globals == salt.globals
     }
 
     /// The page as the last run rendered it, if nothing it was made from changed: its view,
-    /// its template, and for each doc its template read, that doc's view (`get_page`,
+    /// its template (the same one, with the same files behind it), and for each doc its template read, that doc's view (`get_page`,
     /// `get_section`) or its head (a section without its pages). A URL cannot change under the
     /// same model, so `get_url` reads never make a page stale.
     pub(super) fn current(
@@ -55,10 +53,13 @@ impl Last {
         id: DocId,
         (view_keys, head_keys): (&PerDoc<u64>, &PerDoc<u64>),
         chosen: &Chosen,
+        salt: &Salt,
     ) -> Option<&Bytes> {
         let same = |keys: &PerDoc<u64>, was: &PerDoc<u64>, t: DocId| keys[t] == was[t];
+        let template = &chosen[id];
         let stale = self.view_keys[id] != view_keys[id]
-            || self.chosen[id] != chosen[id]
+            || self.chosen[id] != *template
+            || self.templates.get(template) != salt.templates.get(template)
             || self.reads[id.0]
                 .iter()
                 .any(|&(visit, target)| match (visit, target) {
