@@ -50,6 +50,7 @@ pub(crate) fn build(options: &Options, out: &Path) -> Result<Summary> {
         &Stop::default(),
     )?;
     let counts = ran.counts;
+    let until = ran.site.publishing().until.map(|t| t.as_second());
     laps.append(ran.laps.clone());
     drop(ran); // free the model while the search index finishes
     indexing.finish()?;
@@ -59,6 +60,7 @@ pub(crate) fn build(options: &Options, out: &Path) -> Result<Summary> {
     let manifest = Manifest {
         pages: counts.pages,
         sections: counts.sections,
+        until,
         ..Manifest::record(out, inputs, paths.into_iter())
     };
     output::write_manifest(out, &manifest)?;

@@ -19,12 +19,36 @@ use crate::site::{Site, Texts};
 /// The text `docent new` puts where the author has to write something.
 pub(crate) const PLACEHOLDER: &str = "TODO:";
 
+/// The pages left out for their dates: scheduled for later, or past their `expires` date.
+fn unpublished(site: &crate::site::Site) -> Vec<Diagnostic> {
+    use crate::publish::Why;
+    let left_out = &site.publishing().left_out;
+    left_out
+        .iter()
+        .filter_map(|left| {
+            let (message, help) = match &left.why {
+                Why::Draft => return None,
+                Why::Scheduled(date) => (
+                    format!("dated {date}, later than now, so it is not published yet"),
+                    "`--future` includes it",
+                ),
+                Why::Expired(date) => (
+                    format!("expired on {date}, so it is no longer published"),
+                    "`--drafts` includes it; remove `expires` to publish it again",
+                ),
+            };
+            Some(Diagnostic::in_file(&left.shown, message).with_help(help))
+        })
+        .collect()
+}
+
 /// Checks the site at `root`. Only an I/O failure is an `Err`; problems in the site are findings.
-pub(crate) fn run(root: &Path, drafts: bool) -> anyhow::Result<Report> {
+pub(crate) fn run(root: &Path, drafts: bool, future: bool) -> anyhow::Result<Report> {
     let options = Options {
         root: root.to_path_buf(),
         base_url: None,
         drafts,
+        future,
     };
     let memory = Memory::default();
     let mut report = Report::collecting();
@@ -39,6 +63,7 @@ pub(crate) fn run(root: &Path, drafts: bool) -> anyhow::Result<Report> {
         Ok(ran) => {
             let built = memory.into_built(ran.counts, ran.laps.clone())?;
             lint_output(&mut report, root, &ran.site, &built.files, &ran.base_path);
+            report.lint(Severity::Warning, "unpublished", || unpublished(&ran.site));
         }
         // Every problem in the site is in the report already.
         Err(Failure::Site(_) | Failure::Stopped) => {}

@@ -209,7 +209,12 @@ mod tests {
             rel: rel.to_string(),
             text: format!("+++\n{front}\n+++\nBody.\n").into(),
         });
-        let (site, texts) = crate::content::index(files.collect(), false, "S").unwrap();
+        let (site, texts) = crate::content::index(
+            files.collect(),
+            &crate::publish::Publish::now(false, false),
+            "S",
+        )
+        .unwrap();
         let assets: Vec<Asset> = assets
             .iter()
             .map(|rel| Asset {

@@ -29,9 +29,12 @@ pub(crate) enum Command {
         /// Override site.toml's base_url, e.g. for a preview deployment.
         #[arg(long, short = 'u')]
         base_url: Option<String>,
-        /// Include pages and sections marked `draft = true`.
+        /// Include pages and sections marked `draft = true`, and pages past their `expires` date.
         #[arg(long)]
         drafts: bool,
+        /// Include pages dated later than now.
+        #[arg(long)]
+        future: bool,
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
@@ -47,9 +50,12 @@ pub(crate) enum Command {
         /// Open the site in the default web browser.
         #[arg(long)]
         open: bool,
-        /// Include pages and sections marked `draft = true`.
+        /// Include pages and sections marked `draft = true`, and pages past their `expires` date.
         #[arg(long)]
         drafts: bool,
+        /// Include pages dated later than now.
+        #[arg(long)]
+        future: bool,
         /// Poll the files for changes instead of relying on the OS (for network drives).
         #[arg(long)]
         poll: bool,
@@ -62,9 +68,12 @@ pub(crate) enum Command {
         /// `text` for people, `json` for CI scripts.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        /// Include pages and sections marked `draft = true`.
+        /// Include pages and sections marked `draft = true`, and pages past their `expires` date.
         #[arg(long)]
         drafts: bool,
+        /// Include pages dated later than now.
+        #[arg(long)]
+        future: bool,
     },
     /// Create a new page or FAQ entry from an archetype, with placeholders to fill in.
     New {

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::discover::SourceFile;
 use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::frontmatter::{self, PageFront, RawDate, SectionFront, Shared, SortBy, Split};
+use crate::publish::{LeftOut, Publish, Publishing, Why};
 use crate::site::{Doc, DocId, Kind, Page, Section, Site, Texts};
 use crate::slug;
 
@@ -21,6 +22,8 @@ pub(crate) struct Parsed {
     text: Arc<str>,
     doc: Doc,
     draft: bool,
+    /// A page's `expires` date, checked.
+    expires: Option<String>,
 }
 
 impl Parsed {
@@ -43,6 +46,8 @@ impl Parsed {
         };
         kinds
             && self.draft == other.draft
+            && self.expires == other.expires
+            && (self.doc.date == other.doc.date || self.doc.section().is_some())
             && a.path == b.path
             && a.output == b.output
             && a.aliases == b.aliases
@@ -85,45 +90,70 @@ pub(crate) fn patch(site: &mut Site, old: &Parsed, new: &Parsed) {
     }
 }
 
-/// Builds the model from every Markdown file, with each doc's text beside it. Drafts are left
-/// out unless `drafts` is set.
+/// Builds the model from every Markdown file, with each doc's text beside it. Drafts and
+/// pages outside their dates are left out, as `publish` says.
 pub(crate) fn index(
     files: Vec<SourceFile>,
-    drafts: bool,
+    publish: &Publish,
     site_title: &str,
 ) -> Result<(Site, Texts), Diagnostics> {
-    index_with(files, drafts, site_title, &parse)
+    index_with(files, publish, site_title, &parse)
 }
 
 /// [`index`], reading each file with `parse`: [`parse`], or a memo of it.
 pub(crate) fn index_with(
     files: Vec<SourceFile>,
-    drafts: bool,
+    publish: &Publish,
     site_title: &str,
     parse: &(dyn Fn(SourceFile) -> Result<Parsed, Diagnostic> + Sync),
 ) -> Result<(Site, Texts), Diagnostics> {
     let parsed: Vec<_> = files.into_par_iter().map(parse).collect();
     let parsed = collect(parsed.into_iter().map(|r| r.map_err(Diagnostics::from)))?;
-    // A draft section hides everything under it.
-    let draft_dirs: Vec<String> = parsed
-        .iter()
-        .filter(|p| p.draft && !drafts && p.doc.section().is_some())
-        .map(|p| format!("{}/", section_dir(&p.doc.rel)))
-        .collect();
-    let hidden = |p: &Parsed| {
-        (p.draft && !drafts) || draft_dirs.iter().any(|d| p.doc.rel.starts_with(d.as_str()))
-    };
-    let (sections, pages): (Vec<Parsed>, Vec<Parsed>) = parsed
-        .into_iter()
-        .filter(|p| !hidden(p))
-        .partition(|p| p.doc.section().is_some());
+    let (kept, publishing) = published(parsed, publish);
+    let (sections, pages): (Vec<Parsed>, Vec<Parsed>) =
+        kept.into_iter().partition(|p| p.doc.section().is_some());
     let mut docs = with_root(sections, site_title);
     docs.extend(pages);
     link_sections(&mut docs);
     let (texts, docs): (Vec<Arc<str>>, Vec<Doc>) =
         docs.into_iter().map(|p| (p.text, p.doc)).unzip();
-    let site = Site::new(docs);
+    let site = Site::new(docs, publishing);
     Ok((site, Texts::new(texts)))
+}
+
+/// The docs `publish` keeps, and what it left out. A draft section hides everything under
+/// it; a page's own date and `expires` decide for the page alone.
+fn published(parsed: Vec<Parsed>, publish: &Publish) -> (Vec<Parsed>, Publishing) {
+    let draft_dirs: Vec<String> = parsed
+        .iter()
+        .filter(|p| p.draft && !publish.drafts && p.doc.section().is_some())
+        .map(|p| format!("{}/", section_dir(&p.doc.rel)))
+        .collect();
+    let mut left_out = Vec::new();
+    let mut dates = Vec::new();
+    let mut kept = Vec::with_capacity(parsed.len());
+    for p in parsed {
+        let page = p.doc.section().is_none();
+        let in_draft = draft_dirs.iter().any(|d| p.doc.rel.starts_with(d.as_str()));
+        let date = p.doc.date.as_deref().filter(|_| page);
+        let why = match in_draft {
+            true => Some(Why::Draft),
+            false => publish.withholds(p.draft, date, p.expires.as_deref()),
+        };
+        if page && why != Some(Why::Draft) {
+            dates.extend(date.map(str::to_string));
+            dates.extend(p.expires.clone());
+        }
+        match why {
+            Some(why) => left_out.push(LeftOut {
+                shown: p.doc.shown.clone(),
+                why,
+            }),
+            None => kept.push(p),
+        }
+    }
+    let until = publish.next_change(dates.iter().map(String::as_str));
+    (kept, Publishing { left_out, until })
 }
 
 /// Reads one content file on its own.
@@ -131,7 +161,7 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
     let split = frontmatter::split(&file)?;
     control_characters(&file, split.body_offset)?;
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
-    let (doc, draft) = if is_section {
+    let (doc, draft, expires) = if is_section {
         let front: SectionFront = frontmatter::parse(&file, &split)?;
         let kind = Kind::Section(Section {
             sort_by: front.sort_by,
@@ -142,7 +172,7 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
             subsections: Vec::new(),
         });
         let path = section_path(&file.rel);
-        (doc(&file, &split, &front, path, kind)?, front.draft)
+        (doc(&file, &split, &front, path, kind)?, front.draft, None)
     } else {
         let mut front: PageFront = frontmatter::parse(&file, &split)?;
         if front.date.is_none() {
@@ -158,12 +188,18 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
             taxonomies: std::mem::take(&mut front.taxonomies),
             section: DocId(0), // set by `link_sections` once every section is known
         });
-        (doc(&file, &split, &front, path, kind)?, front.draft)
+        let expires = dated(&file, &split, "expires", &front.expires)?;
+        (
+            doc(&file, &split, &front, path, kind)?,
+            front.draft,
+            expires,
+        )
     };
     Ok(Parsed {
         text: file.text,
         doc,
         draft,
+        expires,
     })
 }
 
@@ -403,6 +439,7 @@ fn with_root(mut sections: Vec<Parsed>, site_title: &str) -> Vec<Parsed> {
                 text: Arc::from(""),
                 doc,
                 draft: false,
+                expires: None,
             };
             sections.insert(0, root);
         }
@@ -510,7 +547,7 @@ mod tests {
     fn site(files: &[(&str, &str)]) -> Result<Site, Diagnostics> {
         index(
             files.iter().map(|(r, f)| file(r, f)).collect(),
-            false,
+            &Publish::now(false, false),
             "Site",
         )
         .map(|(site, _)| site)

@@ -148,7 +148,11 @@ impl Listing {
             &mut self.assets,
         ] {
             let from = list.partition_point(|(p, _)| p.as_path() < path);
-            let to = from + list[from..].iter().take_while(|(p, _)| p.starts_with(path)).count();
+            let to = from
+                + list[from..]
+                    .iter()
+                    .take_while(|(p, _)| p.starts_with(path))
+                    .count();
             list.drain(from..to);
         }
     }
@@ -404,7 +408,12 @@ mod tests {
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "+++\n+++\n").unwrap();
         }
-        let names = |l: &Listing| l.markdown.iter().map(|(_, r)| r.clone()).collect::<Vec<_>>();
+        let names = |l: &Listing| {
+            l.markdown
+                .iter()
+                .map(|(_, r)| r.clone())
+                .collect::<Vec<_>>()
+        };
         let mut listing = Listing::of(root).unwrap();
         let content = root.join("content");
         // A folder, a file, and a temporary file that was never listed.

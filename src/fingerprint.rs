@@ -48,10 +48,13 @@ pub(crate) struct Manifest {
     pub(crate) inputs: u64,
     pub(crate) pages: usize,
     pub(crate) sections: usize,
+    /// When a page comes due or expires (Unix seconds): the output is stale from then on,
+    /// whatever the inputs.
+    pub(crate) until: Option<i64>,
     pub(crate) files: Vec<(String, u64, u128)>,
 }
 
-const HEADER: &str = "docent manifest 1";
+const HEADER: &str = "docent manifest 2";
 
 impl Manifest {
     /// Records the current size and time of each written file.
@@ -67,8 +70,9 @@ impl Manifest {
     }
 
     pub(crate) fn to_text(&self) -> String {
+        let until = self.until.map_or("-".to_string(), |t| t.to_string());
         let mut text = format!(
-            "{HEADER}\n{:016x} {} {}\n",
+            "{HEADER}\n{:016x} {} {} {until}\n",
             self.inputs, self.pages, self.sections
         );
         for (rel, size, time) in &self.files {
@@ -84,6 +88,10 @@ impl Manifest {
         let inputs = u64::from_str_radix(counts.next()?, 16).ok()?;
         let pages = counts.next()?.parse().ok()?;
         let sections = counts.next()?.parse().ok()?;
+        let until = match counts.next()? {
+            "-" => None,
+            seconds => Some(seconds.parse().ok()?),
+        };
         let files = lines
             .map(|line| {
                 let mut parts = line.splitn(3, '\t');
@@ -99,13 +107,17 @@ impl Manifest {
             inputs,
             pages,
             sections,
+            until,
             files,
         })
     }
 
-    /// Whether every recorded file is still in `out` exactly as it was written.
+    /// Whether every recorded file is still in `out` exactly as it was written, and no page
+    /// has come due or expired since.
     pub(crate) fn still_holds(&self, out: &Path) -> bool {
-        !self.files.is_empty()
+        let now = jiff::Timestamp::now().as_second();
+        self.until.is_none_or(|until| now < until)
+            && !self.files.is_empty()
             && self
                 .files
                 .par_iter()

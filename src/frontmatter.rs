@@ -113,6 +113,9 @@ pub(crate) struct PageFront {
     pub(crate) date: Option<RawDate>,
     #[serde(default)]
     pub(crate) updated: Option<RawDate>,
+    /// After this date the page is left out, unless `--drafts` asks for it.
+    #[serde(default)]
+    pub(crate) expires: Option<RawDate>,
     #[serde(default)]
     pub(crate) draft: bool,
     #[serde(default)]

@@ -147,7 +147,11 @@ fn stages(text: &str, templates: &crate::templates::Templates) -> Result<(), Str
             inside(&d)?;
         }
     }
-    if let Err(found) = crate::content::index(vec![file("x.md"), file("_index.md")], false, "S") {
+    if let Err(found) = crate::content::index(
+        vec![file("x.md"), file("_index.md")],
+        &crate::publish::Publish::now(false, false),
+        "S",
+    ) {
         found.0.iter().try_for_each(inside)?;
     }
     if let Err(found) = crate::data::load(&[file("data/x.toml")]) {

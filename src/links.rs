@@ -227,7 +227,12 @@ mod tests {
             rel: rel.to_string(),
             text: format!("+++\ntitle = \"T\"\n+++\n{body}").into(),
         });
-        let (site, texts) = content::index(files.collect(), false, "S").unwrap();
+        let (site, texts) = content::index(
+            files.collect(),
+            &crate::publish::Publish::now(false, false),
+            "S",
+        )
+        .unwrap();
         let renders = site
             .ids()
             .map(|id| std::sync::Arc::new(markdown::render(texts.body(&site, id))))

@@ -25,6 +25,7 @@ mod memo;
 mod new;
 mod output;
 mod pipeline;
+mod publish;
 mod render;
 mod report;
 mod schema;
@@ -69,6 +70,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
             output_dir,
             base_url,
             drafts,
+            future,
             timings,
         } => {
             let out = if output_dir.is_absolute() {
@@ -80,6 +82,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
                 root: cli.root,
                 base_url,
                 drafts,
+                future,
             };
             run_build(&options, &out, timings)
         }
@@ -88,6 +91,7 @@ fn run(cli: Cli) -> Result<(), Exit> {
             bind,
             open,
             drafts,
+            future,
             poll,
             timings,
         } => {
@@ -96,12 +100,17 @@ fn run(cli: Cli) -> Result<(), Exit> {
                 bind,
                 open,
                 drafts,
+                future,
                 poll,
                 timings,
             };
             Ok(serve::run(&cli.root, options)?)
         }
-        Command::Check { format, drafts } => run_check(&cli.root, format, drafts),
+        Command::Check {
+            format,
+            drafts,
+            future,
+        } => run_check(&cli.root, format, drafts, future),
         Command::New {
             kind,
             title,
@@ -142,8 +151,13 @@ fn run_build(
 }
 
 /// `docent check`: every finding, as text or JSON; errors set the exit code.
-fn run_check(root: &std::path::Path, format: Format, drafts: bool) -> Result<(), Exit> {
-    let report = check::run(root, drafts)?;
+fn run_check(
+    root: &std::path::Path,
+    format: Format,
+    drafts: bool,
+    future: bool,
+) -> Result<(), Exit> {
+    let report = check::run(root, drafts, future)?;
     match format {
         Format::Text => eprint!("{}", report.to_text()),
         Format::Json => print!("{}", report.to_json()),

@@ -27,6 +27,7 @@ use crate::hashing::Map;
 use crate::links::{Refs, Renders};
 use crate::markdown::{self, Rendered};
 use crate::pipeline::Stop;
+use crate::publish::Publish;
 use crate::render::{self, Job, Reads};
 use crate::schema::Schemas;
 use crate::site::{DocId, Kind, PerDoc, Site, Texts};
@@ -231,14 +232,14 @@ impl Memo {
     pub(crate) fn index(
         &mut self,
         files: Vec<SourceFile>,
-        drafts: bool,
+        publish: &Publish,
         title: &str,
     ) -> Result<(Arc<Site>, Texts), Diagnostics> {
         let Some(kept) = &mut self.kept else {
-            let (site, texts) = content::index(files, drafts, title)?;
+            let (site, texts) = content::index(files, publish, title)?;
             return Ok((Arc::new(site), texts));
         };
-        if let Some(same) = kept.same_model(&files, drafts, title) {
+        if let Some(same) = kept.same_model(&files, publish, title) {
             return Ok(same);
         }
         let given: Vec<(String, Arc<str>)> = files
@@ -267,7 +268,7 @@ impl Memo {
                 Ok(parsed)
             }
         };
-        let result = content::index_with(files, drafts, title, &parse);
+        let result = content::index_with(files, publish, title, &parse);
         kept.parsed
             .extend(fresh.into_inner().unwrap_or_else(|e| e.into_inner()));
         kept.model = None;
@@ -278,7 +279,7 @@ impl Memo {
         }
         let (site, texts) = result?;
         let site = Arc::new(site);
-        let model = model::Model::new(Arc::clone(&site), given, &kept.parsed, drafts, title);
+        let model = model::Model::new(Arc::clone(&site), given, &kept.parsed, publish, title);
         (kept.versions, kept.fronts) = model.hashes();
         kept.model = Some(model);
         kept.generation += 1;
@@ -468,7 +469,10 @@ impl Memo {
         not_found: Option<String>,
     ) -> Vec<(String, Bytes)> {
         let bytes = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Bytes)> {
-            files.into_iter().map(|(f, b)| (f, Bytes::from(b))).collect()
+            files
+                .into_iter()
+                .map(|(f, b)| (f, Bytes::from(b)))
+                .collect()
         };
         let Some(kept) = &mut self.kept else {
             return bytes(crate::site_files::all(site, config, urls, not_found));
@@ -488,7 +492,9 @@ impl Memo {
         let config_json = serde_json::to_string(config).unwrap_or_default();
         let key = hash(&(docs, config_json, urls.origin, urls.base_path, &not_found));
         files.extend(kept.site_files.keep(key, || {
-            bytes(crate::site_files::all_but_sitemap(site, config, urls, not_found))
+            bytes(crate::site_files::all_but_sitemap(
+                site, config, urls, not_found,
+            ))
         }));
         files
     }
@@ -499,7 +505,11 @@ impl Memo {
 struct Keyed(Option<(u64, Vec<(String, Bytes)>)>);
 
 impl Keyed {
-    fn keep(&mut self, key: u64, make: impl FnOnce() -> Vec<(String, Bytes)>) -> Vec<(String, Bytes)> {
+    fn keep(
+        &mut self,
+        key: u64,
+        make: impl FnOnce() -> Vec<(String, Bytes)>,
+    ) -> Vec<(String, Bytes)> {
         match &self.0 {
             Some((was, files)) if *was == key => files.clone(),
             _ => {

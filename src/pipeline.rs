@@ -17,6 +17,7 @@ use crate::error::{Diagnostic, Diagnostics, Failure, Result};
 use crate::glossary::Glossary;
 use crate::links::Refs;
 use crate::memo::{Memo, Salt};
+use crate::publish::Publish;
 use crate::render::{Globals, Renderer, Rendering};
 use crate::report::{Report, Severity};
 use crate::search::Plan;
@@ -32,6 +33,8 @@ pub(crate) struct Options {
     pub(crate) root: PathBuf,
     pub(crate) base_url: Option<String>,
     pub(crate) drafts: bool,
+    /// Include pages dated later than now.
+    pub(crate) future: bool,
 }
 
 /// Where finished files go, by output path.
@@ -240,7 +243,8 @@ fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Me
                 || kept_schemas.map_or_else(|| schema::load(&options.root).map(Arc::new), Ok),
                 || {
                     let data = memo.data(data);
-                    let content = memo.index(markdown, options.drafts, &config.title);
+                    let publish = Publish::now(options.drafts, options.future);
+                    let content = memo.index(markdown, &publish, &config.title);
                     (data, content)
                 },
             )
@@ -447,6 +451,7 @@ mod tests {
             root: root.to_path_buf(),
             base_url: None,
             drafts: false,
+            future: false,
         };
         let failure = render(&options, &mut Memo::none(), &Stop::default())
             .err()
@@ -469,6 +474,7 @@ mod tests {
             root: Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic"),
             base_url: None,
             drafts: false,
+            future: false,
         };
         let stop = Stop::on(Arc::clone(&flag));
         let result = render(&options, &mut Memo::none(), &stop);

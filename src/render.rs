@@ -300,7 +300,10 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
             let path = path.trim_start_matches("@/");
             let head = kind == "section" && kwargs.get::<bool>("metadata_only")?.unwrap_or(false);
             record(if head { Visit::Head } else { Visit::View }, path);
-            let found = lookup.site.lookup(path).map(|id| (id, lookup.site[id].section().is_none()));
+            let found = lookup
+                .site
+                .lookup(path)
+                .map(|id| (id, lookup.site[id].section().is_none()));
             match found {
                 Some((id, false)) if head => {
                     Ok(lookup.heads.get(&id).unwrap_or(&lookup.views[id]).clone())

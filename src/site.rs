@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::hashing::Map;
+use crate::publish::Publishing;
 use std::ops::{Index, IndexMut};
 use std::path::PathBuf;
 
@@ -94,18 +95,28 @@ impl Doc {
 pub(crate) struct Site {
     docs: Vec<Doc>,
     by_file: Map<String, DocId>,
+    publishing: Publishing,
 }
 
 impl Site {
     /// The model from its docs: sections first, the root at 0, each section's `parent`,
     /// `pages` and `subsections` and each page's `section` already filled.
-    pub(crate) fn new(docs: Vec<Doc>) -> Site {
+    pub(crate) fn new(docs: Vec<Doc>, publishing: Publishing) -> Site {
         let by_file = docs
             .iter()
             .enumerate()
             .map(|(i, doc)| (doc.rel.clone(), DocId(i)))
             .collect();
-        Site { docs, by_file }
+        Site {
+            docs,
+            by_file,
+            publishing,
+        }
+    }
+
+    /// What the publishing rules left out, and until when that holds.
+    pub(crate) fn publishing(&self) -> &Publishing {
+        &self.publishing
     }
 
     pub(crate) fn len(&self) -> usize {

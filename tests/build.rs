@@ -341,3 +341,52 @@ fn a_render_error_late_in_the_build_writes_nothing() {
     );
     assert!(!site.public(".docent-staging").exists());
 }
+
+#[test]
+fn future_and_expired_pages_wait_for_their_dates() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/notes/later.md",
+        "+++\ntitle = \"Later\"\ndate = 2099-01-01\n+++\nNot yet.\n",
+    );
+    site.write(
+        "content/notes/over.md",
+        "+++\ntitle = \"Over\"\nexpires = 2001-01-01\n+++\nNo longer.\n",
+    );
+    site.write(
+        "content/notes/current.md",
+        "+++\ntitle = \"Current\"\ndate = 2001-01-01\nexpires = 2099-01-01\n+++\nNow.\n",
+    );
+    site.build_ok();
+    assert!(site.public("notes/current/index.html").is_file());
+    for gone in ["notes/later/index.html", "notes/over/index.html"] {
+        assert!(!site.public(gone).exists(), "{gone} is left out");
+    }
+    let listed = site.read("notes/index.html");
+    assert!(listed.contains("Current") && !listed.contains("Later") && !listed.contains("Over"));
+    assert!(!site.read("sitemap.xml").contains("/notes/later/"));
+    // Asked for, each comes back.
+    assert!(site.build(&["--future"]).status.success());
+    assert!(site.public("notes/later/index.html").is_file());
+    assert!(!site.public("notes/over/index.html").exists());
+    assert!(site.build(&["--drafts"]).status.success());
+    assert!(site.public("notes/over/index.html").is_file());
+    assert!(!site.public("notes/later/index.html").exists());
+}
+
+#[test]
+fn a_manifest_records_when_the_next_page_comes_due() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/notes/later.md",
+        "+++\ntitle = \"Later\"\ndate = 2099-01-01\n+++\nNot yet.\n",
+    );
+    site.build_ok();
+    let manifest = std::fs::read_to_string(site.public(".docent-output")).unwrap();
+    // 2099-01-01T00:00:00Z in Unix seconds: after it, "no input changed" no longer holds.
+    assert!(
+        manifest.lines().nth(1).unwrap().ends_with(" 4070908800"),
+        "{manifest}"
+    );
+    assert!(site.build_ok().contains("(no input changed)"));
+}

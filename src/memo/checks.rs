@@ -58,7 +58,10 @@ impl Memo {
             .sections()
             .filter(|(_, _, section)| section.schema.is_some())
             .flat_map(|(id, doc, section)| {
-                let pages = section.pages.iter().map(|&p| (&*site[p].rel, None, fronts[p]));
+                let pages = section
+                    .pages
+                    .iter()
+                    .map(|&p| (&*site[p].rel, None, fronts[p]));
                 std::iter::once((&*doc.rel, section.schema.as_deref(), fronts[id])).chain(pages)
             })
             .collect();

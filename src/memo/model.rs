@@ -9,6 +9,7 @@ use super::{Entry, Kept, hash};
 use crate::content;
 use crate::discover::SourceFile;
 use crate::hashing::Map;
+use crate::publish::Publish;
 use crate::site::{PerDoc, Site, Texts};
 
 /// The last model, with what it was made from.
@@ -20,7 +21,7 @@ pub(super) struct Model {
     doc_files: Vec<Option<usize>>,
     /// Each doc's hashes of its whole text and of its front matter.
     hashes: Vec<(u64, u64)>,
-    drafts: bool,
+    publish: Publish,
     title: String,
 }
 
@@ -30,7 +31,7 @@ impl Model {
         site: Arc<Site>,
         files: Vec<(String, Arc<str>)>,
         parsed: &Map<String, Entry>,
-        drafts: bool,
+        publish: &Publish,
         title: &str,
     ) -> Model {
         let at: Map<&str, usize> = files
@@ -38,7 +39,10 @@ impl Model {
             .enumerate()
             .map(|(i, (rel, _))| (rel.as_str(), i))
             .collect();
-        let doc_files = site.docs().map(|(_, doc)| at.get(&*doc.rel).copied()).collect();
+        let doc_files = site
+            .docs()
+            .map(|(_, doc)| at.get(&*doc.rel).copied())
+            .collect();
         // The root section that has no file of its own has an empty text.
         let empty = (hash(&""), hash(&""));
         let hashes = site
@@ -51,7 +55,7 @@ impl Model {
             files,
             doc_files,
             hashes,
-            drafts,
+            publish: publish.clone(),
             title: title.to_string(),
         }
     }
@@ -80,13 +84,18 @@ impl Kept {
     pub(super) fn same_model(
         &mut self,
         files: &[SourceFile],
-        drafts: bool,
+        publish: &Publish,
         title: &str,
     ) -> Option<(Arc<Site>, Texts)> {
         let model = self.model.as_ref()?;
         let same_files = model.files.len() == files.len()
-            && model.files.iter().zip(files).all(|((rel, _), f)| *rel == f.rel);
-        if !same_files || model.drafts != drafts || model.title != title {
+            && model
+                .files
+                .iter()
+                .zip(files)
+                .all(|((rel, _), f)| *rel == f.rel);
+        let until = model.site.publishing().until;
+        if !same_files || !publish.same_as(&model.publish, until) || model.title != title {
             return None;
         }
         let mut edited = Vec::new();

@@ -62,6 +62,7 @@ fn site() -> (tempfile::TempDir, Options) {
         root: dir.path().to_path_buf(),
         base_url: None,
         drafts: false,
+        future: false,
     };
     (dir, options)
 }
@@ -146,7 +147,11 @@ fn edit_page(root: &Path, rng: &mut Rng, n: usize, kind: usize) -> (String, Vec<
             ("slug", second, Box::new(front("slug", slug)))
         }
         5 => {
-            let date = format!("2024-07-{:02}", 1 + rng.below(28));
+            // Now and then a date in the future, which takes the page out of the site.
+            let date = match rng.below(4) {
+                0 => "2099-07-01".to_string(),
+                _ => format!("2024-07-{:02}", 1 + rng.below(28)),
+            };
             ("date", second, Box::new(front("date", date)))
         }
         _ => (

@@ -49,6 +49,7 @@ pub(crate) struct Options {
     pub(crate) bind: IpAddr,
     pub(crate) open: bool,
     pub(crate) drafts: bool,
+    pub(crate) future: bool,
     pub(crate) poll: bool,
     /// Print each build's time per stage.
     pub(crate) timings: bool,
@@ -81,6 +82,7 @@ async fn serve(root: &Path, options: Options) -> Result<()> {
             root: root.clone(),
             base_url: Some(url.clone()),
             drafts: options.drafts,
+            future: options.future,
         },
         options.timings,
     ));
