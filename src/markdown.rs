@@ -273,6 +273,23 @@ impl<'a> Writer<'a, '_> {
                 self.out.anchors.insert(name.to_string());
                 Some(event)
             }
+            // A line break between cells, so text taken from the page (search excerpts, the
+            // reader's copy) keeps the cells apart: "Figure Value", not "FigureValue".
+            Event::End(TagEnd::TableCell) => {
+                self.events.push(event);
+                Some(Event::Html("\n".into()))
+            }
+            // A checkbox with a name, which a screen reader can announce.
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done {
+                    (" checked", "done")
+                } else {
+                    ("", "not done")
+                };
+                let html =
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ");
+                Some(Event::InlineHtml(html.into()))
+            }
             other => Some(other),
         }
     }
