@@ -5,14 +5,28 @@ use tera::{Error, Kwargs, State, TeraResult, Value};
 use crate::markdown;
 
 /// Renders a Markdown string. `inline=true` drops the wrapping `<p>` of a one-paragraph text.
+/// This is the filter a template has before it is bound to a site, which cannot resolve `@/`
+/// links or glossary terms; the bound one (`render::Renderer::bind`) does.
 pub(crate) fn markdown(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    let rendered = markdown::render(text);
-    if !rendered.links.is_empty() {
-        return Err(Error::message(
-            "`@/` links are not resolved by the markdown filter; use get_url(path=...) in the template",
-        ));
-    }
-    let mut html = rendered.html;
+    markdown_with(text, kwargs, &|rendered| {
+        if rendered.href_targets.is_empty() && rendered.terms.is_empty() {
+            Ok(rendered.html)
+        } else {
+            Err(Error::message(
+                "`@/` links and `[[terms]]` need the site, which this template is not rendered with",
+            ))
+        }
+    })
+}
+
+/// The `markdown` filter, with `resolve` making the rendered HTML's `@/` links and glossary
+/// terms the site's.
+pub(crate) fn markdown_with(
+    text: &str,
+    kwargs: Kwargs,
+    resolve: &dyn Fn(markdown::Rendered) -> TeraResult<String>,
+) -> TeraResult<Value> {
+    let mut html = resolve(markdown::render(text))?;
     if kwargs.get::<bool>("inline")?.unwrap_or(false) {
         let trimmed = html.trim_end();
         if let Some(inner) = trimmed

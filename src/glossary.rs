@@ -136,6 +136,12 @@ impl Glossary {
     /// `html` with every term marker made a link to its entry and a tooltip with its
     /// definition. Terms were checked already; an unknown one becomes plain text.
     pub(crate) fn resolve<'a>(&self, html: &'a str) -> Cow<'a, str> {
+        self.resolve_as(html, "gloss-")
+    }
+
+    /// [`Glossary::resolve`], with tooltip ids that start with `prefix`: each piece of Markdown
+    /// on one page resolved on its own needs ids of its own.
+    pub(crate) fn resolve_as<'a>(&self, html: &'a str, prefix: &str) -> Cow<'a, str> {
         if !html.contains(MARK) {
             return Cow::Borrowed(html);
         }
@@ -152,13 +158,13 @@ impl Glossary {
             let text = &rest[text_start.min(text_end)..text_end];
             rest = rest.get(text_end + END.len()..).unwrap_or("");
             n += 1;
-            self.write(&mut out, name, text, n);
+            self.write(&mut out, name, text, &format!("{prefix}{n}"));
         }
         out.push_str(rest);
         Cow::Owned(out)
     }
 
-    fn write(&self, out: &mut String, name: &str, text: &str, n: usize) {
+    fn write(&self, out: &mut String, name: &str, text: &str, tip_id: &str) {
         let (Some(term), Some(page)) = (self.terms.get(&name.to_lowercase()), &self.page) else {
             out.push_str(text);
             return;
@@ -173,8 +179,8 @@ impl Glossary {
             None => html_escape(&term.definition),
         };
         out.push_str(&format!(
-            "<span class=\"gloss\"><a href=\"{page}#{id}\" aria-describedby=\"gloss-{n}\">{text}</a>\
-             <span class=\"gloss-tip\" role=\"tooltip\" id=\"gloss-{n}\" data-pagefind-ignore>{tip}</span></span>"
+            "<span class=\"gloss\"><a href=\"{page}#{id}\" aria-describedby=\"{tip_id}\">{text}</a>\
+             <span class=\"gloss-tip\" role=\"tooltip\" id=\"{tip_id}\" data-pagefind-ignore>{tip}</span></span>"
         ));
     }
 }

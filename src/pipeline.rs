@@ -114,7 +114,7 @@ pub(crate) fn run(
     laps.lap("output and schema checks");
     let renders = memo.markdown(&site, &texts, templates.as_ref().ok(), &versions);
     laps.lap("markdown");
-    let glossary = report.take("config", glossary(&config, &data, &site))?;
+    let glossary = Arc::new(report.take("config", glossary(&config, &data, &site))?);
     let refs = Refs::of(&data, &glossary);
     stop.check()?;
     let bad = links::body_problems(&site, &texts, &renders, Severity::Error);
@@ -135,7 +135,7 @@ pub(crate) fn run(
         sink.search(Plan::of(&site, &urls, &config.language))?;
     }
     let globals = Globals::new(nav, &data);
-    let renderer = Renderer::bind(templates, &site, &views, &urls);
+    let renderer = Renderer::bind(templates, &site, &views, &urls, &glossary);
     let rendering = Rendering::new(renderer, chosen, &globals);
     laps.lap("templates bound");
     let put = |id, html| put_page(sink, &site[id].output, html);

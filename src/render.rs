@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::error::{Diagnostic, Diagnostics, collect};
+use crate::glossary::Glossary;
 use crate::pipeline::Stop;
 use crate::site::{DocId, Kind, Site};
 use crate::templates::{Chosen, Templates};
@@ -25,8 +26,37 @@ struct Lookup {
     views: Arc<Views>,
     /// Each section's view without its pages and subsections (Zola's `metadata_only`).
     heads: crate::hashing::Map<DocId, Value>,
+    glossary: Arc<Glossary>,
     origin: String,
     base_path: String,
+}
+
+impl Lookup {
+    /// Markdown rendered by the `markdown` filter (text from data or front matter), with its
+    /// `@/` links and glossary terms resolved as a page body's are. Each link is a read of its
+    /// target's URL, so the page is rendered again when that URL changes.
+    fn resolve(&self, rendered: crate::markdown::Rendered) -> TeraResult<String> {
+        for target in &rendered.href_targets {
+            record(Visit::Url, target);
+            if self.site.lookup(target).is_none() {
+                let hint = crate::error::did_you_mean(target, self.site.files())
+                    .map(|close| format!("; did you mean `@/{close}`?"))
+                    .unwrap_or_default();
+                return Err(tera::Error::message(format!(
+                    "markdown: `@/{target}` is not a content file{hint}"
+                )));
+            }
+        }
+        for term in &rendered.terms {
+            if let Some((problem, help)) = self.glossary.problem(&term.name) {
+                return Err(tera::Error::message(format!("markdown: {problem}; {help}")));
+            }
+        }
+        let html = crate::links::resolve_hrefs(&rendered.html, &self.site, &self.base_path);
+        let call = FILTERED.with(|n| n.replace(n.get() + 1));
+        let prefix = format!("gloss-m{}-", call + 1);
+        Ok(self.glossary.resolve_as(&html, &prefix).into_owned())
+    }
 }
 
 impl Renderer {
@@ -36,6 +66,7 @@ impl Renderer {
         site: &Arc<Site>,
         views: &Arc<Views>,
         urls: &Urls,
+        glossary: &Arc<Glossary>,
     ) -> Renderer {
         let heads = site
             .sections()
@@ -56,6 +87,7 @@ impl Renderer {
             site: Arc::clone(site),
             views: Arc::clone(views),
             heads,
+            glossary: Arc::clone(glossary),
             origin: urls.origin.to_string(),
             base_path: urls.base_path.to_string(),
         });
@@ -180,6 +212,7 @@ pub(crate) fn render_all(
 
 /// Renders one section or page from its view.
 pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, Diagnostics> {
+    FILTERED.with(|n| n.set(0));
     let doc = &job.site[id];
     let mut context = job.base.clone();
     let key = match doc.kind {
@@ -235,6 +268,10 @@ thread_local! {
     /// render runs on one thread from start to end, and Tera's functions see nothing of the
     /// page they are called for, so this is where they leave what they read.
     static READS: std::cell::RefCell<Option<Reads>> = const { std::cell::RefCell::new(None) };
+    /// How many Markdown strings the page this thread is rendering has put through the
+    /// `markdown` filter: each one's tooltip ids are numbered apart. Reset for every page, so
+    /// a page's HTML does not depend on which pages its thread rendered before.
+    static FILTERED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn record(visit: Visit, rel: &str) {
@@ -293,6 +330,13 @@ fn merge_repeats(Diagnostics(all): Diagnostics) -> Diagnostics {
 
 /// `get_page(path=...)`, `get_section(path=...)` and `get_url(path=...)`.
 fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
+    let resolving = Arc::clone(lookup);
+    tera.register_filter(
+        "markdown",
+        move |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            crate::filters::markdown_with(text, kwargs, &|rendered| resolving.resolve(rendered))
+        },
+    );
     let find = |kind: &'static str| {
         let lookup = Arc::clone(lookup);
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {

@@ -390,3 +390,48 @@ fn a_manifest_records_when_the_next_page_comes_due() {
     );
     assert!(site.build_ok().contains("(no input changed)"));
 }
+
+#[test]
+fn the_markdown_filter_resolves_links_and_glossary_terms_in_data() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/data/glossary.toml",
+        "[[terms]]\nid = \"ehr\"\nterm = \"EHR\"\ndefinition = \"A record.\"\n",
+    );
+    let config = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    let config = config.replace(
+        "[extra]",
+        "[glossary]\ndata = \"glossary\"\npage = \"@/_index.md\"\n\n[extra]",
+    );
+    site.write("site.toml", config);
+    site.write(
+        "content/data/see.toml",
+        "text = \"Read [the first note](@/notes/first.md#details) on the [[EHR]].\"\n",
+    );
+    site.write(
+        "templates/see.html",
+        "{% extends \"base.html\" %}{% block main %}<p class=\"see\">{{ data.see.text | markdown(inline=true) }}</p>{% endblock main %}",
+    );
+    site.write(
+        "content/see.md",
+        "+++\ntitle = \"See\"\ntemplate = \"see.html\"\n+++\n",
+    );
+    site.build_ok();
+    let html = site.html("see/index.html");
+    assert_eq!(
+        attrs(&html, ".see > a", "href"),
+        ["/docs/notes/first/#details"]
+    );
+    assert_eq!(texts(&html, ".see .gloss > a"), ["EHR"]);
+    assert_eq!(attrs(&html, ".see .gloss-tip", "id"), ["gloss-m1-1"]);
+    // A link to no content file is an error at the template, naming the file meant.
+    site.write(
+        "content/data/see.toml",
+        "text = \"Read [the note](@/notes/frist.md).\"\n",
+    );
+    let err = site.build_err();
+    assert!(
+        err.contains("`@/notes/frist.md` is not a content file; did you mean `@/notes/first.md`?"),
+        "{err}"
+    );
+}
