@@ -245,17 +245,8 @@ impl<'a> Writer<'a, '_> {
                 self.out.links.push(internal_link(&dest_url[2..], span));
                 Some(event)
             }
-            Event::Start(Tag::Heading {
-                level, id, classes, ..
-            }) => {
-                let classes = classes.iter().map(|c| c.to_string()).collect();
-                self.heading = Some((level, id.map(|i| i.to_string()), classes, Vec::new()));
-                None
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                let (level, id, classes, inner) = self.heading.take()?;
-                let html = heading_html(self.out, self.flat_toc, level, id, &classes, inner);
-                Some(Event::Html(html.into()))
+            Event::Start(Tag::Heading { .. }) | Event::End(TagEnd::Heading(_)) => {
+                self.heading(event)
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 self.open_code(&info, span);
@@ -279,18 +270,27 @@ impl<'a> Writer<'a, '_> {
                 self.events.push(event);
                 Some(Event::Html("\n".into()))
             }
-            // A checkbox with a name, which a screen reader can announce.
-            Event::TaskListMarker(done) => {
-                let (checked, label) = if done {
-                    (" checked", "done")
-                } else {
-                    ("", "not done")
-                };
-                let html =
-                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ");
-                Some(Event::InlineHtml(html.into()))
-            }
+            Event::TaskListMarker(done) => Some(task_marker(done)),
             other => Some(other),
+        }
+    }
+
+    /// A heading's start opens it (its inner events are gathered apart); its end writes it,
+    /// with its id, anchor and place in the table of contents.
+    fn heading(&mut self, event: Event<'a>) -> Option<Event<'a>> {
+        match event {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                let classes = classes.iter().map(|c| c.to_string()).collect();
+                self.heading = Some((level, id.map(|i| i.to_string()), classes, Vec::new()));
+                None
+            }
+            _ => {
+                let (level, id, classes, inner) = self.heading.take()?;
+                let html = heading_html(self.out, self.flat_toc, level, id, &classes, inner);
+                Some(Event::Html(html.into()))
+            }
         }
     }
 
@@ -430,6 +430,17 @@ fn internal_link(target: &str, span: Range<usize>) -> InternalLink {
         anchor,
         span,
     }
+}
+
+/// A task list's checkbox, with a name a screen reader can announce.
+fn task_marker(done: bool) -> Event<'static> {
+    let (checked, label) = if done {
+        (" checked", "done")
+    } else {
+        ("", "not done")
+    };
+    let html = format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ");
+    Event::InlineHtml(html.into())
 }
 
 /// `[@a; @b]` becomes numbered links to the page's reference list: `[1, 2]`.

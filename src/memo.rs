@@ -431,31 +431,43 @@ impl Memo {
                 Ok(Some((page, Some((page_key(id, &reads), reads)))))
             })
             .collect();
-        let results = collect(results)?;
+        kept.keep_pages(job, salt, collect(results)?);
+        Ok(())
+    }
+}
+
+impl Kept {
+    /// Keeps this run's pages for the next: the fresh ones by file name with their page keys,
+    /// and, when every page was made, all of them by doc id.
+    fn keep_pages(&mut self, job: &Job, salt: &Salt, results: Vec<Option<PageMade>>) {
+        let site = job.site;
         let mut made = Vec::with_capacity(results.len());
         let mut fresh = 0;
-        for (id, result) in ids.iter().zip(results) {
+        for (id, result) in site.ids().zip(results) {
             // Given up half way: what was rendered is kept by name, nothing by id.
             let Some((page, key)) = result else { continue };
             if let Some((key, reads)) = key {
-                kept.pages
-                    .insert(site[*id].rel.clone(), (key, reads, page.html.clone()));
+                let entry = (key, reads, page.html.clone());
+                self.pages.insert(site[id].rel.clone(), entry);
                 fresh += 1;
             }
             made.push(page);
         }
-        kept.counts.pages = fresh;
-        kept.counts.docs = site.len();
+        self.counts.pages = fresh;
+        self.counts.docs = site.len();
         if made.len() == site.len() {
-            let keys = (&kept.view_keys, &kept.head_keys);
-            kept.last_pages = Some(pages::Last::new(generation, salt, keys, job.chosen, made));
+            let keys = (&self.view_keys, &self.head_keys);
+            let last = pages::Last::new(self.generation, salt, keys, job.chosen, made);
+            self.last_pages = Some(last);
         }
-        if kept.pages.len() != site.len() {
-            kept.pages.retain(|rel, _| site.lookup(rel).is_some());
+        if self.pages.len() != site.len() {
+            self.pages.retain(|rel, _| site.lookup(rel).is_some());
         }
-        Ok(())
     }
 }
+
+/// One page as the page stage left it, with its page key and reads when it was rendered now.
+type PageMade = (pages::Page, Option<(u64, Reads)>);
 
 impl Memo {
     /// The site's own files (sitemap, feed, robots.txt, 404, redirects), each set from the last

@@ -103,14 +103,9 @@ pub(crate) fn run(
     let loaded = load(options, &config, &mut sources, memo).report(report)?;
     let (templates, data, (site, texts), schemas) = loaded;
     laps.lap("load");
-    let claimed = memo.check_claims(&site, &texts, &sources.assets, &config);
-    report.check("output", claimed)?;
-    let schemed = memo.check_schemas(&schemas, &sources.data, &site, &texts);
-    report.check("schema", schemed)?;
-    let versions = templates
-        .as_ref()
-        .map(Templates::versions)
-        .unwrap_or_default();
+    check_model(report, memo, (&site, &texts), &sources, &config, &schemas)?;
+    let versions = templates.as_ref().map(Templates::versions);
+    let versions = versions.unwrap_or_default();
     laps.lap("output and schema checks");
     let renders = memo.markdown(&site, &texts, templates.as_ref().ok(), &versions);
     laps.lap("markdown");
@@ -145,13 +140,25 @@ pub(crate) fn run(
     let not_found = report.take("render", rendering.render_extra("404.html", &globals))?;
     laps.lap("render");
     memo.discard((views, rendering)); // free what rendering needed before the site's other files
-    put_site_files(
-        sink,
-        memo.site_files(&site, &config, &urls, not_found),
-        &sources.assets,
-    )?;
+    let files = memo.site_files(&site, &config, &urls, not_found);
+    put_site_files(sink, files, &sources.assets)?;
     laps.lap("site files and assets");
     Ok(Ran::of(site, &config, laps))
+}
+
+/// The checks that need the model: output paths claimed twice, and schemas.
+fn check_model(
+    report: &mut Report,
+    memo: &mut Memo,
+    (site, texts): (&Site, &Texts),
+    sources: &Sources,
+    config: &Config,
+    schemas: &Arc<schema::Schemas>,
+) -> Result<()> {
+    let claimed = memo.check_claims(site, texts, &sources.assets, config);
+    report.check("output", claimed)?;
+    let schemed = memo.check_schemas(schemas, &sources.data, site, texts);
+    report.check("schema", schemed)
 }
 
 /// Reads site.toml and every source file, and runs the lints that need only their text.

@@ -329,14 +329,19 @@ fn merge_repeats(Diagnostics(all): Diagnostics) -> Diagnostics {
 }
 
 /// `get_page(path=...)`, `get_section(path=...)` and `get_url(path=...)`.
-fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
-    let resolving = Arc::clone(lookup);
+/// The `markdown` filter, bound to the site: it resolves `@/` links and glossary terms.
+fn register_markdown(tera: &mut Tera, lookup: &Arc<Lookup>) {
+    let lookup = Arc::clone(lookup);
     tera.register_filter(
         "markdown",
         move |text: &str, kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            crate::filters::markdown_with(text, kwargs, &|rendered| resolving.resolve(rendered))
+            crate::filters::markdown_with(text, kwargs, &|rendered| lookup.resolve(rendered))
         },
     );
+}
+
+fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
+    register_markdown(tera, lookup);
     let find = |kind: &'static str| {
         let lookup = Arc::clone(lookup);
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
