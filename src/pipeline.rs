@@ -399,6 +399,8 @@ pub(crate) struct Built {
     pub(crate) search: Option<Plan>,
     pub(crate) counts: Counts,
     pub(crate) laps: Laps,
+    /// When a page comes due or expires: the site is stale from then on.
+    pub(crate) until: Option<jiff::Timestamp>,
 }
 
 impl Sink for Memory {
@@ -428,6 +430,7 @@ impl Memory {
             search: self.search.into_inner().unwrap_or_else(|e| e.into_inner()),
             counts,
             laps,
+            until: None,
         })
     }
 }
@@ -436,7 +439,9 @@ impl Memory {
 pub(crate) fn render(options: &Options, memo: &mut Memo, stop: &Stop) -> Result<Built> {
     let memory = Memory::default();
     let ran = run(options, &memory, &mut Report::fail_fast(), memo, stop)?;
-    Ok(memory.into_built(ran.counts, ran.laps)?)
+    let until = ran.site.publishing().until;
+    let built = memory.into_built(ran.counts, ran.laps)?;
+    Ok(Built { until, ..built })
 }
 
 #[cfg(test)]

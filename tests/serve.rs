@@ -1013,3 +1013,21 @@ fn pages_refuse_a_foreign_host_against_dns_rebinding() {
     ));
     assert_eq!(ours.status, 200);
 }
+
+#[test]
+fn a_scheduled_page_appears_when_its_time_comes_without_a_save() {
+    let site = Site::new();
+    with_extras(&site);
+    // Three seconds from now, in UTC: left out of the first build.
+    let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3);
+    let soon = soon.strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let text = format!("+++\ntitle = \"Soon\"\ndate = {soon}\n+++\n\nOn time.\n");
+    site.write("content/notes/soon.md", &text);
+    let mut server = site.serve(&[]);
+    assert_eq!(server.get("/notes/soon/").status, 404, "not due yet");
+    let line = server.wait_for_line(PATIENCE, |l| l.contains("(schedule)"));
+    assert!(line.is_some(), "the clock starts a rebuild");
+    eventually("the page is served once due", || {
+        server.get("/notes/soon/").text().contains("On time.")
+    });
+}

@@ -32,6 +32,8 @@ pub(crate) enum ChangeKind {
     Config,
     /// The watcher lost track (its queue overflowed): anything may have changed.
     Unknown,
+    /// No file changed, but the clock passed a page's date or `expires` date.
+    Schedule,
     /// Not part of the site: editor temp files, the output folder, reads.
     Ignored,
 }
@@ -46,6 +48,7 @@ impl ChangeKind {
             ChangeKind::Stylesheet => "stylesheet",
             ChangeKind::Static => "static",
             ChangeKind::Config => "config",
+            ChangeKind::Schedule => "schedule",
             ChangeKind::Unknown => "unknown",
             ChangeKind::Ignored => "ignored",
         }
@@ -105,6 +108,13 @@ impl Batch {
     pub(crate) fn unknown() -> Batch {
         let mut batch = Batch::default();
         batch.add(ChangeKind::Unknown, "(the watcher lost track)");
+        batch
+    }
+
+    /// A batch for the moment a scheduled page comes due or a page expires.
+    pub(crate) fn due() -> Batch {
+        let mut batch = Batch::default();
+        batch.add(ChangeKind::Schedule, "a page's publishing date");
         batch
     }
 

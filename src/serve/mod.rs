@@ -89,14 +89,14 @@ async fn serve(root: &Path, options: Options) -> Result<()> {
     let shared = Arc::new(Shared::new());
     // Watch before the first build, so a change made during it is not lost.
     let (watching, events) = watch::start(&root, options.poll)?;
-    first_build(&builder, &shared, options.timings).await;
+    let first_due = first_build(&builder, &shared, options.timings).await;
     println!("serving the site at {url}/ (Ctrl-C to stop)");
     if options.open {
         if let Err(err) = open::that_detached(format!("{url}/")) {
             eprintln!("warning: could not open a browser: {err}");
         }
     }
-    let rebuilds = rebuild::run(builder, Arc::clone(&shared), watching, events);
+    let rebuilds = rebuild::run(builder, Arc::clone(&shared), (watching, events), first_due);
     tokio::spawn(rebuilds);
     let hosts = Arc::new(reload::Hosts::new(options.bind, addr.port()));
     let search = Arc::default();
@@ -145,8 +145,13 @@ fn bind(ip: IpAddr, port: Option<u16>) -> Result<TcpListener> {
     )
 }
 
-/// The first build. If it fails, the server starts all the same and shows the error.
-async fn first_build(builder: &Arc<Builder>, shared: &Shared, timings: bool) {
+/// The first build. If it fails, the server starts all the same and shows the error. Returns
+/// when its site goes stale: the moment a scheduled page comes due or a page expires.
+async fn first_build(
+    builder: &Arc<Builder>,
+    shared: &Shared,
+    timings: bool,
+) -> Option<jiff::Timestamp> {
     let task = Arc::clone(builder);
     let empty = shared.snapshot();
     let first = move || task.build(&change::Batch::default(), &empty);
@@ -155,7 +160,7 @@ async fn first_build(builder: &Arc<Builder>, shared: &Shared, timings: bool) {
         Err(err) => {
             let err = crate::error::Failure::Io(anyhow!("the first build stopped: {err}"));
             rebuild::fail(shared, &err);
-            return;
+            return None;
         }
     };
     match outcome.result {
@@ -169,9 +174,14 @@ async fn first_build(builder: &Arc<Builder>, shared: &Shared, timings: bool) {
             if timings {
                 print!("{}", built.laps.table());
             }
+            let until = built.until;
             // The build it replaces is the empty one.
             let _ = shared.publish(built, false, None);
+            until
         }
-        Err(err) => rebuild::fail(shared, &err),
+        Err(err) => {
+            rebuild::fail(shared, &err);
+            None
+        }
     }
 }

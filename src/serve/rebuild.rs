@@ -115,15 +115,19 @@ fn changed_pages(served: &Snapshot, files: &BTreeMap<String, Bytes>) -> Vec<Stri
         .collect()
 }
 
-/// Watches for changes and rebuilds until the watcher stops.
+/// Watches for changes and rebuilds until the watcher stops; also rebuilds when the clock
+/// reaches the moment a scheduled page comes due or a page expires (`first_due` for the
+/// first build's site).
 pub(crate) async fn run(
     builder: Arc<Builder>,
     shared: Arc<Shared>,
-    mut watching: Watching,
-    mut events: Events,
+    (mut watching, mut events): (Watching, Events),
+    first_due: Option<jiff::Timestamp>,
 ) {
-    let (done_tx, mut done_rx) = mpsc::unbounded_channel();
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel::<Outcome>();
     let mut scheduler = Scheduler::default();
+    // When the served site's next scheduled page comes due, or a page expires.
+    let mut due = first_due.and_then(instant_of);
     loop {
         tokio::select! {
             event = events.recv() => match event {
@@ -139,7 +143,14 @@ pub(crate) async fn run(
                     return;
                 }
             },
+            () = sleep_until(due) => {
+                due = None;
+                scheduler.changed(Batch::due(), Instant::now());
+            }
             Some(outcome) = done_rx.recv() => {
+                if let Ok((built, _)) = &outcome.result {
+                    due = built.until.and_then(instant_of);
+                }
                 if let Some((batch, outcome)) = scheduler.finished(outcome, Instant::now()) {
                     show(&shared, &batch, outcome, builder.timings);
                 }
@@ -160,6 +171,13 @@ pub(crate) async fn run(
             });
         }
     }
+}
+
+/// The moment `at` on this machine's monotonic clock; a moment already past is now.
+fn instant_of(at: jiff::Timestamp) -> Option<Instant> {
+    let wait = at.duration_since(jiff::Timestamp::now());
+    let wait = std::time::Duration::try_from(wait).unwrap_or_default();
+    Instant::now().checked_add(wait)
 }
 
 async fn sleep_until(deadline: Option<Instant>) {

@@ -187,6 +187,7 @@ mod tests {
                 sections: 0,
             },
             laps: crate::timings::Laps::start(),
+            until: None,
         }
     }
 
