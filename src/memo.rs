@@ -130,13 +130,10 @@ impl Memo {
     /// (dropping the views and lookups of 10,000 pages takes milliseconds).
     pub(crate) fn discard<T: Send + 'static>(&self, value: T) {
         if self.kept.is_some() {
-            let spawned = std::thread::Builder::new()
+            // Should no thread start, the closure, and the value with it, is dropped here.
+            let _ = std::thread::Builder::new()
                 .name("docent-free".into())
                 .spawn(move || drop(value));
-            // Without a thread, the value was dropped with the closure: freed all the same.
-            drop(spawned);
-        } else {
-            drop(value);
         }
     }
 

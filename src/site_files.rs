@@ -83,12 +83,9 @@ pub(crate) fn robots(urls: &Urls) -> String {
 /// A checked date or datetime as Atom writes it: RFC 3339 with an offset. A date is midnight
 /// UTC, and a datetime without an offset is taken as UTC.
 fn rfc3339(date: &str) -> String {
-    if let Ok(at) = date.parse::<jiff::Timestamp>() {
-        return at.to_string();
-    }
-    match date.parse::<jiff::civil::DateTime>() {
-        Ok(local) => format!("{}Z", local.strftime("%Y-%m-%dT%H:%M:%S")),
-        Err(_) => format!("{}T00:00:00Z", date.get(..10).unwrap_or(date)),
+    match crate::publish::instant(date) {
+        Some(at) => at.to_string(),
+        None => format!("{}T00:00:00Z", date.get(..10).unwrap_or(date)),
     }
 }
 

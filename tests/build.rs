@@ -345,14 +345,7 @@ fn a_render_error_late_in_the_build_writes_nothing() {
 #[test]
 fn future_and_expired_pages_wait_for_their_dates() {
     let site = Site::fixture("basic");
-    site.write(
-        "content/notes/later.md",
-        "+++\ntitle = \"Later\"\ndate = 2099-01-01\n+++\nNot yet.\n",
-    );
-    site.write(
-        "content/notes/over.md",
-        "+++\ntitle = \"Over\"\nexpires = 2001-01-01\n+++\nNo longer.\n",
-    );
+    site.write_unpublished_notes();
     site.write(
         "content/notes/current.md",
         "+++\ntitle = \"Current\"\ndate = 2001-01-01\nexpires = 2099-01-01\n+++\nNow.\n",
@@ -377,10 +370,7 @@ fn future_and_expired_pages_wait_for_their_dates() {
 #[test]
 fn a_manifest_records_when_the_next_page_comes_due() {
     let site = Site::fixture("basic");
-    site.write(
-        "content/notes/later.md",
-        "+++\ntitle = \"Later\"\ndate = 2099-01-01\n+++\nNot yet.\n",
-    );
+    site.write_unpublished_notes();
     site.build_ok();
     let manifest = std::fs::read_to_string(site.public(".docent-output")).unwrap();
     // 2099-01-01T00:00:00Z in Unix seconds: after it, "no input changed" no longer holds.

@@ -193,14 +193,7 @@ fn new_career_fills_the_bundled_schema() {
 #[test]
 fn check_lists_pages_left_out_for_their_dates() {
     let site = Site::fixture("basic");
-    site.write(
-        "content/notes/later.md",
-        "+++\ntitle = \"Later\"\ndate = 2099-01-01\n+++\nNot yet.\n",
-    );
-    site.write(
-        "content/notes/over.md",
-        "+++\ntitle = \"Over\"\nexpires = 2001-01-01\n+++\nNo longer.\n",
-    );
+    site.write_unpublished_notes();
     let (ok, _, stderr) = docent(&site, &["check"]);
     assert!(ok, "left-out pages are warnings: {stderr}");
     assert!(stderr.contains("warning[unpublished]: dated 2099-01-01, later than now, so it is not published yet\n  --> content/notes/later.md"), "{stderr}");

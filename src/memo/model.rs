@@ -49,7 +49,6 @@ impl Model {
             .docs()
             .map(|(_, doc)| parsed.get(&doc.rel).map_or(empty, |e| (e.version, e.front)))
             .collect();
-        drop(at);
         Model {
             site,
             files,

@@ -16,7 +16,7 @@ use crate::templates::Chosen;
 
 /// What the last page stage knew, by doc id. It holds only for the model it was made on.
 pub(super) struct Last {
-    pub(super) generation: u64,
+    generation: u64,
     globals: u64,
     templates: Map<String, u64>,
     view_keys: PerDoc<u64>,
@@ -88,9 +88,9 @@ impl Last {
             generation,
             globals: salt.globals,
             templates: salt.templates.clone(),
-            view_keys: PerDoc::from_vec(keys.0.values().copied().collect()),
-            head_keys: PerDoc::from_vec(keys.1.values().copied().collect()),
-            chosen: PerDoc::from_vec(chosen.values().cloned().collect()),
+            view_keys: keys.0.clone(),
+            head_keys: keys.1.clone(),
+            chosen: chosen.clone(),
             reads,
             html,
         }

@@ -306,35 +306,19 @@ fn an_edit_to_one_body_renders_only_what_shows_it() {
 
 #[test]
 fn a_glossary_edit_reaches_every_page_that_shows_the_term() {
-    let (dir, options) = site();
-    let mut memo = Memo::keeping();
-    render(&options, &mut memo, &Stop::default()).unwrap();
-    let rel = "content/data/glossary.toml";
-    let touched = change(dir.path(), rel, &|t| {
+    let (_dir, _, incremental) = after_one_edit("content/data/glossary.toml", &|t| {
         t.replace("A record.", "A health record.")
     });
-    memo.touched(dir.path(), touched);
-    let incremental = render(&options, &mut memo, &Stop::default());
-    let clean = render(&options, &mut Memo::none(), &Stop::default());
-    same(&incremental, &clean).unwrap();
-    let page = &incremental.unwrap().files["notes/n3/index.html"];
+    let page = &incremental.files["notes/n3/index.html"];
     assert!(String::from_utf8_lossy(page).contains("EHR</a><span class=\"gloss-tip\""));
 }
 
 #[test]
 fn a_shortcode_edit_reaches_every_page_that_calls_it() {
-    let (dir, options) = site();
-    let mut memo = Memo::keeping();
-    render(&options, &mut memo, &Stop::default()).unwrap();
-    let rel = "templates/shortcodes/box.html";
-    let touched = change(dir.path(), rel, &|t| {
+    let (_dir, memo, incremental) = after_one_edit("templates/shortcodes/box.html", &|t| {
         t.replace("class=\"box\"", "class=\"callout\"")
     });
-    memo.touched(dir.path(), touched);
-    let incremental = render(&options, &mut memo, &Stop::default());
-    let clean = render(&options, &mut Memo::none(), &Stop::default());
-    same(&incremental, &clean).unwrap();
-    let page = &incremental.unwrap().files["notes/n3/index.html"];
+    let page = &incremental.files["notes/n3/index.html"];
     assert!(String::from_utf8_lossy(page).contains("<aside class=\"callout\">Box 3</aside>"));
     assert_eq!(
         memo.counts().markdown,
@@ -345,16 +329,22 @@ fn a_shortcode_edit_reaches_every_page_that_calls_it() {
 
 #[test]
 fn a_section_title_edit_reaches_the_breadcrumbs_of_its_pages() {
+    let rename = front("title", "\"Renamed notes\"".into());
+    let (_dir, _, built) = after_one_edit("content/notes/_index.md", &rename);
+    let page = String::from_utf8_lossy(&built.files["notes/n4/index.html"]).into_owned();
+    assert!(page.contains(">Renamed notes</a>"), "{page}");
+}
+
+/// Builds the site, edits the file at `rel` with `f`, and builds again with the memo; the
+/// second build must equal a clean one. Returns the site, the memo and that build.
+fn after_one_edit(rel: &str, f: &dyn Fn(String) -> String) -> (tempfile::TempDir, Memo, Built) {
     let (dir, options) = site();
     let mut memo = Memo::keeping();
     render(&options, &mut memo, &Stop::default()).unwrap();
-    let rel = "content/notes/_index.md";
-    change(dir.path(), rel, &front("title", "\"Renamed notes\"".into()));
-    memo.touched(dir.path(), [PathBuf::from(rel)]);
+    let touched = change(dir.path(), rel, f);
+    memo.touched(dir.path(), touched);
     let incremental = render(&options, &mut memo, &Stop::default());
-    let built = incremental.as_ref().unwrap();
-    let page = String::from_utf8_lossy(&built.files["notes/n4/index.html"]).into_owned();
-    assert!(page.contains(">Renamed notes</a>"), "{page}");
     let clean = render(&options, &mut Memo::none(), &Stop::default());
     same(&incremental, &clean).unwrap();
+    (dir, memo, incremental.unwrap())
 }

@@ -52,6 +52,19 @@ impl Site {
         self
     }
 
+    /// Two notes outside their publishing window: `later` is dated 2099-01-01, and `over`
+    /// expired on 2001-01-01.
+    pub(crate) fn write_unpublished_notes(&self) -> &Self {
+        self.write(
+            "content/notes/later.md",
+            "+++\ntitle = \"Later\"\ndate = 2099-01-01\n+++\nNot yet.\n",
+        )
+        .write(
+            "content/notes/over.md",
+            "+++\ntitle = \"Over\"\nexpires = 2001-01-01\n+++\nNo longer.\n",
+        )
+    }
+
     pub(crate) fn remove(&self, rel: &str) -> &Self {
         let path = self.root.join(rel);
         if path.is_dir() {
