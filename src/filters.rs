@@ -26,7 +26,22 @@ pub(crate) fn markdown_with(
     kwargs: Kwargs,
     resolve: &dyn Fn(markdown::Rendered) -> TeraResult<String>,
 ) -> TeraResult<Value> {
-    let mut html = resolve(markdown::render(text))?;
+    let rendered = markdown::render(text);
+    // What would stop a page body (bad LaTeX, a split glossary link) stops the template too.
+    let error = |p: &&markdown::Problem| p.severity == crate::report::Severity::Error;
+    if let Some(p) = rendered.problems.iter().find(error) {
+        let near = text.get(p.span.clone()).unwrap_or_default();
+        let help = p
+            .help
+            .as_deref()
+            .map(|h| format!("; {h}"))
+            .unwrap_or_default();
+        return Err(Error::message(format!(
+            "markdown: {} at `{near}`{help}",
+            p.message
+        )));
+    }
+    let mut html = resolve(rendered)?;
     if kwargs.get::<bool>("inline")?.unwrap_or(false) {
         let trimmed = html.trim_end();
         if let Some(inner) = trimmed
@@ -102,6 +117,17 @@ mod tests {
         crate::templates::register_filters(&mut tera);
         tera.add_raw_template("t.html", template).unwrap();
         tera.render("t.html", &tera::Context::new()).unwrap()
+    }
+
+    #[test]
+    fn what_stops_a_page_body_stops_the_filter() {
+        let mut tera = tera::Tera::default();
+        crate::templates::register_filters(&mut tera);
+        tera.add_raw_template("t.html", "{{ \"$\\\\frax{1}{2}$\" | markdown }}")
+            .unwrap();
+        let err = tera.render("t.html", &tera::Context::new()).unwrap_err();
+        let text = format!("{err:?}");
+        assert!(text.contains("frax"), "{text}");
     }
 
     #[test]

@@ -183,6 +183,7 @@ fn transform<'a>(
         code: None,
         skip_link_text: false,
         in_term: false,
+        cell: None,
         in_word: false,
     };
     for (event, span) in parsed {
@@ -210,6 +211,8 @@ struct Writer<'a, 'o> {
     skip_link_text: bool,
     /// Whether a glossary term's link is open: its end closes the term's marker.
     in_term: bool,
+    /// The open table cell's span and text: a `|` there ends the cell, even inside `[[...]]`.
+    cell: Option<(Range<usize>, String)>,
     /// Whether the last event was text that ended inside a word: the parser splits text at
     /// a `$` that opens no maths, and `$110,680` is still one word.
     in_word: bool,
@@ -258,17 +261,17 @@ impl<'a> Writer<'a, '_> {
             Event::End(TagEnd::BlockQuote(Some(_))) => Some(Event::Html("</div>\n".into())),
             Event::Text(ref text) => {
                 self.count_words(text, in_word);
+                if let Some((_, cell)) = &mut self.cell {
+                    cell.push_str(text);
+                }
                 Some(event)
+            }
+            Event::Start(Tag::TableCell) | Event::End(TagEnd::TableCell) => {
+                self.table_cell(event, span)
             }
             Event::FootnoteReference(ref name) => {
                 self.out.anchors.insert(name.to_string());
                 Some(event)
-            }
-            // A line break between cells, so text taken from the page (search excerpts, the
-            // reader's copy) keeps the cells apart: "Figure Value", not "FigureValue".
-            Event::End(TagEnd::TableCell) => {
-                self.events.push(event);
-                Some(Event::Html("\n".into()))
             }
             Event::TaskListMarker(done) => Some(task_marker(done)),
             other => Some(other),
@@ -304,11 +307,39 @@ impl<'a> Writer<'a, '_> {
 
     /// The opening of a glossary term's marker; the views stage makes it a link.
     fn term(&mut self, name: &str, span: Range<usize>) -> Event<'a> {
-        let name = name.trim().to_string();
+        // In a table, `[[id\|text]]` escapes the pipe that would end the cell; the parser
+        // leaves the backslash on the id.
+        let name = name.trim().trim_end_matches('\\').trim().to_string();
         let html = format!("{}{}\">", glossary::MARK, html_escape(&name));
         self.out.terms.push(TermUse { name, span });
         self.in_term = true;
         Event::InlineHtml(html.into())
+    }
+
+    /// A table cell's start opens it; its end closes it, with a line break after it so text
+    /// taken from the page (search excerpts, the reader's copy) keeps the cells apart:
+    /// "Figure Value", not "FigureValue".
+    fn table_cell(&mut self, event: Event<'a>, span: Range<usize>) -> Option<Event<'a>> {
+        if matches!(event, Event::Start(_)) {
+            self.cell = Some((span, String::new()));
+            return Some(event);
+        }
+        self.end_cell();
+        self.events.push(event);
+        Some(Event::Html("\n".into()))
+    }
+
+    /// Closes a table cell. A `[[` left in its text is a glossary link whose `|` ended the
+    /// cell, which would print brackets and half a link.
+    fn end_cell(&mut self) {
+        let Some((span, text)) = self.cell.take() else {
+            return;
+        };
+        if text.contains("[[") || text.contains("]]") {
+            let message = "this glossary link is split by the table's `|`".to_string();
+            let help = "inside a table, write the pipe as `\\|`: `[[id\\|text]]`".to_string();
+            self.problem(Severity::Error, span, message, help);
+        }
     }
 
     fn problem(&mut self, severity: Severity, span: Range<usize>, message: String, help: String) {
@@ -676,6 +707,28 @@ mod tests {
         assert_eq!(r.problems.len(), 1);
         assert_eq!(r.problems[0].severity, Severity::Warning);
         assert!(r.problems[0].message.contains("`cobolx`"));
+    }
+
+    #[test]
+    fn a_glossary_link_in_a_table_needs_its_pipe_escaped() {
+        let table = |cell: &str| render(&format!("| A | B |\n|---|---|\n| {cell} | x |\n"));
+        let escaped = table("[[EHR\\|the record]]");
+        assert!(escaped.problems.is_empty(), "{:?}", escaped.problems);
+        assert_eq!(escaped.terms.len(), 1);
+        assert_eq!(escaped.terms[0].name, "EHR");
+        assert!(
+            escaped.html.contains("</td>\n<td>x</td>"),
+            "{}",
+            escaped.html
+        );
+        let split = table("[[EHR|the record]]");
+        assert!(!split.problems.is_empty());
+        assert!(split.problems.iter().all(|p| p.severity == Severity::Error));
+        assert!(
+            split.problems[0]
+                .message
+                .contains("split by the table's `|`")
+        );
     }
 
     #[test]
