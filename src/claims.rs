@@ -211,6 +211,7 @@ mod tests {
         });
         let (site, texts) = crate::content::index(
             files.collect(),
+            &[],
             &crate::publish::Publish::now(false, false),
             "S",
         )

@@ -16,6 +16,10 @@ use crate::publish::{LeftOut, Publish, Publishing, Why};
 use crate::site::{Doc, DocId, Kind, Page, Section, Site, Texts};
 use crate::slug;
 
+mod rows;
+
+pub(crate) use rows::PagesFrom;
+
 /// A content file read on its own, before it knows its neighbours.
 #[derive(Debug, Clone)]
 pub(crate) struct Parsed {
@@ -24,6 +28,8 @@ pub(crate) struct Parsed {
     draft: bool,
     /// A page's `expires` date, checked.
     expires: Option<String>,
+    /// A section's `[pages_from]`: the data rows that are its pages.
+    pages_from: Option<Box<rows::PagesFrom>>,
 }
 
 impl Parsed {
@@ -45,6 +51,7 @@ impl Parsed {
             _ => false,
         };
         kinds
+            && self.pages_from == other.pages_from
             && self.draft == other.draft
             && self.expires == other.expires
             && (self.doc.date == other.doc.date || self.doc.section().is_some())
@@ -90,25 +97,29 @@ pub(crate) fn patch(site: &mut Site, old: &Parsed, new: &Parsed) {
     }
 }
 
-/// Builds the model from every Markdown file, with each doc's text beside it. Drafts and
+/// Builds the model from every Markdown file and the data rows that sections make pages of,
+/// with each doc's text beside it. Drafts and
 /// pages outside their dates are left out, as `publish` says.
 pub(crate) fn index(
     files: Vec<SourceFile>,
+    data: &[SourceFile],
     publish: &Publish,
     site_title: &str,
 ) -> Result<(Site, Texts), Diagnostics> {
-    index_with(files, publish, site_title, &parse)
+    index_with(files, data, publish, site_title, &parse)
 }
 
 /// [`index`], reading each file with `parse`: [`parse`], or a memo of it.
 pub(crate) fn index_with(
     files: Vec<SourceFile>,
+    data: &[SourceFile],
     publish: &Publish,
     site_title: &str,
     parse: &(dyn Fn(SourceFile) -> Result<Parsed, Diagnostic> + Sync),
 ) -> Result<(Site, Texts), Diagnostics> {
     let parsed: Vec<_> = files.into_par_iter().map(parse).collect();
     let parsed = collect(parsed.into_iter().map(|r| r.map_err(Diagnostics::from)))?;
+    let parsed = rows::add_pages(parsed, data)?;
     let (kept, publishing) = published(parsed, publish);
     let (sections, pages): (Vec<Parsed>, Vec<Parsed>) =
         kept.into_iter().partition(|p| p.doc.section().is_some());
@@ -161,7 +172,7 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
     let split = frontmatter::split(&file)?;
     control_characters(&file, split.body_offset)?;
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
-    let (doc, draft, expires) = if is_section {
+    let (doc, draft, expires, pages_from) = if is_section {
         let front: SectionFront = frontmatter::parse(&file, &split)?;
         let kind = Kind::Section(Section {
             sort_by: front.sort_by,
@@ -172,7 +183,9 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
             subsections: Vec::new(),
         });
         let path = section_path(&file.rel);
-        (doc(&file, &split, &front, path, kind)?, front.draft, None)
+        let keys = Keys::Front(&file, &split);
+        let doc = doc(&keys, split.body_offset, &front, path, kind)?;
+        (doc, front.draft, None, front.pages_from.map(Box::new))
     } else {
         let mut front: PageFront = frontmatter::parse(&file, &split)?;
         if front.date.is_none() {
@@ -180,7 +193,8 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
                 .0
                 .map(|d| RawDate::Text(d.to_string()));
         }
-        let slug = page_slug(&file, &split, front.slug.as_deref())?;
+        let keys = Keys::Front(&file, &split);
+        let slug = page_slug(&keys, front.slug.as_deref())?;
         let path = format!("{}{slug}/", dir_path(page_dir(&file.rel)));
         let kind = Kind::Page(Page {
             slug,
@@ -188,37 +202,58 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
             taxonomies: std::mem::take(&mut front.taxonomies),
             section: DocId(0), // set by `link_sections` once every section is known
         });
-        let expires = dated(&file, &split, "expires", &front.expires)?;
-        (
-            doc(&file, &split, &front, path, kind)?,
-            front.draft,
-            expires,
-        )
+        let expires = dated(&keys, "expires", &front.expires)?;
+        let doc = doc(&keys, split.body_offset, &front, path, kind)?;
+        (doc, front.draft, expires, None)
     };
     Ok(Parsed {
         text: file.text,
         doc,
         draft,
         expires,
+        pages_from,
     })
 }
 
+/// Where a doc's keys are written, for errors about their values: a Markdown file's front
+/// matter, or a row of a data file with the span of each of its keys.
+pub(crate) enum Keys<'a> {
+    Front(&'a SourceFile, &'a Split),
+    Row(&'a SourceFile, &'a rows::Spans),
+}
+
+impl Keys<'_> {
+    fn file(&self) -> &SourceFile {
+        match self {
+            Keys::Front(file, _) | Keys::Row(file, _) => file,
+        }
+    }
+
+    /// A problem with the value of `key`, at its line.
+    fn error(&self, key: &str, message: String) -> Diagnostic {
+        match self {
+            Keys::Front(file, split) => {
+                let line = frontmatter::key_line(file, split, key).unwrap_or(1);
+                Diagnostic::at_line(&file.shown, &file.text, line, 0, key.len(), message)
+            }
+            Keys::Row(file, spans) => {
+                Diagnostic::at(&file.shown, &file.text, spans.key(key), message)
+            }
+        }
+    }
+}
+
 /// The resolved doc, with its dates and aliases checked.
-fn doc(
-    file: &SourceFile,
-    split: &Split,
-    front: &impl Shared,
-    path: String,
-    kind: Kind,
-) -> Result<Doc, Diagnostic> {
+fn doc(keys: &Keys, body_offset: usize, front: &impl Shared, path: String, kind: Kind) -> Result<Doc, Diagnostic> {
     let s = front.shared();
+    let file = keys.file();
     Ok(Doc {
         shown: file.shown.clone(),
         rel: file.rel.clone(),
-        body_offset: split.body_offset,
-        date: dated(file, split, "date", s.date)?,
-        updated: dated(file, split, "updated", s.updated)?,
-        aliases: alias_outputs(file, split, s.aliases)?,
+        body_offset,
+        date: dated(keys, "date", s.date)?,
+        updated: dated(keys, "updated", s.updated)?,
+        aliases: alias_outputs(keys, s.aliases)?,
         title: s.title.to_string(),
         description: s.description.clone(),
         weight: s.weight,
@@ -226,17 +261,13 @@ fn doc(
         extra: s.extra.clone(),
         output: Doc::output_of(&path),
         path,
+        row: None,
         kind,
     })
 }
 
 /// Checks a date and returns it as ISO text (`2024-05-01` or `2024-05-01T10:00:00Z`).
-fn dated(
-    file: &SourceFile,
-    split: &Split,
-    key: &str,
-    raw: &Option<RawDate>,
-) -> Result<Option<String>, Diagnostic> {
+fn dated(keys: &Keys, key: &str, raw: &Option<RawDate>) -> Result<Option<String>, Diagnostic> {
     let text = match raw {
         None => return Ok(None),
         Some(RawDate::Toml(d)) => d.to_string(),
@@ -245,16 +276,9 @@ fn dated(
     if is_date(&text) {
         return Ok(Some(text));
     }
-    let line = frontmatter::key_line(file, split, key).unwrap_or(1);
-    Err(Diagnostic::at_line(
-        &file.shown,
-        &file.text,
-        line,
-        0,
-        key.len(),
-        format!("`{key}` is not a date: \"{text}\""),
-    )
-    .with_help(format!("write it as `{key} = 2024-05-01`")))
+    Err(keys
+        .error(key, format!("`{key}` is not a date: \"{text}\""))
+        .with_help(format!("write it as `{key} = 2024-05-01`")))
 }
 
 /// A control character in the body (NUL, escape…) is refused: HTML may not hold it, and it is
@@ -285,11 +309,7 @@ fn is_date(text: &str) -> bool {
 }
 
 /// Output paths for a file's aliases: `/old/url/` is written as `old/url/index.html`.
-fn alias_outputs(
-    file: &SourceFile,
-    split: &Split,
-    aliases: &[String],
-) -> Result<Vec<String>, Diagnostic> {
+fn alias_outputs(keys: &Keys, aliases: &[String]) -> Result<Vec<String>, Diagnostic> {
     let mut outputs = Vec::new();
     for alias in aliases {
         let trimmed = alias.trim().trim_matches('/');
@@ -300,16 +320,10 @@ fn alias_outputs(
                 .any(|seg| seg == ".." || seg == "." || seg.is_empty())
             || trimmed.contains(['?', '#']);
         if bad {
-            let line = frontmatter::key_line(file, split, "aliases").unwrap_or(1);
-            return Err(Diagnostic::at_line(
-                &file.shown,
-                &file.text,
-                line,
-                0,
-                7,
-                format!("alias \"{alias}\" is not a path inside the site"),
-            )
-            .with_help("write aliases as site paths, like \"/old/url/\""));
+            let message = format!("alias \"{alias}\" is not a path inside the site");
+            return Err(keys
+                .error("aliases", message)
+                .with_help("write aliases as site paths, like \"/old/url/\""));
         }
         outputs.push(if trimmed.ends_with(".html") {
             trimmed.to_string()
@@ -320,38 +334,30 @@ fn alias_outputs(
     Ok(outputs)
 }
 
-fn page_slug(file: &SourceFile, split: &Split, slug: Option<&str>) -> Result<String, Diagnostic> {
-    match slug {
-        Some(s) => match slug::problem(s) {
-            None => Ok(s.to_string()),
-            Some(why) => {
-                let line = frontmatter::key_line(file, split, "slug").unwrap_or(1);
-                Err(Diagnostic::at_line(
-                    &file.shown,
-                    &file.text,
-                    line,
-                    0,
-                    4,
-                    format!("slug \"{s}\" {why}"),
-                )
-                .with_help(
-                    "a slug is one URL segment inside its section, like \"clinical-analyst\"",
-                ))
-            }
-        },
-        None => {
-            let (_, stem) = date_prefix(page_stem(&file.rel));
-            let auto = slug::slugify(stem);
-            if auto.is_empty() {
-                return Err(Diagnostic::in_file(
-                    &file.shown,
-                    "cannot make a URL from this file name",
-                )
-                .with_help("rename the file, or set `slug = \"...\"` in its front matter"));
-            }
-            Ok(auto)
-        }
+/// A slug from front matter, checked to be one URL segment.
+fn given_slug(keys: &Keys, slug: &str) -> Result<String, Diagnostic> {
+    match slug::problem(slug) {
+        None => Ok(slug.to_string()),
+        Some(why) => Err(keys.error("slug", format!("slug \"{slug}\" {why}")).with_help(
+            "a slug is one URL segment inside its section, like \"clinical-analyst\"",
+        )),
     }
+}
+
+fn page_slug(keys: &Keys, slug: Option<&str>) -> Result<String, Diagnostic> {
+    if let Some(slug) = slug {
+        return given_slug(keys, slug);
+    }
+    let file = keys.file();
+    let (_, stem) = date_prefix(page_stem(&file.rel));
+    let auto = slug::slugify(stem);
+    if auto.is_empty() {
+        return Err(
+            Diagnostic::in_file(&file.shown, "cannot make a URL from this file name")
+                .with_help("rename the file, or set `slug = \"...\"` in its front matter"),
+        );
+    }
+    Ok(auto)
 }
 
 /// Zola's dated file names: `2024-05-01-launch.md` is dated 2024-05-01 with the slug `launch`.
@@ -426,6 +432,7 @@ fn with_root(mut sections: Vec<Parsed>, site_title: &str) -> Vec<Parsed> {
                 template: None,
                 extra: toml::Table::new(),
                 aliases: Vec::new(),
+                row: None,
                 kind: Kind::Section(Section {
                     sort_by: SortBy::Weight,
                     page_template: None,
@@ -440,6 +447,7 @@ fn with_root(mut sections: Vec<Parsed>, site_title: &str) -> Vec<Parsed> {
                 doc,
                 draft: false,
                 expires: None,
+                pages_from: None,
             };
             sections.insert(0, root);
         }
@@ -547,6 +555,7 @@ mod tests {
     fn site(files: &[(&str, &str)]) -> Result<Site, Diagnostics> {
         index(
             files.iter().map(|(r, f)| file(r, f)).collect(),
+            &[],
             &Publish::now(false, false),
             "Site",
         )

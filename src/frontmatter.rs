@@ -158,6 +158,9 @@ pub(crate) struct SectionFront {
     pub(crate) page_template: Option<String>,
     #[serde(default)]
     pub(crate) schema: Option<String>,
+    /// Pages made from the rows of a data file.
+    #[serde(default)]
+    pub(crate) pages_from: Option<crate::content::PagesFrom>,
     #[serde(default)]
     pub(crate) aliases: Vec<String>,
     #[serde(default)]

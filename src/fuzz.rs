@@ -149,6 +149,7 @@ fn stages(text: &str, templates: &crate::templates::Templates) -> Result<(), Str
     }
     if let Err(found) = crate::content::index(
         vec![file("x.md"), file("_index.md")],
+        &[],
         &crate::publish::Publish::now(false, false),
         "S",
     ) {

@@ -73,8 +73,7 @@ pub(crate) fn check_one<'s>(
     refs: Refs,
 ) -> Vec<Result<(), Diagnostic>> {
     let links = rendered.links.iter().map(move |link| {
-        let at =
-            |message: String| Diagnostic::at(&doc.shown, text, shift(doc, &link.span), message);
+        let at = |message: String| doc.at(text, &link.span, message);
         let Some(target) = site.lookup(&link.target) else {
             let d = at(format!("broken link: no content file `{}`", link.target));
             return Err(match did_you_mean(&link.target, site.files()) {
@@ -109,10 +108,7 @@ pub(crate) fn check_one<'s>(
         .map(|term| match refs.glossary.problem(&term.name) {
             None => Ok(()),
             Some((message, help)) => {
-                Err(
-                    Diagnostic::at(&doc.shown, text, shift(doc, &term.span), message)
-                        .with_help(help),
-                )
+                Err(doc.at(text, &term.span, message).with_help(help))
             }
         });
     links.chain(citations).chain(terms).collect()
@@ -130,17 +126,15 @@ fn check_citation(
         return Ok(());
     }
     if cite.key.is_empty() {
-        let span = shift(doc, &cite.span);
         return Err(
-            Diagnostic::at(&doc.shown, text, span, "empty citation").with_help(
+            doc.at(text, &cite.span, "empty citation").with_help(
                 "write a source key after `@`, like `[@uc-online]`, or `\\[@]` for literal text",
             ),
         );
     }
-    let d = Diagnostic::at(
-        &doc.shown,
+    let d = doc.at(
         text,
-        shift(doc, &cite.span),
+        &cite.span,
         format!("unknown citation key `{}`", cite.key),
     );
     Err(match sources {
@@ -165,8 +159,7 @@ pub(crate) fn body_problems(
     for (id, rendered) in renders.iter() {
         let doc = &site[id];
         for problem in rendered.problems.iter().filter(|p| p.severity == severity) {
-            let span = shift(doc, &problem.span);
-            let d = Diagnostic::at(&doc.shown, texts.full(id), span, problem.message.clone());
+            let d = doc.at(texts.full(id), &problem.span, problem.message.clone());
             found.push(match &problem.help {
                 Some(help) => d.with_help(help.clone()),
                 None => d,
@@ -174,10 +167,6 @@ pub(crate) fn body_problems(
         }
     }
     found
-}
-
-fn shift(doc: &Doc, span: &std::ops::Range<usize>) -> std::ops::Range<usize> {
-    span.start + doc.body_offset..span.end + doc.body_offset
 }
 
 /// Replaces each `href="@/path#anchor"` with the target's URL. Links were checked already, so
@@ -229,6 +218,7 @@ mod tests {
         });
         let (site, texts) = content::index(
             files.collect(),
+            &[],
             &crate::publish::Publish::now(false, false),
             "S",
         )

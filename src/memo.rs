@@ -229,14 +229,15 @@ impl Memo {
     pub(crate) fn index(
         &mut self,
         files: Vec<SourceFile>,
+        data: &[SourceFile],
         publish: &Publish,
         title: &str,
     ) -> Result<(Arc<Site>, Texts), Diagnostics> {
         let Some(kept) = &mut self.kept else {
-            let (site, texts) = content::index(files, publish, title)?;
+            let (site, texts) = content::index(files, data, publish, title)?;
             return Ok((Arc::new(site), texts));
         };
-        if let Some(same) = kept.same_model(&files, publish, title) {
+        if let Some(same) = kept.same_model(&files, data, publish, title) {
             return Ok(same);
         }
         let given: Vec<(String, Arc<str>)> = files
@@ -265,10 +266,10 @@ impl Memo {
                 Ok(parsed)
             }
         };
-        let result = content::index_with(files, publish, title, &parse);
+        let result = content::index_with(files, data, publish, title, &parse);
         kept.parsed
             .extend(fresh.into_inner().unwrap_or_else(|e| e.into_inner()));
-        kept.model = None;
+        let old = kept.model.take();
         // Drafts stay too: they are files a later run is given again.
         if kept.parsed.len() != given.len() {
             let given: crate::hashing::Set<&str> = given.iter().map(|(rel, _)| &**rel).collect();
@@ -276,7 +277,13 @@ impl Memo {
         }
         let (site, texts) = result?;
         let site = Arc::new(site);
-        let model = model::Model::new(Arc::clone(&site), given, &kept.parsed, publish, title);
+        let texts = model::reuse_row_texts(old.as_ref(), &site, texts);
+        let made = model::Made {
+            files: given,
+            data,
+            texts: &texts,
+        };
+        let model = model::Model::new(Arc::clone(&site), made, &kept.parsed, publish, title);
         (kept.versions, kept.fronts) = model.hashes();
         kept.model = Some(model);
         kept.generation += 1;

@@ -240,7 +240,7 @@ struct Loaded {
 fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Memo) -> Loaded {
     let templates = std::mem::take(&mut sources.templates);
     let markdown = std::mem::take(&mut sources.markdown);
-    let data = &sources.data;
+    let data_files = &sources.data;
     let (loaded, read) = memo.templates(templates);
     let (kept_schemas, schema_files) = memo.schemas(&options.root);
     let (templates, (schemas, (data, content))) = rayon::join(
@@ -249,9 +249,9 @@ fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Me
             rayon::join(
                 || kept_schemas.map_or_else(|| schema::load(&options.root).map(Arc::new), Ok),
                 || {
-                    let data = memo.data(data);
+                    let data = memo.data(data_files);
                     let publish = Publish::now(options.drafts, options.future);
-                    let content = memo.index(markdown, &publish, &config.title);
+                    let content = memo.index(markdown, data_files, &publish, &config.title);
                     (data, content)
                 },
             )

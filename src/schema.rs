@@ -16,7 +16,7 @@ use toml::de::{DeTable, DeValue};
 use crate::discover::SourceFile;
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::frontmatter;
-use crate::site::{Doc, Site, Texts};
+use crate::site::{Doc, DocId, Site, Texts};
 
 const SUFFIX: &str = ".schema.json";
 
@@ -117,7 +117,7 @@ impl Schemas {
         texts: &Texts,
     ) -> Result<(), Diagnostics> {
         let mut found = self.check_data(data);
-        found.extend(self.check_pages(site, texts));
+        found.extend(self.check_pages(site, texts, data));
         if found.is_empty() {
             Ok(())
         } else {
@@ -146,8 +146,14 @@ impl Schemas {
             .collect()
     }
 
-    /// Checks the `[extra]` of every page in a section that names a schema.
-    pub(crate) fn check_pages(&self, site: &Site, texts: &Texts) -> Vec<Diagnostic> {
+    /// Checks the `[extra]` of every page in a section that names a schema; for a page made
+    /// from a data row, the row's `[extra]` in its data file, one of `data`.
+    pub(crate) fn check_pages(
+        &self,
+        site: &Site,
+        texts: &Texts,
+        data: &[SourceFile],
+    ) -> Vec<Diagnostic> {
         let mut found = Vec::new();
         for (id, doc, section) in site.sections() {
             let Some(name) = &section.schema else {
@@ -157,7 +163,10 @@ impl Schemas {
                 found.push(self.unknown(name, doc, texts.full(id)));
                 continue;
             };
-            for &page in &section.pages {
+            let (rows, files): (Vec<DocId>, Vec<DocId>) =
+                section.pages.iter().partition(|&&p| site[p].row.is_some());
+            found.extend(check_rows(validator, schema, site, &rows, data));
+            for page in files {
                 let (doc, text) = (&site[page], texts.full(page));
                 if let Ok(split) = frontmatter::split_text(&doc.shown, text) {
                     let front = Located {
@@ -207,19 +216,79 @@ fn validate(
     text: &str,
     prefix: &[&str],
 ) -> Vec<Diagnostic> {
-    let offset = file.offset;
     let Ok(table) = toml::from_str::<toml::Table>(text) else {
         return Vec::new(); // a syntax error is reported by the stage that reads the file
     };
-    let mut value = toml::Value::Table(table);
-    for key in prefix {
-        value = value
-            .get(*key)
-            .cloned()
-            .unwrap_or_else(|| toml::Value::Table(toml::Table::new()));
+    let parsed = Parsed {
+        value: toml::Value::Table(table),
+        spans: DeTable::parse(text).ok(),
+    };
+    validate_parsed(validator, schema, file, &parsed, prefix)
+}
+
+/// The `[extra]` of each page made from a data row, checked in its data file. Each file is
+/// parsed once, however many rows it has.
+fn check_rows(
+    validator: &jsonschema::Validator,
+    schema: &Json,
+    site: &Site,
+    rows: &[DocId],
+    data: &[SourceFile],
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for file in data {
+        let mine = rows.iter().filter(|&&p| site[p].shown == file.shown);
+        let mut mine = mine.filter_map(|&p| site[p].row.as_deref()).peekable();
+        if mine.peek().is_none() {
+            continue;
+        }
+        let Ok(table) = toml::from_str::<toml::Table>(&file.text) else {
+            continue;
+        };
+        let parsed = Parsed {
+            value: toml::Value::Table(table),
+            spans: DeTable::parse(&file.text).ok(),
+        };
+        let whole = Located {
+            shown: &file.shown,
+            text: &file.text,
+            offset: 0,
+        };
+        for row in mine {
+            let index = row.index.to_string();
+            let prefix = [row.rows.as_str(), index.as_str(), "extra"];
+            found.extend(validate_parsed(validator, schema, &whole, &parsed, &prefix));
+        }
     }
-    let instance = to_json(&value);
-    let spans = DeTable::parse(text).ok();
+    found
+}
+
+/// A TOML text parsed twice: as a value, and with the spans of its keys.
+struct Parsed<'a> {
+    value: toml::Value,
+    spans: Option<toml::Spanned<DeTable<'a>>>,
+}
+
+/// [`validate`], on a text parsed already.
+fn validate_parsed(
+    validator: &jsonschema::Validator,
+    schema: &Json,
+    file: &Located,
+    parsed: &Parsed,
+    prefix: &[&str],
+) -> Vec<Diagnostic> {
+    let offset = file.offset;
+    let mut value = &parsed.value;
+    let empty = toml::Value::Table(toml::Table::new());
+    for key in prefix {
+        let inner = match key.parse::<usize>() {
+            Ok(index) if value.is_array() => value.get(index),
+            _ => value.get(*key),
+        };
+        value = inner.unwrap_or(&empty);
+    }
+    let instance = to_json(value);
+    let spans = parsed.spans.as_ref();
     validator
         .iter_errors(&instance)
         .map(|err| {
@@ -235,9 +304,7 @@ fn validate(
             let mut target = path.clone();
             let at_key = key.is_some();
             target.extend(key);
-            let span = spans
-                .as_ref()
-                .map_or(0..0, |t| locate(t.get_ref(), &target, t.span(), at_key));
+            let span = spans.map_or(0..0, |t| locate(t.get_ref(), &target, t.span(), at_key));
             let d = Diagnostic::at(
                 file.shown,
                 file.text,

@@ -39,7 +39,23 @@ pub(crate) struct Doc {
     pub(crate) extra: toml::Table,
     /// Output files of the redirect pages for old URLs: `old/url/index.html`.
     pub(crate) aliases: Vec<String>,
+    /// For a page made from a data row: where in its data file (`shown`) the row is.
+    pub(crate) row: Option<std::sync::Arc<Row>>,
     pub(crate) kind: Kind,
+}
+
+/// Where a page made from a data row sits in its data file, so that its errors name the
+/// file's own lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Row {
+    /// The array of tables the row is in, and the row's index in it.
+    pub(crate) rows: String,
+    pub(crate) index: usize,
+    /// The 0-based line and column of the body's first character in the data file.
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    /// A hash of the row's keys and body: what the row's front matter is to a file.
+    pub(crate) hash: u64,
 }
 
 /// What only a page or only a section has.
@@ -82,6 +98,25 @@ impl Doc {
             Kind::Section(section) => Some(section),
             Kind::Page(_) => None,
         }
+    }
+
+    /// A problem at `span` of the doc's body, whose text is `text` (the doc's whole text), at
+    /// the file's own line: a row's body is placed where it sits in its data file.
+    pub(crate) fn at(
+        &self,
+        text: &str,
+        span: &std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> crate::error::Diagnostic {
+        let span = span.start + self.body_offset..span.end + self.body_offset;
+        let mut d = crate::error::Diagnostic::at(&self.shown, text, span, message);
+        if let (Some(row), Some(at)) = (&self.row, &mut d.location) {
+            if at.line == 1 {
+                at.column += row.column;
+            }
+            at.line += row.line;
+        }
+        d
     }
 
     /// The output file for a URL path: `/careers/x/` is `careers/x/index.html`.

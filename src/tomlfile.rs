@@ -17,10 +17,11 @@ pub(crate) fn parse<T: DeserializeOwned>(
     offset: usize,
     text: &str,
 ) -> Result<T, Diagnostic> {
-    toml::from_str(text).map_err(|err| diagnose(file, source, offset, &err))
+    toml::from_str(text).map_err(|err| error(file, source, offset, &err))
 }
 
-fn diagnose(file: &Path, source: &str, offset: usize, err: &toml::de::Error) -> Diagnostic {
+/// A `toml` error at its place in `source`, where the TOML it read starts at byte `offset`.
+pub(crate) fn error(file: &Path, source: &str, offset: usize, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().to_string();
     let span = err
         .span()

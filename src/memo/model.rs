@@ -17,42 +17,77 @@ pub(super) struct Model {
     site: Arc<Site>,
     /// The content files it was made from, in the order given, with the text each had.
     files: Vec<(String, Arc<str>)>,
-    /// Each doc's file, as an index into `files`: `None` for a root section with no file.
-    doc_files: Vec<Option<usize>>,
+    /// The data files whose rows are pages, with the text each had.
+    data: Vec<(String, Arc<str>)>,
+    /// Where each doc's text comes from.
+    doc_texts: Vec<DocText>,
     /// Each doc's hashes of its whole text and of its front matter.
     hashes: Vec<(u64, u64)>,
     publish: Publish,
     title: String,
 }
 
+/// A doc's text: its file's, by index into [`Model::files`], or its own (a data row's body,
+/// or the empty text of a root section with no file).
+enum DocText {
+    File(usize),
+    Own(Arc<str>),
+}
+
+/// What a model was just made from: the content files (rel and text, in the order given), the
+/// data files, and the texts of its docs.
+pub(super) struct Made<'a> {
+    pub(super) files: Vec<(String, Arc<str>)>,
+    pub(super) data: &'a [SourceFile],
+    pub(super) texts: &'a Texts,
+}
+
 impl Model {
-    /// The model just made from `files` (rel and text, in the order given).
+    /// The model just made.
     pub(super) fn new(
         site: Arc<Site>,
-        files: Vec<(String, Arc<str>)>,
+        made: Made,
         parsed: &Map<String, Entry>,
         publish: &Publish,
         title: &str,
     ) -> Model {
+        let Made { files, data, texts } = made;
         let at: Map<&str, usize> = files
             .iter()
             .enumerate()
             .map(|(i, (rel, _))| (rel.as_str(), i))
             .collect();
-        let doc_files = site
+        let doc_texts = site
             .docs()
-            .map(|(_, doc)| at.get(&*doc.rel).copied())
+            .map(|(id, doc)| match at.get(&*doc.rel) {
+                Some(&i) if doc.row.is_none() => DocText::File(i),
+                _ => DocText::Own(texts.text(id)),
+            })
             .collect();
-        // The root section that has no file of its own has an empty text.
-        let empty = (hash(&""), hash(&""));
         let hashes = site
             .docs()
-            .map(|(_, doc)| parsed.get(&doc.rel).map_or(empty, |e| (e.version, e.front)))
+            .map(|(id, doc)| match (parsed.get(&doc.rel), &doc.row) {
+                (_, Some(row)) => (hash(&(row.hash, texts.full(id))), row.hash),
+                (Some(e), None) => (e.version, e.front),
+                // The root section that has no file of its own has an empty text.
+                (None, None) => (hash(&""), hash(&"")),
+            })
+            .collect();
+        let rows_from: crate::hashing::Set<&std::path::Path> = site
+            .docs()
+            .filter(|(_, doc)| doc.row.is_some())
+            .map(|(_, doc)| doc.shown.as_path())
+            .collect();
+        let data = data
+            .iter()
+            .filter(|f| rows_from.contains(f.shown.as_path()))
+            .map(|f| (f.rel.clone(), Arc::clone(&f.text)))
             .collect();
         Model {
             site,
             files,
-            doc_files,
+            data,
+            doc_texts,
             hashes,
             publish: publish.clone(),
             title: title.to_string(),
@@ -61,11 +96,19 @@ impl Model {
 
     /// Each doc's text from this run's `files`, which are the model's files in its order.
     fn texts(&self, files: &[SourceFile]) -> Texts {
-        let text = |at: &Option<usize>| match at {
-            Some(i) => Arc::clone(&files[*i].text),
-            None => Arc::from(""),
+        let text = |at: &DocText| match at {
+            DocText::File(i) => Arc::clone(&files[*i].text),
+            DocText::Own(text) => Arc::clone(text),
         };
-        Texts::new(self.doc_files.iter().map(text).collect())
+        Texts::new(self.doc_texts.iter().map(text).collect())
+    }
+
+    /// Whether every data file that rows came from is given again, unchanged.
+    fn same_data(&self, data: &[SourceFile]) -> bool {
+        self.data.iter().all(|(rel, text)| {
+            data.iter()
+                .any(|f| f.rel == *rel && Arc::ptr_eq(&f.text, text))
+        })
     }
 
     /// Each doc's hashes of its text and of its front matter.
@@ -83,10 +126,14 @@ impl Kept {
     pub(super) fn same_model(
         &mut self,
         files: &[SourceFile],
+        data: &[SourceFile],
         publish: &Publish,
         title: &str,
     ) -> Option<(Arc<Site>, Texts)> {
         let model = self.model.as_ref()?;
+        if !model.same_data(data) {
+            return None;
+        }
         let same_files = model.files.len() == files.len()
             && model
                 .files
@@ -140,4 +187,26 @@ impl Kept {
         self.model = Some(model);
         Some((site, texts))
     }
+}
+
+/// `texts` with each row's body shared with the last model's, where it is the same: a data
+/// file edit then renders again only the rows it changed.
+pub(super) fn reuse_row_texts(old: Option<&Model>, site: &Site, texts: Texts) -> Texts {
+    let Some(old) = old.filter(|m| m.data.iter().len() > 0) else {
+        return texts;
+    };
+    let was: Map<&str, &Arc<str>> = old
+        .site
+        .docs()
+        .zip(&old.doc_texts)
+        .filter_map(|((_, doc), text)| match text {
+            DocText::Own(text) if doc.row.is_some() => Some((doc.rel.as_str(), text)),
+            _ => None,
+        })
+        .collect();
+    let text = |(id, doc): (crate::site::DocId, &crate::site::Doc)| match was.get(&*doc.rel) {
+        Some(old) if doc.row.is_some() && ***old == *texts.full(id) => Arc::clone(old),
+        _ => texts.text(id),
+    };
+    Texts::new(site.docs().map(text).collect())
 }

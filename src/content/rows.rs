@@ -1,0 +1,356 @@
+//! Pages made from data. A section's `[pages_from]` names a data file, and each row of one
+//! array of tables in it becomes a page of the section: the row's keys are the page's
+//! front-matter keys, and one of them holds its Markdown body. Errors point at the data
+//! file's own lines.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::{Keys, Parsed, dated, doc, given_slug, section_dir};
+use crate::discover::SourceFile;
+use crate::error::{Diagnostic, Diagnostics, did_you_mean};
+use crate::frontmatter::{self, PageFront};
+use crate::site::{DocId, Kind, Page, Row};
+use crate::{slug, tomlfile};
+
+/// A section's `[pages_from]`: which data file's rows become its pages, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PagesFrom {
+    /// The data file, named as templates name it: `careers` is content/data/careers.toml.
+    pub(crate) data: String,
+    /// The array of tables whose rows are pages: by default the file's only one.
+    #[serde(default)]
+    pub(crate) rows: Option<String>,
+    /// The key whose value makes each page's URL segment. `slug` (the default) is used as
+    /// written, falling back to the slugified title; any other key's value is slugified.
+    #[serde(default = "default_slug")]
+    pub(crate) slug: String,
+    /// The key holding each page's Markdown body.
+    #[serde(default = "default_body")]
+    pub(crate) body: String,
+    /// The template for the rows' pages, when it is not the section's `page_template`.
+    #[serde(default)]
+    pub(crate) template: Option<String>,
+}
+
+fn default_slug() -> String {
+    "slug".into()
+}
+
+fn default_body() -> String {
+    "body".into()
+}
+
+/// Where each key of one row is in its data file, and the row itself.
+#[derive(Debug)]
+pub(crate) struct Spans {
+    keys: Vec<(String, Range<usize>)>,
+    whole: Range<usize>,
+}
+
+impl Spans {
+    /// The span of `key`, or the start of the row when it has no such key.
+    pub(crate) fn key(&self, key: &str) -> Range<usize> {
+        self.keys
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(self.whole.start..self.whole.start, |(_, span)| span.clone())
+    }
+}
+
+/// Adds the pages that each section's `[pages_from]` makes, refusing a row whose page is
+/// also a Markdown file.
+pub(super) fn add_pages(
+    mut parsed: Vec<Parsed>,
+    data: &[SourceFile],
+) -> Result<Vec<Parsed>, Diagnostics> {
+    let mut made = Vec::new();
+    let mut errors = Vec::new();
+    for section in parsed.iter().filter(|p| p.pages_from.is_some()) {
+        match pages(section, data) {
+            Ok(pages) => made.extend(pages),
+            Err(found) => errors.extend(found.0),
+        }
+    }
+    let files: crate::hashing::Set<&str> = parsed.iter().map(|p| p.doc.rel.as_str()).collect();
+    for page in &made {
+        if files.contains(page.doc.rel.as_str()) {
+            let row = page.doc.row.as_deref().map_or(0, |r| r.index);
+            errors.push(
+                Diagnostic::in_file(
+                    &page.doc.shown,
+                    format!(
+                        "row {} makes the page `{}`, and content/{} is a file too",
+                        row + 1,
+                        page.doc.rel,
+                        page.doc.rel
+                    ),
+                )
+                .with_help("delete the file, or give the row another slug"),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors));
+    }
+    parsed.extend(made);
+    Ok(parsed)
+}
+
+/// The pages one section makes from its data file's rows.
+fn pages(section: &Parsed, data: &[SourceFile]) -> Result<Vec<Parsed>, Diagnostics> {
+    let from = section.pages_from.as_deref().expect("filtered on pages_from");
+    let own = SourceFile {
+        shown: section.doc.shown.clone(),
+        rel: section.doc.rel.clone(),
+        text: Arc::clone(&section.text),
+    };
+    let split = frontmatter::split(&own)?;
+    let keys = Keys::Front(&own, &split);
+    let name = from.data.trim_end_matches(".toml");
+    let Some(file) = data.iter().find(|f| f.rel.trim_end_matches(".toml") == name) else {
+        let names = data.iter().map(|f| f.rel.trim_end_matches(".toml"));
+        let d = keys.error("data", format!("no data file content/data/{name}.toml"));
+        return Err(match did_you_mean(name, names) {
+            Some(close) => d.with_help(format!("did you mean `data = \"{close}\"`?")),
+            None => d.with_help("`data` names a file in content/data/, without `.toml`"),
+        }
+        .into());
+    };
+    let root = DeTable::parse(&file.text)
+        .map_err(|err| tomlfile::error(&file.shown, &file.text, 0, &err))?;
+    let (rows, items) = rows_of(root.into_inner(), from, &keys, file)?;
+    let mut made = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    let mut slugs = crate::hashing::Map::default();
+    for (index, item) in items.into_iter().enumerate() {
+        let made_row = page(file, section, from, Row::at(&rows, index), item);
+        match made_row {
+            Ok((page, slug_span)) => match slugs.insert(page.doc.rel.clone(), index) {
+                Some(first) => errors.push(
+                    Diagnostic::at(
+                        &file.shown,
+                        &file.text,
+                        slug_span,
+                        format!("rows {} and {} make the same page", first + 1, index + 1),
+                    )
+                    .with_help(format!("both are `{}`; give one another slug", page.doc.rel)),
+                ),
+                None => made.push(page),
+            },
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(made)
+    } else {
+        Err(Diagnostics(errors))
+    }
+}
+
+impl Row {
+    /// Row `index` of `rows`, before its place and hash are known.
+    fn at(rows: &str, index: usize) -> Row {
+        Row {
+            rows: rows.to_string(),
+            index,
+            line: 0,
+            column: 0,
+            hash: 0,
+        }
+    }
+}
+
+/// The array of tables that `from` names, or the file's only one.
+fn rows_of<'i>(
+    root: DeTable<'i>,
+    from: &PagesFrom,
+    keys: &Keys,
+    file: &SourceFile,
+) -> Result<(String, Vec<Spanned<DeValue<'i>>>), Diagnostic> {
+    let is_rows = |v: &DeValue| match v {
+        DeValue::Array(items) => items
+            .iter()
+            .all(|i| matches!(i.get_ref(), DeValue::Table(_))),
+        _ => false,
+    };
+    let shown = crate::error::display_path(&file.shown);
+    let name = match &from.rows {
+        Some(name) => name.clone(),
+        None => {
+            let arrays: Vec<&str> = root
+                .iter()
+                .filter(|(_, v)| is_rows(v.get_ref()))
+                .map(|(k, _)| k.get_ref().as_ref())
+                .collect();
+            match arrays[..] {
+                [one] => one.to_string(),
+                _ => {
+                    let message = format!(
+                        "{shown} has {} arrays of tables; say which holds the rows",
+                        arrays.len()
+                    );
+                    return Err(keys
+                        .error("data", message)
+                        .with_help("add `rows = \"...\"` to [pages_from], naming the array"));
+                }
+            }
+        }
+    };
+    let names: Vec<String> = root.keys().map(|k| k.get_ref().to_string()).collect();
+    let Some(value) = root.into_iter().find(|(k, _)| *k.get_ref() == name).map(|(_, v)| v) else {
+        let d = keys.error("rows", format!("{shown} has no `{name}`"));
+        return Err(match did_you_mean(&name, names.iter().map(String::as_str)) {
+            Some(close) => d.with_help(format!("did you mean `rows = \"{close}\"`?")),
+            None => d.with_help(format!("write each row as a `[[{name}]]` table")),
+        });
+    };
+    if !is_rows(value.get_ref()) {
+        let span = value.span();
+        return Err(Diagnostic::at(
+            &file.shown,
+            &file.text,
+            span,
+            format!("`{name}` holds the section's rows, so it must be an array of tables"),
+        )
+        .with_help(format!("write each row as a `[[{name}]]` table")));
+    }
+    match value.into_inner() {
+        DeValue::Array(items) => Ok((name, items.into_iter().collect())),
+        _ => unreachable!("checked to be an array above"),
+    }
+}
+
+/// One row's page, and the span of what made its slug.
+fn page(
+    file: &SourceFile,
+    section: &Parsed,
+    from: &PagesFrom,
+    mut row: Row,
+    item: Spanned<DeValue>,
+) -> Result<(Parsed, Range<usize>), Diagnostic> {
+    let whole = item.span();
+    let DeValue::Table(mut table) = item.into_inner() else {
+        unreachable!("rows are checked to be tables");
+    };
+    let spans = Spans {
+        keys: table
+            .iter()
+            .map(|(k, _)| (k.get_ref().to_string(), k.span()))
+            .collect(),
+        whole: whole.clone(),
+    };
+    let keys = Keys::Row(file, &spans);
+    (row.line, row.column) = body_start(&file.text, whole.clone());
+    let body = match table.remove(from.body.as_str()) {
+        None => String::new(),
+        Some(value) => {
+            let DeValue::String(text) = value.get_ref() else {
+                let message = format!("`{}` is the page's Markdown body, so it is text", from.body);
+                return Err(keys
+                    .error(&from.body, message)
+                    .with_help("write it as a string, like `body = '''...'''`"));
+            };
+            (row.line, row.column) = body_start(&file.text, value.span());
+            text.to_string()
+        }
+    };
+    let named = (from.slug != "slug").then(|| slug_value(&mut table, from, &keys));
+    let named = named.transpose()?;
+    let front =
+        PageFront::deserialize(toml::de::Deserializer::from(Spanned::new(whole, table)))
+            .map_err(|err| tomlfile::error(&file.shown, &file.text, 0, &err))?;
+    let slug = match (named, &front.slug) {
+        (Some(named), _) => named,
+        (None, Some(given)) => given_slug(&keys, given)?,
+        (None, None) => slug::slugify(&front.title),
+    };
+    let slug_span = spans.key(&from.slug);
+    if slug.is_empty() {
+        let message = format!("cannot make a URL from row {}", row.index + 1);
+        return Err(Diagnostic::at(&file.shown, &file.text, slug_span, message)
+            .with_help("give the row a `slug = \"...\"` made of letters and digits"));
+    }
+    row.hash = crate::hashing::key(&(format!("{front:?}"), &body));
+    let dir = section_dir(&section.doc.rel);
+    let rel = match dir {
+        "" => format!("{slug}.md"),
+        dir => format!("{dir}/{slug}.md"),
+    };
+    let path = format!("{}{slug}/", section.doc.path);
+    let expires = dated(&keys, "expires", &front.expires)?;
+    let mut front = front;
+    let kind = Kind::Page(Page {
+        slug,
+        authors: std::mem::take(&mut front.authors),
+        taxonomies: std::mem::take(&mut front.taxonomies),
+        section: DocId(0), // set by `link_sections` once every section is known
+    });
+    if front.template.is_none() {
+        front.template.clone_from(&from.template);
+    }
+    let mut doc = doc(&keys, 0, &front, path, kind)?;
+    doc.rel = rel;
+    doc.row = Some(Arc::new(row));
+    let parsed = Parsed {
+        text: Arc::from(body),
+        doc,
+        draft: front.draft,
+        expires,
+        pages_from: None,
+    };
+    Ok((parsed, slug_span))
+}
+
+/// The slug that a key other than `slug` makes: its value, slugified. The key is taken out of
+/// the row unless it is also front matter (`title`).
+fn slug_value(
+    table: &mut DeTable,
+    from: &PagesFrom,
+    keys: &Keys,
+) -> Result<String, Diagnostic> {
+    let key = from.slug.as_str();
+    let value = if key == "title" {
+        table.get(key).map(|v| v.get_ref().clone())
+    } else {
+        table.remove(key).map(Spanned::into_inner)
+    };
+    match value {
+        Some(DeValue::String(text)) => Ok(slug::slugify(&text)),
+        Some(_) => Err(keys
+            .error(key, format!("`{key}` makes the page's URL, so it is text"))
+            .with_help(format!("write it as a string, like `{key} = \"clinical-analyst\"`"))),
+        None => Err(keys
+            .error(key, format!("the row has no `{key}`, which makes its URL"))
+            .with_help(format!(
+                "add `{key} = \"...\"`, or change `slug` in the section's [pages_from]"
+            ))),
+    }
+}
+
+/// The 0-based line and column in `text` of the first character of the string at `span`:
+/// after its quotes, and after the line break that opens a multi-line string.
+fn body_start(text: &str, span: Range<usize>) -> (usize, usize) {
+    let raw = text.get(span.clone()).unwrap_or("");
+    let mut at = span.start;
+    if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+        at += 3;
+        let rest = text.get(at..).unwrap_or("");
+        at += if rest.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(rest.starts_with('\n'))
+        };
+    } else if raw.starts_with(['"', '\'']) {
+        at += 1;
+    }
+    let before = text.get(..at).unwrap_or("");
+    let line = before.matches('\n').count();
+    let column = before.rsplit('\n').next().unwrap_or("").chars().count();
+    (line, column)
+}
