@@ -163,9 +163,9 @@ impl Describe<'_> {
 
     fn name(&self, owner: Owner) -> String {
         match owner {
-            Owner::Doc(id, Made::Page) => display_path(&self.site[id].shown),
+            Owner::Doc(id, Made::Page) => self.site[id].source_name(),
             Owner::Doc(id, Made::Alias) => {
-                format!("an alias in {}", display_path(&self.site[id].shown))
+                format!("an alias in {}", self.site[id].source_name())
             }
             Owner::Asset(asset) => display_path(&asset.path),
             Owner::Docent(what) => format!("docent ({what})"),

@@ -244,7 +244,13 @@ impl Keys<'_> {
 }
 
 /// The resolved doc, with its dates and aliases checked.
-fn doc(keys: &Keys, body_offset: usize, front: &impl Shared, path: String, kind: Kind) -> Result<Doc, Diagnostic> {
+fn doc(
+    keys: &Keys,
+    body_offset: usize,
+    front: &impl Shared,
+    path: String,
+    kind: Kind,
+) -> Result<Doc, Diagnostic> {
     let s = front.shared();
     let file = keys.file();
     Ok(Doc {
@@ -338,9 +344,9 @@ fn alias_outputs(keys: &Keys, aliases: &[String]) -> Result<Vec<String>, Diagnos
 fn given_slug(keys: &Keys, slug: &str) -> Result<String, Diagnostic> {
     match slug::problem(slug) {
         None => Ok(slug.to_string()),
-        Some(why) => Err(keys.error("slug", format!("slug \"{slug}\" {why}")).with_help(
-            "a slug is one URL segment inside its section, like \"clinical-analyst\"",
-        )),
+        Some(why) => Err(keys
+            .error("slug", format!("slug \"{slug}\" {why}"))
+            .with_help("a slug is one URL segment inside its section, like \"clinical-analyst\"")),
     }
 }
 
@@ -401,7 +407,7 @@ fn section_path(rel: &str) -> String {
 }
 
 /// The URL path of a content folder: `careers/it` -> `/careers/it/`.
-fn dir_path(dir: &str) -> String {
+pub(crate) fn dir_path(dir: &str) -> String {
     let mut path = String::from("/");
     for part in dir.split('/').filter(|p| !p.is_empty()) {
         path.push_str(&slug::slugify(part));

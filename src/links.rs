@@ -107,9 +107,7 @@ pub(crate) fn check_one<'s>(
         .iter()
         .map(|term| match refs.glossary.problem(&term.name) {
             None => Ok(()),
-            Some((message, help)) => {
-                Err(doc.at(text, &term.span, message).with_help(help))
-            }
+            Some((message, help)) => Err(doc.at(text, &term.span, message).with_help(help)),
         });
     links.chain(citations).chain(terms).collect()
 }
@@ -126,11 +124,9 @@ fn check_citation(
         return Ok(());
     }
     if cite.key.is_empty() {
-        return Err(
-            doc.at(text, &cite.span, "empty citation").with_help(
-                "write a source key after `@`, like `[@uc-online]`, or `\\[@]` for literal text",
-            ),
-        );
+        return Err(doc.at(text, &cite.span, "empty citation").with_help(
+            "write a source key after `@`, like `[@uc-online]`, or `\\[@]` for literal text",
+        ));
     }
     let d = doc.at(
         text,

@@ -116,8 +116,10 @@ fn run(cli: Cli) -> Result<(), Exit> {
             title,
             section,
         } => {
-            let path = new::create(&cli.root, kind, &title, section.as_deref())?;
-            println!("created {}", error::display_path(&path));
+            println!(
+                "{}",
+                new::create(&cli.root, kind, &title, section.as_deref())?
+            );
             Ok(())
         }
     }

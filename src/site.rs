@@ -51,9 +51,13 @@ pub(crate) struct Row {
     /// The array of tables the row is in, and the row's index in it.
     pub(crate) rows: String,
     pub(crate) index: usize,
-    /// The 0-based line and column of the body's first character in the data file.
+    /// The 0-based line of the row's first key or header in the data file.
+    pub(crate) start: usize,
+    /// The 0-based line and column of the body's first character in the data file, and the
+    /// text before it on its line (`body = "`).
     pub(crate) line: usize,
     pub(crate) column: usize,
+    pub(crate) lead: String,
     /// A hash of the row's keys and body: what the row's front matter is to a file.
     pub(crate) hash: u64,
 }
@@ -113,10 +117,20 @@ impl Doc {
         if let (Some(row), Some(at)) = (&self.row, &mut d.location) {
             if at.line == 1 {
                 at.column += row.column;
+                at.text.insert_str(0, &row.lead);
             }
             at.line += row.line;
         }
         d
+    }
+
+    /// The doc's source as the author knows it: its file, or its row of a data file.
+    pub(crate) fn source_name(&self) -> String {
+        let file = crate::error::display_path(&self.shown);
+        match &self.row {
+            Some(row) => format!("row {} of `{}` in {file}", row.index + 1, row.rows),
+            None => file,
+        }
     }
 
     /// The output file for a URL path: `/careers/x/` is `careers/x/index.html`.

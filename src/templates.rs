@@ -189,8 +189,7 @@ impl Templates {
     /// Turns a Tera error into a diagnostic at the template's line, naming the content file
     /// being rendered when there is one.
     pub(crate) fn diagnose(&self, err: &tera::Error, rendering: Option<&Doc>) -> Diagnostic {
-        let while_rendering = rendering
-            .map(|doc| format!("while rendering {}", crate::error::display_path(&doc.shown)));
+        let while_rendering = rendering.map(|doc| format!("while rendering {}", doc.source_name()));
         let diagnostic = match err.kind() {
             ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
                 let shown = PathBuf::from("templates").join(report.filename());

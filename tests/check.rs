@@ -153,20 +153,28 @@ fn new_career_fills_the_bundled_schema() {
     assert!(ok, "{stderr}");
     assert_eq!(
         stdout,
-        "created content/careers/clinical-documentation-specialist.md\n"
+        "added /careers/clinical-documentation-specialist/ as a row of content/data/careers.toml\n"
     );
-    let text = std::fs::read_to_string(
-        site.root
-            .join("content/careers/clinical-documentation-specialist.md"),
-    )
-    .unwrap();
+    let text = std::fs::read_to_string(site.root.join("content/data/careers.toml")).unwrap();
+    let row = &text[text.rfind("[[careers]]").unwrap()..];
     for key in [
-        "field = \"TODO: one of HI, HIM, both\"",
+        "slug = \"clinical-documentation-specialist\"\ntitle = \"Clinical Documentation Specialist\"",
+        "body = '''\n## What they do",
+        "[careers.extra]\nfield = \"TODO: one of HI, HIM, both\"",
         "duties = [\"TODO: duties\"]",
         "## How to become one",
     ] {
-        assert!(text.contains(key), "missing {key} in {text}");
+        assert!(row.contains(key), "missing {key} in {row}");
     }
+    let (ok, _, stderr) = docent(
+        &site,
+        &["new", "career", "Clinical Documentation Specialist"],
+    );
+    assert!(
+        !ok && stderr
+            .contains("already has a row with the slug \"clinical-documentation-specialist\""),
+        "{stderr}"
+    );
     let (ok, stdout, _) = docent(&site, &["check", "--format", "json"]);
     assert!(!ok);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
@@ -182,7 +190,7 @@ fn new_career_fills_the_bundled_schema() {
     );
     let (ok, stdout, _) = docent(&site, &["new", "faq", "Is coding a good first job?"]);
     assert!(ok);
-    assert_eq!(stdout, "created content/data/faq.toml\n");
+    assert_eq!(stdout, "added a question to content/data/faq.toml\n");
     let (ok, _, stderr) = docent(&site, &["new", "faq", "Is coding a good first job?"]);
     assert!(
         !ok && stderr.contains("already has a question with id \"is-coding-a-good-first-job\""),

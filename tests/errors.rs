@@ -181,6 +181,66 @@ fn data_errors() {
     );
 }
 
+/// A section of the basic fixture whose pages are the rows of content/data/rows.toml.
+const ROWS_SECTION: &str = "+++\ntitle = \"Rows\"\npage_template = \"note.html\"\nschema = \"note\"\n\n[pages_from]\ndata = \"rows\"\n+++\n";
+
+/// Row pages whose data file is `rows`.
+fn rows_error(name: &str, rows: &str) {
+    error_for(
+        name,
+        &[
+            ("content/rows/_index.md", Some(ROWS_SECTION)),
+            ("content/data/rows.toml", Some(rows)),
+        ],
+    );
+}
+
+#[test]
+fn data_row_errors() {
+    rows_error(
+        "rows_unknown_key",
+        "[[rows]]\ntitle = \"A\"\ndat = 2024-01-01\n",
+    );
+    rows_error(
+        "rows_bad_date",
+        "[[rows]]\ntitle = \"A\"\n\n[[rows]]\ntitle = \"B\"\ndate = \"soon\"\n",
+    );
+    rows_error("rows_body_not_text", "[[rows]]\ntitle = \"A\"\nbody = 3\n");
+    rows_error(
+        "rows_same_page_twice",
+        "[[rows]]\ntitle = \"A page\"\n\n[[rows]]\ntitle = \"Other\"\nslug = \"a-page\"\n",
+    );
+    rows_error(
+        "rows_broken_link_in_body",
+        "[[rows]]\ntitle = \"A\"\nbody = \'\'\'\nFine.\n\nSee [x](@/notes/frist.md).\n\'\'\'\n",
+    );
+    rows_error(
+        "rows_broken_link_in_one_line_body",
+        "[[rows]]\ntitle = \"A\"\nbody = \"See [x](@/nope.md).\"\n",
+    );
+    rows_error(
+        "rows_schema",
+        "[[rows]]\ntitle = \"A\"\n[rows.extra]\nlevel = \"expert\"\n",
+    );
+    rows_error("rows_not_tables", "rows = [1, 2]\n");
+    rows_error(
+        "rows_two_arrays",
+        "[[a]]\ntitle = \"A\"\n[[b]]\ntitle = \"B\"\n",
+    );
+    error_for(
+        "rows_no_data_file",
+        &[("content/rows/_index.md", Some(ROWS_SECTION))],
+    );
+    error_for(
+        "rows_and_a_file_make_one_page",
+        &[
+            ("content/rows/_index.md", Some(ROWS_SECTION)),
+            ("content/data/rows.toml", Some("[[rows]]\ntitle = \"A\"\n")),
+            ("content/rows/a.md", Some(&page("title = \"A\"", "Body"))),
+        ],
+    );
+}
+
 #[test]
 fn template_errors() {
     error_for(

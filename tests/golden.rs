@@ -32,6 +32,7 @@ macro_rules! golden {
 golden! {
     basic => "basic",
     zola_layout => "zola-layout",
+    pages_from_data => "pages-from-data",
     error_broken_link => "error-broken-link",
     error_duplicate_url => "error-duplicate-url",
     error_front_matter_type => "error-front-matter-type",

@@ -78,22 +78,17 @@ pub(super) fn add_pages(
         }
     }
     let files: crate::hashing::Set<&str> = parsed.iter().map(|p| p.doc.rel.as_str()).collect();
-    for page in &made {
-        if files.contains(page.doc.rel.as_str()) {
-            let row = page.doc.row.as_deref().map_or(0, |r| r.index);
-            errors.push(
-                Diagnostic::in_file(
-                    &page.doc.shown,
-                    format!(
-                        "row {} makes the page `{}`, and content/{} is a file too",
-                        row + 1,
-                        page.doc.rel,
-                        page.doc.rel
-                    ),
-                )
-                .with_help("delete the file, or give the row another slug"),
-            );
-        }
+    for page in made.iter().filter(|p| files.contains(p.doc.rel.as_str())) {
+        let Some(row) = &page.doc.row else { continue };
+        let rel = &page.doc.rel;
+        let message = format!(
+            "row {} makes the page `{rel}`, and content/{rel} is a file too",
+            row.index + 1
+        );
+        let text = data.iter().find(|f| f.shown == page.doc.shown);
+        let text = text.map_or("", |f| &f.text);
+        let d = Diagnostic::at_line(&page.doc.shown, text, row.start + 1, 0, 1, message);
+        errors.push(d.with_help("delete the file, or give the row another slug"));
     }
     if !errors.is_empty() {
         return Err(Diagnostics(errors));
@@ -104,7 +99,10 @@ pub(super) fn add_pages(
 
 /// The pages one section makes from its data file's rows.
 fn pages(section: &Parsed, data: &[SourceFile]) -> Result<Vec<Parsed>, Diagnostics> {
-    let from = section.pages_from.as_deref().expect("filtered on pages_from");
+    let from = section
+        .pages_from
+        .as_deref()
+        .expect("filtered on pages_from");
     let own = SourceFile {
         shown: section.doc.shown.clone(),
         rel: section.doc.rel.clone(),
@@ -113,7 +111,10 @@ fn pages(section: &Parsed, data: &[SourceFile]) -> Result<Vec<Parsed>, Diagnosti
     let split = frontmatter::split(&own)?;
     let keys = Keys::Front(&own, &split);
     let name = from.data.trim_end_matches(".toml");
-    let Some(file) = data.iter().find(|f| f.rel.trim_end_matches(".toml") == name) else {
+    let Some(file) = data
+        .iter()
+        .find(|f| f.rel.trim_end_matches(".toml") == name)
+    else {
         let names = data.iter().map(|f| f.rel.trim_end_matches(".toml"));
         let d = keys.error("data", format!("no data file content/data/{name}.toml"));
         return Err(match did_you_mean(name, names) {
@@ -139,7 +140,10 @@ fn pages(section: &Parsed, data: &[SourceFile]) -> Result<Vec<Parsed>, Diagnosti
                         slug_span,
                         format!("rows {} and {} make the same page", first + 1, index + 1),
                     )
-                    .with_help(format!("both are `{}`; give one another slug", page.doc.rel)),
+                    .with_help(format!(
+                        "both are `{}`; give one another slug",
+                        page.doc.rel
+                    )),
                 ),
                 None => made.push(page),
             },
@@ -159,8 +163,10 @@ impl Row {
         Row {
             rows: rows.to_string(),
             index,
+            start: 0,
             line: 0,
             column: 0,
+            lead: String::new(),
             hash: 0,
         }
     }
@@ -190,10 +196,21 @@ fn rows_of<'i>(
                 .collect();
             match arrays[..] {
                 [one] => one.to_string(),
+                [] => {
+                    let message = format!("{shown} has no array of tables to make pages of");
+                    return Err(keys.error("data", message).with_help(
+                        "write each row as a `[[name]]` table, where `name` is any key",
+                    ));
+                }
                 _ => {
                     let message = format!(
-                        "{shown} has {} arrays of tables; say which holds the rows",
-                        arrays.len()
+                        "{shown} has {} arrays of tables ({}); say which holds the rows",
+                        arrays.len(),
+                        arrays
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     );
                     return Err(keys
                         .error("data", message)
@@ -203,12 +220,18 @@ fn rows_of<'i>(
         }
     };
     let names: Vec<String> = root.keys().map(|k| k.get_ref().to_string()).collect();
-    let Some(value) = root.into_iter().find(|(k, _)| *k.get_ref() == name).map(|(_, v)| v) else {
+    let Some(value) = root
+        .into_iter()
+        .find(|(k, _)| *k.get_ref() == name)
+        .map(|(_, v)| v)
+    else {
         let d = keys.error("rows", format!("{shown} has no `{name}`"));
-        return Err(match did_you_mean(&name, names.iter().map(String::as_str)) {
-            Some(close) => d.with_help(format!("did you mean `rows = \"{close}\"`?")),
-            None => d.with_help(format!("write each row as a `[[{name}]]` table")),
-        });
+        return Err(
+            match did_you_mean(&name, names.iter().map(String::as_str)) {
+                Some(close) => d.with_help(format!("did you mean `rows = \"{close}\"`?")),
+                None => d.with_help(format!("write each row as a `[[{name}]]` table")),
+            },
+        );
     };
     if !is_rows(value.get_ref()) {
         let span = value.span();
@@ -246,7 +269,8 @@ fn page(
         whole: whole.clone(),
     };
     let keys = Keys::Row(file, &spans);
-    (row.line, row.column) = body_start(&file.text, whole.clone());
+    (row.start, _, _) = body_start(&file.text, whole.clone());
+    row.line = row.start;
     let body = match table.remove(from.body.as_str()) {
         None => String::new(),
         Some(value) => {
@@ -256,15 +280,14 @@ fn page(
                     .error(&from.body, message)
                     .with_help("write it as a string, like `body = '''...'''`"));
             };
-            (row.line, row.column) = body_start(&file.text, value.span());
+            (row.line, row.column, row.lead) = body_start(&file.text, value.span());
             text.to_string()
         }
     };
     let named = (from.slug != "slug").then(|| slug_value(&mut table, from, &keys));
     let named = named.transpose()?;
-    let front =
-        PageFront::deserialize(toml::de::Deserializer::from(Spanned::new(whole, table)))
-            .map_err(|err| tomlfile::error(&file.shown, &file.text, 0, &err))?;
+    let front = PageFront::deserialize(toml::de::Deserializer::from(Spanned::new(whole, table)))
+        .map_err(|err| tomlfile::error(&file.shown, &file.text, 0, &err))?;
     let slug = match (named, &front.slug) {
         (Some(named), _) => named,
         (None, Some(given)) => given_slug(&keys, given)?,
@@ -309,11 +332,7 @@ fn page(
 
 /// The slug that a key other than `slug` makes: its value, slugified. The key is taken out of
 /// the row unless it is also front matter (`title`).
-fn slug_value(
-    table: &mut DeTable,
-    from: &PagesFrom,
-    keys: &Keys,
-) -> Result<String, Diagnostic> {
+fn slug_value(table: &mut DeTable, from: &PagesFrom, keys: &Keys) -> Result<String, Diagnostic> {
     let key = from.slug.as_str();
     let value = if key == "title" {
         table.get(key).map(|v| v.get_ref().clone())
@@ -324,7 +343,9 @@ fn slug_value(
         Some(DeValue::String(text)) => Ok(slug::slugify(&text)),
         Some(_) => Err(keys
             .error(key, format!("`{key}` makes the page's URL, so it is text"))
-            .with_help(format!("write it as a string, like `{key} = \"clinical-analyst\"`"))),
+            .with_help(format!(
+                "write it as a string, like `{key} = \"clinical-analyst\"`"
+            ))),
         None => Err(keys
             .error(key, format!("the row has no `{key}`, which makes its URL"))
             .with_help(format!(
@@ -333,9 +354,10 @@ fn slug_value(
     }
 }
 
-/// The 0-based line and column in `text` of the first character of the string at `span`:
-/// after its quotes, and after the line break that opens a multi-line string.
-fn body_start(text: &str, span: Range<usize>) -> (usize, usize) {
+/// The 0-based line and column in `text` of the first character of the string at `span`
+/// (after its quotes, and after the line break that opens a multi-line string), and the text
+/// before it on its line.
+fn body_start(text: &str, span: Range<usize>) -> (usize, usize, String) {
     let raw = text.get(span.clone()).unwrap_or("");
     let mut at = span.start;
     if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
@@ -351,6 +373,6 @@ fn body_start(text: &str, span: Range<usize>) -> (usize, usize) {
     }
     let before = text.get(..at).unwrap_or("");
     let line = before.matches('\n').count();
-    let column = before.rsplit('\n').next().unwrap_or("").chars().count();
-    (line, column)
+    let lead = before.rsplit('\n').next().unwrap_or("");
+    (line, lead.chars().count(), lead.to_string())
 }

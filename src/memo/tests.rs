@@ -58,6 +58,11 @@ fn site() -> (tempfile::TempDir, Options) {
         );
         std::fs::write(dir.path().join(format!("content/notes/n{n}.md")), text).unwrap();
     }
+    // A section whose pages are the rows of a data file.
+    std::fs::create_dir_all(dir.path().join("content/rows")).unwrap();
+    let rows_section = "+++\ntitle = \"Rows\"\npage_template = \"note.html\"\n[pages_from]\ndata = \"rows\"\n+++\nRows.\n";
+    std::fs::write(dir.path().join("content/rows/_index.md"), rows_section).unwrap();
+    std::fs::write(dir.path().join("content/data/rows.toml"), ROWS).unwrap();
     let options = Options {
         root: dir.path().to_path_buf(),
         base_url: None,
@@ -66,6 +71,9 @@ fn site() -> (tempfile::TempDir, Options) {
     };
     (dir, options)
 }
+
+/// The rows of content/data/rows.toml, each a page of content/rows/.
+const ROWS: &str = "[[rows]]\ntitle = \"Row one\"\nweight = 1\nbody = '''\nSee [row two](@/rows/row-two.md) and the [[EHR]].\n'''\n\n[[rows]]\ntitle = \"Row two\"\nweight = 2\nbody = '''\nBack to [the first note](@/notes/first.md).\n'''\n\n[[rows]]\ntitle = \"Row three\"\nweight = 3\n";
 
 /// The content files edits pick from.
 const PAGES: [&str; 7] = [
@@ -82,8 +90,9 @@ const PAGES: [&str; 7] = [
 /// site. Returns what it did and what it touched, relative to the root, as the watcher would
 /// report it.
 fn edit(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
-    match rng.below(15) {
+    match rng.below(17) {
         kind @ 0..7 => edit_page(root, rng, n, kind),
+        kind @ 13..15 => edit_row(root, rng, n, kind),
         kind => edit_site(root, rng, n, kind),
     }
 }
@@ -161,6 +170,39 @@ fn edit_page(root: &Path, rng: &mut Rng, n: usize, kind: usize) -> (String, Vec<
         ),
     };
     (format!("{what} of {rel}"), change(root, rel, &*f))
+}
+
+/// An edit to content/data/rows.toml: a row's body, title or weight, or a row added or taken
+/// away.
+fn edit_row(root: &Path, rng: &mut Rng, n: usize, kind: usize) -> (String, Vec<PathBuf>) {
+    let rel = "content/data/rows.toml";
+    let which = ["Row one", "Row two", "Row three"][rng.below(3)];
+    let weight = rng.below(5);
+    let (what, f): (String, Box<dyn Fn(String) -> String>) = match (kind, rng.below(4)) {
+        (13, 0) => (
+            format!("the body of {which}"),
+            Box::new(move |t| t.replacen("body = '''\n", &format!("body = '''\nTake {n}. "), 1)),
+        ),
+        (13, 1) => (
+            format!("the title of {which}"),
+            Box::new(move |t| t.replacen(&format!("\"{which}"), &format!("\"{which} {n}"), 1)),
+        ),
+        (13, _) => (
+            format!("the weight of {which}"),
+            Box::new(move |t| t.replacen("weight = ", &format!("weight = {weight}\n# "), 1)),
+        ),
+        (_, 0 | 1) => (
+            "a row added".into(),
+            Box::new(move |t| {
+                format!("{t}\n[[rows]]\ntitle = \"Added {n}\"\nbody = \"Row {n}.\"\n")
+            }),
+        ),
+        _ => (
+            "the rows as they were".into(),
+            Box::new(|_| ROWS.to_string()),
+        ),
+    };
+    (what, change(root, rel, &*f))
 }
 
 /// The templates edits pick from.
@@ -333,6 +375,23 @@ fn a_section_title_edit_reaches_the_breadcrumbs_of_its_pages() {
     let (_dir, _, built) = after_one_edit("content/notes/_index.md", &rename);
     let page = String::from_utf8_lossy(&built.files["notes/n4/index.html"]).into_owned();
     assert!(page.contains(">Renamed notes</a>"), "{page}");
+}
+
+#[test]
+fn a_row_edit_renders_only_that_rows_body() {
+    let (_dir, memo, built) = after_one_edit("content/data/rows.toml", &|t| {
+        t.replace("Back to [the first", "Then back to [the first")
+    });
+    let page = String::from_utf8_lossy(&built.files["rows/row-two/index.html"]).into_owned();
+    assert!(
+        page.contains("Then back to <a href=\"/docs/notes/first/\">"),
+        "{page}"
+    );
+    assert_eq!(
+        memo.counts().markdown,
+        1,
+        "one row's body is rendered again"
+    );
 }
 
 /// Builds the site, edits the file at `rel` with `f`, and builds again with the memo; the
