@@ -223,7 +223,7 @@ fn validate(
         value: toml::Value::Table(table),
         spans: DeTable::parse(text).ok(),
     };
-    validate_parsed(validator, schema, file, &parsed, prefix)
+    validate_parsed(validator, schema, file, &parsed, (prefix, 0))
 }
 
 /// The `[extra]` of each page made from a data row, checked in its data file. Each file is
@@ -238,7 +238,8 @@ fn check_rows(
     let mut found = Vec::new();
     for file in data {
         let mine = rows.iter().filter(|&&p| site[p].shown == file.shown);
-        let mut mine = mine.filter_map(|&p| site[p].row.as_deref()).peekable();
+        let mine = mine.filter_map(|&p| Some((site[p].row.as_deref()?, &site[p].title)));
+        let mut mine = mine.peekable();
         if mine.peek().is_none() {
             continue;
         }
@@ -254,10 +255,14 @@ fn check_rows(
             text: &file.text,
             offset: 0,
         };
-        for row in mine {
+        for (row, title) in mine {
             let index = row.index.to_string();
             let prefix = [row.rows.as_str(), index.as_str(), "extra"];
-            found.extend(validate_parsed(validator, schema, &whole, &parsed, &prefix));
+            let named = validate_parsed(validator, schema, &whole, &parsed, (&prefix, 2));
+            found.extend(named.into_iter().map(|mut d| {
+                d.message = format!("row {} ({title}): {}", row.index + 1, d.message);
+                d
+            }));
         }
     }
     found
@@ -269,13 +274,14 @@ struct Parsed<'a> {
     spans: Option<toml::Spanned<DeTable<'a>>>,
 }
 
-/// [`validate`], on a text parsed already.
+/// [`validate`], on a text parsed already. Messages name a value by its path without the
+/// first `hidden` keys of `prefix` (a row's array and index, which the message says itself).
 fn validate_parsed(
     validator: &jsonschema::Validator,
     schema: &Json,
     file: &Located,
     parsed: &Parsed,
-    prefix: &[&str],
+    (prefix, hidden): (&[&str], usize),
 ) -> Vec<Diagnostic> {
     let offset = file.offset;
     let mut value = &parsed.value;
@@ -295,7 +301,7 @@ fn validate_parsed(
             let mut path: Vec<String> = prefix.iter().map(|s| s.to_string()).collect();
             path.extend(pointer(&err.instance_path().to_string()));
             let context = Context {
-                path: &path,
+                path: &path[hidden..],
                 found: err.instance(),
                 schema,
                 schema_path: &err.schema_path().to_string(),

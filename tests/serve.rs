@@ -1031,3 +1031,34 @@ fn a_scheduled_page_appears_when_its_time_comes_without_a_save() {
         server.get("/notes/soon/").text().contains("On time.")
     });
 }
+
+#[test]
+fn saving_a_data_file_reloads_the_pages_of_the_rows_it_changed() {
+    let site = Site::new();
+    with_extras(&site);
+    site.write(
+        "content/jobs/_index.md",
+        "+++\ntitle = \"Jobs\"\n[pages_from]\ndata = \"jobs\"\n+++\n",
+    );
+    let rows = |coder: &str| {
+        format!(
+            "[[jobs]]\ntitle = \"Coder\"\nbody = '''\n{coder}\n'''\n\n[[jobs]]\ntitle = \"Analyst\"\nbody = '''\nReads codes.\n'''\n"
+        )
+    };
+    site.write("content/data/jobs.toml", &rows("Writes codes."));
+    let server = site.serve(&[]);
+    let events = server.events();
+    events.wait_for("hello");
+    assert!(server.get("/jobs/coder/").text().contains("Writes codes."));
+    save(
+        &site.path("content/data/jobs.toml"),
+        &rows("Assigns codes."),
+    );
+    let changed = events.wait_for("pages");
+    assert!(changed.contains("\"/jobs/coder/\""), "{changed}");
+    assert!(
+        !changed.contains("\"/jobs/analyst/\""),
+        "the unchanged row keeps its page: {changed}"
+    );
+    assert!(server.get("/jobs/coder/").text().contains("Assigns codes."));
+}
