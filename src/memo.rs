@@ -77,6 +77,23 @@ struct Kept {
 /// Each file's name and text, as a run was given them.
 pub(crate) type TemplateFiles = Vec<(String, Arc<str>)>;
 
+impl Entry {
+    /// Parses one content file; returns its path relative to content/ and its entry.
+    fn read(file: SourceFile) -> Result<(String, Entry), crate::error::Diagnostic> {
+        let (rel, text) = (file.rel.clone(), Arc::clone(&file.text));
+        let parsed = content::parse(file)?;
+        let front = text.get(..parsed.body_offset()).unwrap_or(&text);
+        let (version, front) = (hash(&&*text), hash(&front));
+        let entry = Entry {
+            text,
+            parsed,
+            version,
+            front,
+        };
+        Ok((rel, entry))
+    }
+}
+
 /// A content file as the last run read it: its text, what parsing it gave, and hashes of the
 /// whole text and of its front matter.
 struct Entry {
@@ -249,20 +266,10 @@ impl Memo {
         let parse = |file: SourceFile| match parsed.get(&file.rel) {
             Some(entry) if Arc::ptr_eq(&entry.text, &file.text) => Ok(entry.parsed.clone()),
             _ => {
-                let (rel, text) = (file.rel.clone(), Arc::clone(&file.text));
-                let parsed = content::parse(file)?;
-                let front = text.get(..parsed.body_offset()).unwrap_or(&text);
-                let (version, front) = (hash(&&*text), hash(&front));
-                let entry = Entry {
-                    text,
-                    parsed: parsed.clone(),
-                    version,
-                    front,
-                };
-                fresh
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((rel, entry));
+                let (rel, entry) = Entry::read(file)?;
+                let parsed = entry.parsed.clone();
+                let mut fresh = fresh.lock().unwrap_or_else(|e| e.into_inner());
+                fresh.push((rel, entry));
                 Ok(parsed)
             }
         };

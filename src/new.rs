@@ -130,17 +130,7 @@ fn add_row(root: &Path, dir: &Path, from: &PagesFrom, row: &Row) -> Result<(Path
         None => only_array(&table)
             .unwrap_or_else(|| name.rsplit('/').next().unwrap_or(name).to_string()),
     };
-    let taken = table
-        .get(&rows)
-        .and_then(toml::Value::as_array)
-        .into_iter()
-        .flatten()
-        .any(|r| {
-            let slug = r.get("slug").and_then(toml::Value::as_str);
-            let title = r.get("title").and_then(toml::Value::as_str);
-            slug.or(title).is_some_and(|s| slugify(s) == row.slug)
-        });
-    if taken {
+    if has_slug(&table, &rows, row.slug) {
         bail!(
             "{} already has a row with the slug \"{}\"; docent new never overwrites an entry",
             shown.display(),
@@ -165,16 +155,31 @@ fn add_row(root: &Path, dir: &Path, from: &PagesFrom, row: &Row) -> Result<(Path
     if !row.extra.is_empty() {
         let _ = write!(entry, "[{rows}.extra]\n{}", row.extra);
     }
-    let mut file = std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .open(&path)
-        .with_context(|| format!("could not open {}", path.display()))?;
-    std::io::Write::write_all(&mut file, entry.as_bytes())
-        .with_context(|| format!("could not write {}", path.display()))?;
+    append(&path, &entry)?;
     let section = dir.strip_prefix("content").unwrap_or(dir);
     let url = crate::content::dir_path(&display_path(section));
     Ok((shown, format!("{url}{}/", row.slug)))
+}
+
+/// Whether the array `rows` has a row whose slug (or, without one, title) makes `slug`.
+fn has_slug(table: &toml::Table, rows: &str, slug: &str) -> bool {
+    let rows = table.get(rows).and_then(toml::Value::as_array);
+    rows.into_iter().flatten().any(|r| {
+        let given = r.get("slug").and_then(toml::Value::as_str);
+        let title = r.get("title").and_then(toml::Value::as_str);
+        given.or(title).is_some_and(|s| slugify(s) == slug)
+    })
+}
+
+/// Appends `text` to the file at `path`, creating it if need be.
+fn append(path: &Path, text: &str) -> Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .with_context(|| format!("could not open {}", path.display()))?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+        .with_context(|| format!("could not write {}", path.display()))
 }
 
 /// The name of a TOML table's only array of tables.
@@ -270,9 +275,7 @@ fn add_faq(root: &Path, question: &str, id: &str) -> Result<PathBuf> {
         "\n[[groups.questions]]\nid = \"{id}\"\nquestion = {}\nanswer = \"{PLACEHOLDER} answer in one to four sentences, from the sources\"\nsources = [] # {PLACEHOLDER} the keys of the sources the answer uses\n",
         toml_string(question)
     );
-    let mut file = std::fs::OpenOptions::new().append(true).open(&path)?;
-    std::io::Write::write_all(&mut file, entry.as_bytes())
-        .with_context(|| format!("could not write {}", path.display()))?;
+    append(&path, &entry)?;
     Ok(shown)
 }
 

@@ -179,45 +179,10 @@ fn rows_of<'i>(
     keys: &Keys,
     file: &SourceFile,
 ) -> Result<(String, Vec<Spanned<DeValue<'i>>>), Diagnostic> {
-    let is_rows = |v: &DeValue| match v {
-        DeValue::Array(items) => items
-            .iter()
-            .all(|i| matches!(i.get_ref(), DeValue::Table(_))),
-        _ => false,
-    };
     let shown = crate::error::display_path(&file.shown);
     let name = match &from.rows {
         Some(name) => name.clone(),
-        None => {
-            let arrays: Vec<&str> = root
-                .iter()
-                .filter(|(_, v)| is_rows(v.get_ref()))
-                .map(|(k, _)| k.get_ref().as_ref())
-                .collect();
-            match arrays[..] {
-                [one] => one.to_string(),
-                [] => {
-                    let message = format!("{shown} has no array of tables to make pages of");
-                    return Err(keys.error("data", message).with_help(
-                        "write each row as a `[[name]]` table, where `name` is any key",
-                    ));
-                }
-                _ => {
-                    let message = format!(
-                        "{shown} has {} arrays of tables ({}); say which holds the rows",
-                        arrays.len(),
-                        arrays
-                            .iter()
-                            .map(|a| format!("`{a}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    );
-                    return Err(keys
-                        .error("data", message)
-                        .with_help("add `rows = \"...\"` to [pages_from], naming the array"));
-                }
-            }
-        }
+        None => only_rows(&root, keys, &shown)?,
     };
     let names: Vec<String> = root.keys().map(|k| k.get_ref().to_string()).collect();
     let Some(value) = root
@@ -249,6 +214,45 @@ fn rows_of<'i>(
     }
 }
 
+/// Whether a TOML value is an array of tables, which rows can be.
+fn is_rows(value: &DeValue) -> bool {
+    match value {
+        DeValue::Array(items) => items
+            .iter()
+            .all(|i| matches!(i.get_ref(), DeValue::Table(_))),
+        _ => false,
+    }
+}
+
+/// The name of the file's only array of tables, when `[pages_from]` does not name one.
+fn only_rows(root: &DeTable, keys: &Keys, shown: &str) -> Result<String, Diagnostic> {
+    let arrays: Vec<&str> = root
+        .iter()
+        .filter(|(_, v)| is_rows(v.get_ref()))
+        .map(|(k, _)| k.get_ref().as_ref())
+        .collect();
+    match arrays[..] {
+        [one] => Ok(one.to_string()),
+        [] => {
+            let message = format!("{shown} has no array of tables to make pages of");
+            Err(keys
+                .error("data", message)
+                .with_help("write each row as a `[[name]]` table, where `name` is any key"))
+        }
+        _ => {
+            let names: Vec<String> = arrays.iter().map(|a| format!("`{a}`")).collect();
+            let message = format!(
+                "{shown} has {} arrays of tables ({}); say which holds the rows",
+                arrays.len(),
+                names.join(", ")
+            );
+            Err(keys
+                .error("data", message)
+                .with_help("add `rows = \"...\"` to [pages_from], naming the array"))
+        }
+    }
+}
+
 /// One row's page, and the span of what made its slug.
 fn page(
     file: &SourceFile,
@@ -271,19 +275,7 @@ fn page(
     let keys = Keys::Row(file, &spans);
     (row.start, _, _) = body_start(&file.text, whole.clone());
     row.line = row.start;
-    let body = match table.remove(from.body.as_str()) {
-        None => String::new(),
-        Some(value) => {
-            let DeValue::String(text) = value.get_ref() else {
-                let message = format!("`{}` is the page's Markdown body, so it is text", from.body);
-                return Err(keys
-                    .error(&from.body, message)
-                    .with_help("write it as a string, like `body = '''...'''`"));
-            };
-            (row.line, row.column, row.lead) = body_start(&file.text, value.span());
-            text.to_string()
-        }
-    };
+    let body = take_body(&mut table, from, &keys, &mut row)?;
     let named = (from.slug != "slug").then(|| slug_value(&mut table, from, &keys));
     let named = named.transpose()?;
     let front = PageFront::deserialize(toml::de::Deserializer::from(Spanned::new(whole, table)))
@@ -300,14 +292,26 @@ fn page(
             .with_help("give the row a `slug = \"...\"` made of letters and digits"));
     }
     row.hash = crate::hashing::key(&(format!("{front:?}"), &body));
+    let parsed = row_page(&keys, section, (front, body), slug, row, from)?;
+    Ok((parsed, slug_span))
+}
+
+/// The page of a row whose front matter, body and slug are known.
+fn row_page(
+    keys: &Keys,
+    section: &Parsed,
+    (mut front, body): (PageFront, String),
+    slug: String,
+    row: Row,
+    from: &PagesFrom,
+) -> Result<Parsed, Diagnostic> {
     let dir = section_dir(&section.doc.rel);
     let rel = match dir {
         "" => format!("{slug}.md"),
         dir => format!("{dir}/{slug}.md"),
     };
     let path = format!("{}{slug}/", section.doc.path);
-    let expires = dated(&keys, "expires", &front.expires)?;
-    let mut front = front;
+    let expires = dated(keys, "expires", &front.expires)?;
     let kind = Kind::Page(Page {
         slug,
         authors: std::mem::take(&mut front.authors),
@@ -317,17 +321,36 @@ fn page(
     if front.template.is_none() {
         front.template.clone_from(&from.template);
     }
-    let mut doc = doc(&keys, 0, &front, path, kind)?;
+    let mut doc = doc(keys, 0, &front, path, kind)?;
     doc.rel = rel;
     doc.row = Some(Arc::new(row));
-    let parsed = Parsed {
+    Ok(Parsed {
         text: Arc::from(body),
         doc,
         draft: front.draft,
         expires,
         pages_from: None,
+    })
+}
+
+/// Takes the Markdown body out of a row, noting in `row` where it starts in the data file.
+fn take_body(
+    table: &mut DeTable,
+    from: &PagesFrom,
+    keys: &Keys,
+    row: &mut Row,
+) -> Result<String, Diagnostic> {
+    let Some(value) = table.remove(from.body.as_str()) else {
+        return Ok(String::new());
     };
-    Ok((parsed, slug_span))
+    let DeValue::String(text) = value.get_ref() else {
+        let message = format!("`{}` is the page's Markdown body, so it is text", from.body);
+        return Err(keys
+            .error(&from.body, message)
+            .with_help("write it as a string, like `body = '''...'''`"));
+    };
+    (row.line, row.column, row.lead) = body_start(&keys.file().text, value.span());
+    Ok(text.to_string())
 }
 
 /// The slug that a key other than `slug` makes: its value, slugified. The key is taken out of

@@ -103,12 +103,27 @@ impl Model {
         Texts::new(self.doc_texts.iter().map(text).collect())
     }
 
-    /// Whether every data file that rows came from is given again, unchanged.
-    fn same_data(&self, data: &[SourceFile]) -> bool {
-        self.data.iter().all(|(rel, text)| {
+    /// Whether the model can be patched for this run: the same files in the same order, every
+    /// data file that rows came from unchanged, and the same settings.
+    fn holds(
+        &self,
+        files: &[SourceFile],
+        data: &[SourceFile],
+        publish: &Publish,
+        title: &str,
+    ) -> bool {
+        let same_files = self.files.len() == files.len()
+            && self
+                .files
+                .iter()
+                .zip(files)
+                .all(|((rel, _), f)| *rel == f.rel);
+        let same_data = self.data.iter().all(|(rel, text)| {
             data.iter()
                 .any(|f| f.rel == *rel && Arc::ptr_eq(&f.text, text))
-        })
+        });
+        let until = self.site.publishing().until;
+        same_files && same_data && publish.same_as(&self.publish, until) && self.title == title
     }
 
     /// Each doc's hashes of its text and of its front matter.
@@ -131,17 +146,7 @@ impl Kept {
         title: &str,
     ) -> Option<(Arc<Site>, Texts)> {
         let model = self.model.as_ref()?;
-        if !model.same_data(data) {
-            return None;
-        }
-        let same_files = model.files.len() == files.len()
-            && model
-                .files
-                .iter()
-                .zip(files)
-                .all(|((rel, _), f)| *rel == f.rel);
-        let until = model.site.publishing().until;
-        if !same_files || !publish.same_as(&model.publish, until) || model.title != title {
+        if !model.holds(files, data, publish, title) {
             return None;
         }
         let mut edited = Vec::new();
@@ -192,7 +197,7 @@ impl Kept {
 /// `texts` with each row's body shared with the last model's, where it is the same: a data
 /// file edit then renders again only the rows it changed.
 pub(super) fn reuse_row_texts(old: Option<&Model>, site: &Site, texts: Texts) -> Texts {
-    let Some(old) = old.filter(|m| m.data.iter().len() > 0) else {
+    let Some(old) = old.filter(|m| !m.data.is_empty()) else {
         return texts;
     };
     let was: Map<&str, &Arc<str>> = old
