@@ -129,8 +129,16 @@ fn pages(section: &Parsed, data: &[SourceFile]) -> Result<Vec<Parsed>, Diagnosti
     let mut made = Vec::with_capacity(items.len());
     let mut errors = Vec::new();
     let mut slugs = crate::hashing::Map::default();
+    // Where each line ends, so that finding a row's line costs a search, not a count.
+    let newlines: Vec<usize> = file.text.match_indices('\n').map(|(i, _)| i).collect();
     for (index, item) in items.into_iter().enumerate() {
-        let made_row = page(file, section, from, Row::at(&rows, index), item);
+        let made_row = page(
+            (file, &newlines),
+            section,
+            from,
+            Row::at(&rows, index),
+            item,
+        );
         match made_row {
             Ok((page, slug_span)) => match slugs.insert(page.doc.rel.clone(), index) {
                 Some(first) => errors.push(
@@ -255,7 +263,7 @@ fn only_rows(root: &DeTable, keys: &Keys, shown: &str) -> Result<String, Diagnos
 
 /// One row's page, and the span of what made its slug.
 fn page(
-    file: &SourceFile,
+    (file, newlines): (&SourceFile, &[usize]),
     section: &Parsed,
     from: &PagesFrom,
     mut row: Row,
@@ -273,9 +281,9 @@ fn page(
         whole: whole.clone(),
     };
     let keys = Keys::Row(file, &spans);
-    (row.start, _, _) = body_start(&file.text, whole.clone());
+    (row.start, _, _) = body_start(&file.text, newlines, whole.clone());
     row.line = row.start;
-    let body = take_body(&mut table, from, &keys, &mut row)?;
+    let body = take_body(&mut table, (from, newlines), &keys, &mut row)?;
     let named = (from.slug != "slug").then(|| slug_value(&mut table, from, &keys));
     let named = named.transpose()?;
     let front = PageFront::deserialize(toml::de::Deserializer::from(Spanned::new(whole, table)))
@@ -336,7 +344,7 @@ fn row_page(
 /// Takes the Markdown body out of a row, noting in `row` where it starts in the data file.
 fn take_body(
     table: &mut DeTable,
-    from: &PagesFrom,
+    (from, newlines): (&PagesFrom, &[usize]),
     keys: &Keys,
     row: &mut Row,
 ) -> Result<String, Diagnostic> {
@@ -349,7 +357,7 @@ fn take_body(
             .error(&from.body, message)
             .with_help("write it as a string, like `body = '''...'''`"));
     };
-    (row.line, row.column, row.lead) = body_start(&keys.file().text, value.span());
+    (row.line, row.column, row.lead) = body_start(&keys.file().text, newlines, value.span());
     Ok(text.to_string())
 }
 
@@ -379,8 +387,8 @@ fn slug_value(table: &mut DeTable, from: &PagesFrom, keys: &Keys) -> Result<Stri
 
 /// The 0-based line and column in `text` of the first character of the string at `span`
 /// (after its quotes, and after the line break that opens a multi-line string), and the text
-/// before it on its line.
-fn body_start(text: &str, span: Range<usize>) -> (usize, usize, String) {
+/// before it on its line. `newlines` are the offsets of the text's line breaks.
+fn body_start(text: &str, newlines: &[usize], span: Range<usize>) -> (usize, usize, String) {
     let raw = text.get(span.clone()).unwrap_or("");
     let mut at = span.start;
     if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
@@ -394,8 +402,8 @@ fn body_start(text: &str, span: Range<usize>) -> (usize, usize, String) {
     } else if raw.starts_with(['"', '\'']) {
         at += 1;
     }
-    let before = text.get(..at).unwrap_or("");
-    let line = before.matches('\n').count();
-    let lead = before.rsplit('\n').next().unwrap_or("");
+    let line = newlines.partition_point(|&nl| nl < at);
+    let line_start = line.checked_sub(1).map_or(0, |i| newlines[i] + 1);
+    let lead = text.get(line_start..at).unwrap_or("");
     (line, lead.chars().count(), lead.to_string())
 }
