@@ -140,7 +140,7 @@ impl Doc {
 }
 
 /// Every page and section, and how to find them.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Site {
     docs: Vec<Doc>,
     by_file: Map<String, DocId>,

@@ -166,9 +166,11 @@ impl Kept {
             };
             edited.push((i, parsed, front));
         }
-        // Only the memo holds the model between runs, so it can be changed in place.
+        // Only the memo holds the model between runs, so it is changed in place, unless the
+        // last run's leftovers still hold it while they are freed on their own thread: then
+        // it is copied, which is still cheaper than a new model, and the same every time.
         let mut model = self.model.take()?;
-        let site = Arc::get_mut(&mut model.site)?;
+        let site = Arc::make_mut(&mut model.site);
         for (i, parsed, front) in edited {
             let file = &files[i];
             let Some(entry) = self.parsed.get_mut(&file.rel) else {
