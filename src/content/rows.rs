@@ -99,10 +99,9 @@ pub(super) fn add_pages(
 
 /// The pages one section makes from its data file's rows.
 fn pages(section: &Parsed, data: &[SourceFile]) -> Result<Vec<Parsed>, Diagnostics> {
-    let from = section
-        .pages_from
-        .as_deref()
-        .expect("filtered on pages_from");
+    let Some(from) = section.pages_from.as_deref() else {
+        return Ok(Vec::new());
+    };
     let own = SourceFile {
         shown: section.doc.shown.clone(),
         rel: section.doc.rel.clone(),
@@ -206,28 +205,25 @@ fn rows_of<'i>(
             },
         );
     };
-    if !is_rows(value.get_ref()) {
-        let span = value.span();
-        return Err(Diagnostic::at(
+    let span = value.span();
+    match value.into_inner() {
+        DeValue::Array(items) if items.iter().all(|i| i.get_ref().is_table()) => {
+            Ok((name, items.into_iter().collect()))
+        }
+        _ => Err(Diagnostic::at(
             &file.shown,
             &file.text,
             span,
             format!("`{name}` holds the section's rows, so it must be an array of tables"),
         )
-        .with_help(format!("write each row as a `[[{name}]]` table")));
-    }
-    match value.into_inner() {
-        DeValue::Array(items) => Ok((name, items.into_iter().collect())),
-        _ => unreachable!("checked to be an array above"),
+        .with_help(format!("write each row as a `[[{name}]]` table"))),
     }
 }
 
 /// Whether a TOML value is an array of tables, which rows can be.
 fn is_rows(value: &DeValue) -> bool {
     match value {
-        DeValue::Array(items) => items
-            .iter()
-            .all(|i| matches!(i.get_ref(), DeValue::Table(_))),
+        DeValue::Array(items) => items.iter().all(|i| i.get_ref().is_table()),
         _ => false,
     }
 }
@@ -271,7 +267,8 @@ fn page(
 ) -> Result<(Parsed, Range<usize>), Diagnostic> {
     let whole = item.span();
     let DeValue::Table(mut table) = item.into_inner() else {
-        unreachable!("rows are checked to be tables");
+        let message = format!("row {} is not a table", row.index + 1);
+        return Err(Diagnostic::at(&file.shown, &file.text, whole, message));
     };
     let spans = Spans {
         keys: table
