@@ -37,6 +37,9 @@ pub(crate) struct Config {
     /// Where glossary terms (`[[RHIA]]`) link to and take their definitions from.
     #[serde(default)]
     pub(crate) glossary: Option<crate::glossary::GlossaryConfig>,
+    /// Zola's taxonomies: each gets a page listing its terms and a page per term.
+    #[serde(default)]
+    pub(crate) taxonomies: Vec<TaxonomyConfig>,
     /// Free-form values for templates.
     #[serde(default)]
     pub(crate) extra: toml::Table,
@@ -48,6 +51,33 @@ pub(crate) struct NavItem {
     pub(crate) name: String,
     /// `@/path.md` for a content file, or any URL.
     pub(crate) url: String,
+}
+
+/// One taxonomy, as site.toml declares it: `taxonomies = [{ name = "tags", feed = true }]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TaxonomyConfig {
+    /// The key pages use (`[taxonomies] tags = [...]`) and the first URL segment (`/tags/`).
+    pub(crate) name: String,
+    /// An Atom feed for each term, at `/tags/TERM/atom.xml`.
+    #[serde(default)]
+    pub(crate) feed: bool,
+    /// Split each term's page into pages of this many.
+    #[serde(default)]
+    pub(crate) paginate_by: Option<usize>,
+    #[serde(default = "default_paginate_path")]
+    pub(crate) paginate_path: String,
+    /// Write the list and term pages; `false` keeps the taxonomy for templates only.
+    #[serde(default = "yes")]
+    pub(crate) render: bool,
+}
+
+pub(crate) fn default_paginate_path() -> String {
+    "page".to_string()
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_language() -> String {

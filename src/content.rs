@@ -46,7 +46,10 @@ impl Parsed {
         let kinds = match (&a.kind, &b.kind) {
             (Kind::Page(_), Kind::Page(_)) => true,
             (Kind::Section(x), Kind::Section(y)) => {
-                x.sort_by == y.sort_by && x.page_template == y.page_template && x.schema == y.schema
+                x.sort_by == y.sort_by
+                    && x.page_template == y.page_template
+                    && x.schema == y.schema
+                    && x.paginate == y.paginate
             }
             _ => false,
         };
@@ -178,6 +181,7 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
             sort_by: front.sort_by,
             page_template: front.page_template.clone(),
             schema: front.schema.clone(),
+            paginate: paginate(&file, &split, &front)?,
             parent: None,
             pages: Vec::new(),
             subsections: Vec::new(),
@@ -213,6 +217,36 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
         expires,
         pages_from,
     })
+}
+
+/// A section's pagination, checked: `paginate_by` is at least 1, and `paginate_path` one URL
+/// segment.
+fn paginate(
+    file: &SourceFile,
+    split: &Split,
+    front: &SectionFront,
+) -> Result<Option<crate::site::Paginate>, Diagnostic> {
+    let Some(by) = front.paginate_by else {
+        return Ok(None);
+    };
+    let keys = Keys::Front(file, split);
+    if by == 0 {
+        let message = "`paginate_by` is 0, so no page could hold any".to_string();
+        return Err(keys
+            .error("paginate_by", message)
+            .with_help("give it the number of pages each page of the list shows, like 10"));
+    }
+    if let Some(why) = slug::problem(&front.paginate_path) {
+        let message = format!("`paginate_path` \"{}\" {why}", front.paginate_path);
+        return Err(keys
+            .error("paginate_path", message)
+            .with_help("write one URL segment, like \"page\""));
+    }
+    Ok(Some(crate::site::Paginate {
+        by,
+        path: front.paginate_path.clone(),
+        reversed: front.paginate_reversed,
+    }))
 }
 
 /// Where a doc's keys are written, for errors about their values: a Markdown file's front
@@ -443,6 +477,7 @@ fn with_root(mut sections: Vec<Parsed>, site_title: &str) -> Vec<Parsed> {
                     sort_by: SortBy::Weight,
                     page_template: None,
                     schema: None,
+                    paginate: None,
                     parent: None,
                     pages: Vec::new(),
                     subsections: Vec::new(),

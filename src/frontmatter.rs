@@ -161,6 +161,13 @@ pub(crate) struct SectionFront {
     /// Pages made from the rows of a data file.
     #[serde(default)]
     pub(crate) pages_from: Option<crate::content::PagesFrom>,
+    /// Zola's pagination: the section's pages split into pages of this many.
+    #[serde(default)]
+    pub(crate) paginate_by: Option<usize>,
+    #[serde(default = "crate::config::default_paginate_path")]
+    pub(crate) paginate_path: String,
+    #[serde(default)]
+    pub(crate) paginate_reversed: bool,
     #[serde(default)]
     pub(crate) aliases: Vec<String>,
     #[serde(default)]

@@ -20,6 +20,7 @@ mod fuzz;
 mod glossary;
 mod hashing;
 mod links;
+mod listings;
 mod markdown;
 mod memo;
 mod new;

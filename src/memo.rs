@@ -489,7 +489,7 @@ impl Memo {
         site: &Site,
         config: &crate::config::Config,
         urls: &Urls,
-        not_found: Option<String>,
+        (not_found, listed): (Option<String>, &[String]),
     ) -> Vec<(String, Bytes)> {
         let bytes = |files: Vec<(String, Vec<u8>)>| -> Vec<(String, Bytes)> {
             files
@@ -498,15 +498,20 @@ impl Memo {
                 .collect()
         };
         let Some(kept) = &mut self.kept else {
-            return bytes(crate::site_files::all(site, config, urls, not_found));
+            return bytes(crate::site_files::all(
+                site,
+                config,
+                urls,
+                (not_found, listed),
+            ));
         };
         let dated: Vec<_> = site
             .docs()
             .map(|(_, d)| (&*d.path, &d.date, &d.updated))
             .collect();
-        let sitemap_key = hash(&(dated, urls.origin, urls.base_path));
+        let sitemap_key = hash(&(dated, listed, urls.origin, urls.base_path));
         let mut files = kept.sitemap.keep(sitemap_key, || {
-            bytes(vec![crate::site_files::sitemap_file(site, urls)])
+            bytes(vec![crate::site_files::sitemap_file(site, urls, listed)])
         });
         let docs: Vec<(u64, &str)> = site
             .ids()
@@ -556,7 +561,7 @@ impl Salt {
         config_text: &str,
         urls: &Urls,
         config: &crate::config::Config,
-        site: &Site,
+        (site, listed): (&Site, u64),
         data: &[SourceFile],
         templates: Map<String, u64>,
     ) -> Salt {
@@ -569,7 +574,7 @@ impl Salt {
             })
             .collect();
         let data: Vec<(&str, &str)> = data.iter().map(|f| (&*f.rel, &*f.text)).collect();
-        let globals = hash(&(config_text, urls.origin, urls.base_path, nav, data));
+        let globals = hash(&(config_text, urls.origin, urls.base_path, nav, data, listed));
         Salt { globals, templates }
     }
 }

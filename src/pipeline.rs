@@ -16,6 +16,7 @@ use crate::discover::{Asset, Sources};
 use crate::error::{Diagnostic, Diagnostics, Failure, Result};
 use crate::glossary::Glossary;
 use crate::links::Refs;
+use crate::listings::{self, Taxonomies};
 use crate::memo::{Memo, Salt};
 use crate::publish::Publish;
 use crate::render::{Globals, Renderer, Rendering};
@@ -116,11 +117,21 @@ pub(crate) fn run(
     report.check("markdown", errors(bad))?;
     report.check("link", links::check(&site, &texts, &renders, refs))?;
     check::lint_markdown(report, &site, &texts, &renders, &sources, &config, &data);
+    report.check("taxonomy", listings::check(&site, &texts, &config))?;
+    let taxonomies = Arc::new(Taxonomies::of(&site, &config));
     laps.lap("link checks");
     let templates = templates?;
     let chosen = report.take("template", templates.choose(&site, &texts))?;
     let nav = report.take("config", config_value(&config, &config_text, &site, &urls))?;
-    let salt = Salt::new(&config_text, &urls, &config, &site, &sources.data, versions);
+    let listed = taxonomies.fingerprint(&site);
+    let salt = Salt::new(
+        &config_text,
+        &urls,
+        &config,
+        (&site, listed),
+        &sources.data,
+        versions,
+    );
     drop(texts);
     laps.lap("templates chosen");
     let views = Arc::new(memo.views(&site, renders, &urls, refs, stop));
@@ -130,20 +141,49 @@ pub(crate) fn run(
         sink.search(Plan::of(&site, &urls, &config.language))?;
     }
     let globals = Globals::new(nav, &data);
-    let renderer = Renderer::bind(templates, &site, &views, &urls, &glossary);
+    let renderer = Renderer::bind(templates, &site, &views, &urls, (&glossary, &taxonomies));
     let rendering = Rendering::new(renderer, chosen, &globals);
     laps.lap("templates bound");
     let put = |id, html| put_page(sink, &site[id].output, html);
-    let rendered = memo.render_all(&rendering.job(&site, &urls), &views, &salt, stop, &put);
+    let job = rendering.job(&site, &views, &urls);
+    let rendered = memo.render_all(&job, &views, &salt, stop, &put);
     report.check("render", rendered)?;
     stop.check()?;
+    let listed = put_listings(sink, &job, &taxonomies, &config, &urls);
+    let listed = report.take("render", listed)?;
     let not_found = report.take("render", rendering.render_extra("404.html", &globals))?;
     laps.lap("render");
     memo.discard((views, rendering)); // free what rendering needed before the site's other files
-    let files = memo.site_files(&site, &config, &urls, not_found);
+    let files = memo.site_files(&site, &config, &urls, (not_found, &listed));
     put_site_files(sink, files, &sources.assets)?;
     laps.lap("site files and assets");
     Ok(Ran::of(site, &config, laps))
+}
+
+/// Renders and puts the pages docent makes beyond content files (taxonomy pages, later pages
+/// of paginated lists), their redirects and their feeds; returns their URL paths.
+fn put_listings(
+    sink: &dyn Sink,
+    job: &crate::render::Job,
+    taxonomies: &Taxonomies,
+    config: &Config,
+    urls: &Urls,
+) -> std::result::Result<Vec<String>, Diagnostics> {
+    let (planned, redirects) = listings::plan(job.site, taxonomies);
+    listings::clashes(job.site, &planned, &redirects)?;
+    let put = |file: &str, html| put_page(sink, file, html);
+    crate::render::render_listings(job, taxonomies, &planned, &put)?;
+    let mut files = Vec::new();
+    for (from, to) in redirects {
+        let html = crate::site_files::redirect(&urls.path(&to));
+        files.push((crate::site::Doc::output_of(&from), html));
+    }
+    files.extend(listings::feeds(job.site, taxonomies, config, urls));
+    for (file, text) in files {
+        let bytes = Bytes::from(crate::render::scrub(text).into_bytes());
+        put_page(sink, &file, bytes).map_err(Diagnostics::from)?;
+    }
+    Ok(planned.into_iter().map(|p| p.path).collect())
 }
 
 /// The checks that need the model: output paths claimed twice, and schemas.

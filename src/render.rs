@@ -9,6 +9,7 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::glossary::Glossary;
+use crate::listings::{Listing, Planned, Taxonomies};
 use crate::pipeline::Stop;
 use crate::site::{DocId, Kind, Site};
 use crate::templates::{Chosen, Templates};
@@ -27,11 +28,19 @@ struct Lookup {
     /// Each section's view without its pages and subsections (Zola's `metadata_only`).
     heads: crate::hashing::Map<DocId, Value>,
     glossary: Arc<Glossary>,
+    taxonomies: Arc<Taxonomies>,
     origin: String,
     base_path: String,
 }
 
 impl Lookup {
+    fn urls(&self) -> Urls<'_> {
+        Urls {
+            origin: &self.origin,
+            base_path: &self.base_path,
+        }
+    }
+
     /// Markdown rendered by the `markdown` filter (text from data or front matter), with its
     /// `@/` links and glossary terms resolved as a page body's are. Each link is a read of its
     /// target's URL, so the page is rendered again when that URL changes.
@@ -66,7 +75,7 @@ impl Renderer {
         site: &Arc<Site>,
         views: &Arc<Views>,
         urls: &Urls,
-        glossary: &Arc<Glossary>,
+        (glossary, taxonomies): (&Arc<Glossary>, &Arc<Taxonomies>),
     ) -> Renderer {
         let heads = site
             .sections()
@@ -88,6 +97,7 @@ impl Renderer {
             views: Arc::clone(views),
             heads,
             glossary: Arc::clone(glossary),
+            taxonomies: Arc::clone(taxonomies),
             origin: urls.origin.to_string(),
             base_path: urls.base_path.to_string(),
         });
@@ -157,12 +167,18 @@ impl Rendering {
         }
     }
 
-    /// A job that renders the docs of `site`, served at `urls`.
-    pub(crate) fn job<'a>(&'a self, site: &'a Site, urls: &'a Urls<'a>) -> Job<'a> {
+    /// A job that renders the docs of `site`, whose views are `views`, served at `urls`.
+    pub(crate) fn job<'a>(
+        &'a self,
+        site: &'a Site,
+        views: &'a Views,
+        urls: &'a Urls<'a>,
+    ) -> Job<'a> {
         Job {
             renderer: &self.renderer,
             chosen: &self.chosen,
             site,
+            views,
             urls,
             base: &self.base,
         }
@@ -184,6 +200,8 @@ pub(crate) struct Job<'a> {
     pub(crate) renderer: &'a Renderer,
     pub(crate) chosen: &'a Chosen,
     pub(crate) site: &'a Site,
+    /// Every doc's view, for the pages a paginated section's `paginator` holds.
+    pub(crate) views: &'a Views,
     pub(crate) urls: &'a Urls<'a>,
     pub(crate) base: &'a Context,
 }
@@ -220,6 +238,9 @@ pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, D
         Kind::Section(_) => "section",
     };
     context.insert_value(key, view.clone());
+    if let Some(paginator) = section_paginator(job, id, 1) {
+        context.insert_value("paginator", paginator);
+    }
     context.insert("current_path", &job.urls.path(&doc.path));
     context.insert("current_url", &job.urls.permalink(&doc.path));
     let templates = &job.renderer.templates;
@@ -235,6 +256,109 @@ pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, D
         .render(template, &context)
         .map(scrub)
         .map_err(|err| Diagnostics::from(templates.diagnose(&err, Some(doc))))
+}
+
+/// Page `index` of a paginated section's `paginator`; `None` for a section that does not
+/// paginate, or a page.
+fn section_paginator(job: &Job, id: DocId, index: usize) -> Option<Value> {
+    let doc = &job.site[id];
+    let section = doc.section()?;
+    let paginate = section.paginate.as_ref()?;
+    let mut pages = section.pages.clone();
+    if paginate.reversed {
+        pages.reverse();
+    }
+    let split = (&pages[..], paginate.by, paginate.path.as_str());
+    let paginator = crate::listings::paginator(split, &doc.path, index, job.views, job.urls);
+    Some(paginator)
+}
+
+/// Renders every listing (the later pages of paginated sections, taxonomy pages), handing
+/// each (output file, HTML) to `emit`. Reports every error found.
+pub(crate) fn render_listings(
+    job: &Job,
+    taxonomies: &Taxonomies,
+    planned: &[Planned],
+    emit: &(dyn Fn(&str, bytes::Bytes) -> Result<(), Diagnostic> + Sync),
+) -> Result<(), Diagnostics> {
+    let results = planned.par_iter().map(|planned| {
+        let html = render_listing(job, taxonomies, planned)?;
+        let output = crate::site::Doc::output_of(&planned.path);
+        emit(&output, html.into()).map_err(Diagnostics::from)
+    });
+    collect(results.collect::<Vec<_>>())
+        .map(|_| ())
+        .map_err(merge_repeats)
+}
+
+/// One listing: its template, and what that template sees besides `config`, `data`, `lang`.
+fn render_listing(
+    job: &Job,
+    taxonomies: &Taxonomies,
+    planned: &Planned,
+) -> Result<String, Diagnostics> {
+    FILTERED.with(|n| n.set(0));
+    let (urls, views) = (job.urls, job.views);
+    let mut context = job.base.clone();
+    context.insert("current_path", &urls.path(&planned.path));
+    context.insert("current_url", &urls.permalink(&planned.path));
+    let template = match &planned.listing {
+        Listing::Pager { section, index } => {
+            context.insert_value("section", views[*section].clone());
+            if let Some(paginator) = section_paginator(job, *section, *index) {
+                context.insert_value("paginator", paginator);
+            }
+            job.chosen[*section].clone()
+        }
+        Listing::Terms { taxonomy } => {
+            let taxonomy = &taxonomies.0[*taxonomy];
+            let terms: Vec<Value> = taxonomy
+                .terms
+                .iter()
+                .map(|t| crate::listings::term_value(t, views, urls, true))
+                .collect();
+            context.insert_value("taxonomy", crate::listings::config_value(taxonomy, urls));
+            context.insert_value("terms", Value::from(terms));
+            format!("{}/list.html", taxonomy.config.name)
+        }
+        Listing::Term {
+            taxonomy,
+            term,
+            index,
+        } => {
+            let taxonomy = &taxonomies.0[*taxonomy];
+            let term = &taxonomy.terms[*term];
+            context.insert_value("taxonomy", crate::listings::config_value(taxonomy, urls));
+            let value = crate::listings::term_value(term, views, urls, true);
+            context.insert_value("term", value);
+            if let Some(by) = taxonomy.config.paginate_by {
+                let split = (&term.pages[..], by, taxonomy.config.paginate_path.as_str());
+                let paginator = crate::listings::paginator(split, &term.path, *index, views, urls);
+                context.insert_value("paginator", paginator);
+            }
+            format!("{}/single.html", taxonomy.config.name)
+        }
+    };
+    let templates = &job.renderer.templates;
+    if !templates.tera.contains_template(&template) {
+        let message = format!("template `{template}` not found, for {}", planned.path);
+        let help = match &planned.listing {
+            Listing::Pager { .. } => "add the template, or name another in the section".into(),
+            _ => format!(
+                "add templates/{template}, or set `render = false` on the taxonomy in site.toml"
+            ),
+        };
+        return Err(Diagnostic::in_file(crate::config::FILE, message)
+            .with_help(help)
+            .into());
+    }
+    let _watched =
+        crate::watchdog::rendering(|| format!("templates/{template} for {}", planned.path));
+    templates
+        .tera
+        .render(&template, &context)
+        .map(scrub)
+        .map_err(|err| Diagnostics::from(templates.diagnose(&err, None)))
 }
 
 /// `html` with every control character but tab and line breaks replaced by U+FFFD: HTML and
@@ -340,8 +464,102 @@ fn register_markdown(tera: &mut Tera, lookup: &Arc<Lookup>) {
     );
 }
 
+/// `get_taxonomy(kind=...)`, `get_taxonomy_term(kind=..., term=...)` and
+/// `get_taxonomy_url(kind=..., name=...)`, as Zola has them. Each page they hand over is a read
+/// of its view.
+fn register_taxonomies(tera: &mut Tera, lookup: &Arc<Lookup>) {
+    let found = |lookup: &Lookup, kwargs: &Kwargs, call: &str| -> TeraResult<usize> {
+        let kind: String = kwargs.must_get("kind")?;
+        let names = lookup.taxonomies.0.iter().map(|t| t.config.name.as_str());
+        match lookup
+            .taxonomies
+            .0
+            .iter()
+            .position(|t| t.config.name == kind)
+        {
+            Some(at) => Ok(at),
+            None => {
+                let hint = crate::error::did_you_mean(&kind, names)
+                    .map(|close| format!("; did you mean `{close}`?"))
+                    .unwrap_or_else(|| "; declare it in site.toml's `taxonomies`".into());
+                Err(tera::Error::message(format!(
+                    "{call}: no taxonomy `{kind}`{hint}"
+                )))
+            }
+        }
+    };
+    let term_of =
+        move |lookup: &Lookup, kwargs: &Kwargs, call: &str| -> TeraResult<(usize, usize)> {
+            let at = found(lookup, kwargs, call)?;
+            let name: String = kwargs.must_get(if call == "get_taxonomy_url" {
+                "name"
+            } else {
+                "term"
+            })?;
+            let slug = crate::slug::slugify(&name);
+            let terms = &lookup.taxonomies.0[at].terms;
+            match terms.iter().position(|t| t.slug == slug) {
+                Some(term) => Ok((at, term)),
+                None => Err(tera::Error::message(format!(
+                    "{call}: the taxonomy `{}` has no term \"{name}\"",
+                    lookup.taxonomies.0[at].config.name
+                ))),
+            }
+        };
+    let read = |lookup: &Lookup, term: &crate::listings::Term| {
+        for &id in &term.pages {
+            record(Visit::View, &lookup.site[id].rel);
+        }
+    };
+    let l = Arc::clone(lookup);
+    tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| {
+        let at = found(&l, &kwargs, "get_taxonomy")?;
+        let taxonomy = &l.taxonomies.0[at];
+        let urls = l.urls();
+        let items: Vec<Value> = taxonomy
+            .terms
+            .iter()
+            .inspect(|t| read(&l, t))
+            .map(|t| crate::listings::term_value(t, &l.views, &urls, true))
+            .collect();
+        let mut map = tera::value::Map::new();
+        map.insert(
+            "kind".into(),
+            crate::listings::config_value(taxonomy, &urls),
+        );
+        map.insert("items".into(), Value::from(items));
+        map.insert(
+            "permalink".into(),
+            Value::from(urls.permalink(&taxonomy.path)),
+        );
+        Ok(Value::from(map))
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("get_taxonomy_term", move |kwargs: Kwargs, _: &State| {
+        let (at, term) = term_of(&l, &kwargs, "get_taxonomy_term")?;
+        let term = &l.taxonomies.0[at].terms[term];
+        let pages = kwargs.get::<bool>("include_pages")?.unwrap_or(true);
+        if pages {
+            read(&l, term);
+        }
+        Ok(crate::listings::term_value(
+            term,
+            &l.views,
+            &l.urls(),
+            pages,
+        ))
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, _: &State| {
+        let (at, term) = term_of(&l, &kwargs, "get_taxonomy_url")?;
+        let path = &l.taxonomies.0[at].terms[term].path;
+        Ok(Value::from(l.urls().permalink(path)))
+    });
+}
+
 fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
     register_markdown(tera, lookup);
+    register_taxonomies(tera, lookup);
     let find = |kind: &'static str| {
         let lookup = Arc::clone(lookup);
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {

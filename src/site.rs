@@ -83,10 +83,20 @@ pub(crate) struct Section {
     pub(crate) sort_by: SortBy,
     pub(crate) page_template: Option<String>,
     pub(crate) schema: Option<String>,
+    /// Pagination, when the section splits its pages.
+    pub(crate) paginate: Option<Paginate>,
     pub(crate) parent: Option<DocId>,
     /// Its pages, in display order.
     pub(crate) pages: Vec<DocId>,
     pub(crate) subsections: Vec<DocId>,
+}
+
+/// How a section splits its pages: Zola's `paginate_by`, `paginate_path`, `paginate_reversed`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct Paginate {
+    pub(crate) by: usize,
+    pub(crate) path: String,
+    pub(crate) reversed: bool,
 }
 
 impl Doc {

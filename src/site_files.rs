@@ -12,16 +12,17 @@ pub(crate) fn all(
     site: &Site,
     config: &Config,
     urls: &Urls,
-    not_found: Option<String>,
+    (not_found, listed): (Option<String>, &[String]),
 ) -> Vec<(String, Vec<u8>)> {
-    let mut files = vec![sitemap_file(site, urls)];
+    let mut files = vec![sitemap_file(site, urls, listed)];
     files.extend(all_but_sitemap(site, config, urls, not_found));
     files
 }
 
-/// sitemap.xml, which depends only on each doc's URL and dates.
-pub(crate) fn sitemap_file(site: &Site, urls: &Urls) -> (String, Vec<u8>) {
-    let xml = crate::render::scrub(sitemap(site, urls));
+/// sitemap.xml, which depends only on each doc's URL and dates, and the paths of the pages
+/// docent makes beyond them (`listed`: taxonomy pages, later pages of paginated lists).
+pub(crate) fn sitemap_file(site: &Site, urls: &Urls, listed: &[String]) -> (String, Vec<u8>) {
+    let xml = crate::render::scrub(sitemap(site, urls, listed));
     ("sitemap.xml".to_string(), xml.into_bytes())
 }
 
@@ -51,17 +52,21 @@ pub(crate) fn all_but_sitemap(
 /// The files [`all`] writes besides aliases: no page or asset may take their place.
 pub(crate) const RESERVED: [&str; 4] = ["sitemap.xml", "robots.txt", "atom.xml", "404.html"];
 
-pub(crate) fn sitemap(site: &Site, urls: &Urls) -> String {
-    let mut metas: Vec<&Doc> = site.docs().map(|(_, doc)| doc).collect();
-    metas.sort_by(|a, b| a.path.cmp(&b.path));
+pub(crate) fn sitemap(site: &Site, urls: &Urls, listed: &[String]) -> String {
+    let mut metas: Vec<(&str, Option<&String>)> = site
+        .docs()
+        .map(|(_, doc)| (&*doc.path, doc.updated.as_ref().or(doc.date.as_ref())))
+        .chain(listed.iter().map(|path| (path.as_str(), None)))
+        .collect();
+    metas.sort_by(|a, b| a.0.cmp(b.0));
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for meta in metas {
+    for (path, date) in metas {
         xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&html_escape(&urls.permalink(&meta.path)));
+        xml.push_str(&html_escape(&urls.permalink(path)));
         xml.push_str("</loc>\n");
-        if let Some(date) = meta.updated.as_ref().or(meta.date.as_ref()) {
+        if let Some(date) = date {
             xml.push_str(&format!(
                 "    <lastmod>{}</lastmod>\n",
                 html_escape(&date[..10])
@@ -91,11 +96,26 @@ fn rfc3339(date: &str) -> String {
 
 /// An Atom feed of the dated pages, newest first.
 pub(crate) fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
-    let mut dated: Vec<&Doc> = site
-        .pages()
-        .map(|(_, doc, _)| doc)
-        .filter(|m| m.date.is_some())
-        .collect();
+    let pages: Vec<&Doc> = site.pages().map(|(_, doc, _)| doc).collect();
+    let feed = Feed {
+        title: &config.title,
+        path: "/atom.xml",
+        home: "/",
+    };
+    atom_of(pages, &feed, config, urls)
+}
+
+/// What an Atom feed is called and where it and the pages it follows live.
+pub(crate) struct Feed<'a> {
+    pub(crate) title: &'a str,
+    /// The feed's own URL path, and the page it is the feed of.
+    pub(crate) path: &'a str,
+    pub(crate) home: &'a str,
+}
+
+/// An Atom feed of the dated ones of `pages`, newest first.
+pub(crate) fn atom_of(pages: Vec<&Doc>, feed: &Feed, config: &Config, urls: &Urls) -> String {
+    let mut dated: Vec<&Doc> = pages.into_iter().filter(|m| m.date.is_some()).collect();
     dated.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
     let stamp = rfc3339;
     let updated = dated
@@ -106,10 +126,10 @@ pub(crate) fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n",
         html_escape(&config.language),
-        html_escape(&config.title),
-        html_escape(&urls.permalink("/atom.xml")),
-        html_escape(&urls.permalink("/")),
-        html_escape(&urls.permalink("/")),
+        html_escape(feed.title),
+        html_escape(&urls.permalink(feed.path)),
+        html_escape(&urls.permalink(feed.home)),
+        html_escape(&urls.permalink(feed.home)),
     );
     if let Some(author) = &config.author {
         xml.push_str(&format!(

@@ -15,7 +15,14 @@ use crate::site::{Doc, DocId, Kind, PerDoc, Site, Texts};
 /// The functions that read the site. Tera checks at load time that every function a template
 /// calls exists, so these are registered here with bodies that refuse; rendering replaces them
 /// with ones that read the site ([`crate::render::Renderer`]).
-pub(crate) const SITE_FUNCTIONS: [&str; 3] = ["get_page", "get_section", "get_url"];
+pub(crate) const SITE_FUNCTIONS: [&str; 6] = [
+    "get_page",
+    "get_section",
+    "get_url",
+    "get_taxonomy",
+    "get_taxonomy_term",
+    "get_taxonomy_url",
+];
 
 pub(crate) fn register_filters(tera: &mut Tera) {
     tera.register_filter("markdown", filters::markdown);

@@ -77,14 +77,16 @@ fn explain(message: &str) -> (String, Option<String>) {
 fn zola_hint(field: &str) -> Option<&'static str> {
     Some(match field {
         "paginate_by" | "paginate_path" | "paginate_reversed" => {
-            "docent does not paginate sections; remove it and list `section.pages` in the template"
+            "pagination is a section's setting, in its _index.md"
         }
         "insert_anchor_links" => "docent always adds anchor links to headings; remove it",
         "transparent" | "render" | "redirect_to" | "generate_feeds" | "generate_feed"
         | "in_search_index" | "path" => {
             "this Zola setting is not supported by docent; remove it (see the README for the keys docent reads)"
         }
-        "taxonomies" => "taxonomies go in a page's front matter, not a section's",
+        "taxonomies" => {
+            "a page lists its terms in `[taxonomies]`; site.toml declares each taxonomy"
+        }
         _ => return None,
     })
 }

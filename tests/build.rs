@@ -273,7 +273,27 @@ fn a_site_in_zolas_conventions_builds() {
     );
     let post = site.html("blog/pi-day/index.html");
     assert_eq!(texts(&post, ".tags li"), ["maths", "fun"]);
+    assert_eq!(
+        attrs(&post, ".tags a", "href"),
+        [
+            "https://blog.example.com/tags/maths/",
+            "https://blog.example.com/tags/fun/"
+        ]
+    );
     assert_eq!(attrs(&post, "p a", "href"), ["/blog/bundle/"]);
+    // Zola's taxonomy pages: the list of terms, a page per term, and a feed per term.
+    let tags = site.html("tags/index.html");
+    assert_eq!(texts(&tags, ".terms a"), ["fun", "maths"]);
+    let maths = site.html("tags/maths/index.html");
+    assert_eq!(attrs(&maths, ".pages a", "href"), ["/blog/pi-day/"]);
+    assert!(
+        site.read("tags/fun/atom.xml")
+            .contains("<title>Pi day</title>")
+    );
+    assert!(
+        site.read("sitemap.xml")
+            .contains("<loc>https://blog.example.com/tags/maths/</loc>")
+    );
     assert!(
         site.public("blog/bundle/chart.svg").is_file(),
         "page bundle assets are copied beside the page"
@@ -289,11 +309,14 @@ fn zola_only_settings_get_a_clear_answer() {
     let site = Site::fixture("zola");
     site.write(
         "content/blog/_index.md",
-        "+++\ntitle = \"Blog\"\npaginate_by = 5\n+++\n",
+        "+++\ntitle = \"Blog\"\nredirect_to = \"/\"\n+++\n",
     );
     let stderr = site.build_err();
     assert!(stderr.contains("content/blog/_index.md:3:1"), "{stderr}");
-    assert!(stderr.contains("docent does not paginate"), "{stderr}");
+    assert!(
+        stderr.contains("this Zola setting is not supported"),
+        "{stderr}"
+    );
     site.remove("site.toml")
         .write("config.toml", "base_url = \"https://x.org\"\n");
     assert!(site.build_err().contains("this looks like a Zola site"));

@@ -241,6 +241,89 @@ fn data_row_errors() {
     );
 }
 
+/// The basic fixture's site.toml with `taxonomies` declared.
+fn with_taxonomies(taxonomies: &str) -> String {
+    let config = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/site.toml"),
+    )
+    .unwrap();
+    config.replacen(
+        "\n[[nav]]",
+        &format!("taxonomies = {taxonomies}\n\n[[nav]]"),
+        1,
+    )
+}
+
+#[test]
+fn taxonomy_and_pagination_errors() {
+    let tagged = page(
+        "title = \"Tagged\"\n[taxonomies]\ntag = [\"coding\"]",
+        "Body",
+    );
+    error_for(
+        "taxonomy_not_declared",
+        &[
+            (
+                "site.toml",
+                Some(&with_taxonomies("[{ name = \"tags\", render = false }]")),
+            ),
+            ("content/notes/tagged.md", Some(&tagged)),
+        ],
+    );
+    let tagged = page(
+        "title = \"Tagged\"\n[taxonomies]\ntags = [\"coding\"]",
+        "Body",
+    );
+    error_for(
+        "taxonomy_without_templates",
+        &[
+            ("site.toml", Some(&with_taxonomies("[{ name = \"tags\" }]"))),
+            ("content/notes/tagged.md", Some(&tagged)),
+        ],
+    );
+    error_for(
+        "taxonomy_on_a_page",
+        &[
+            (
+                "site.toml",
+                Some(&with_taxonomies("[{ name = \"notes\", render = true }]")),
+            ),
+            ("templates/notes/list.html", Some("list")),
+            ("templates/notes/single.html", Some("single")),
+        ],
+    );
+    error_for(
+        "taxonomy_unknown_in_a_template",
+        &[
+            (
+                "site.toml",
+                Some(&with_taxonomies("[{ name = \"tags\", render = false }]")),
+            ),
+            (
+                "templates/index.html",
+                Some("{{ get_taxonomy(kind=\"tag\") }}"),
+            ),
+        ],
+    );
+    error_for(
+        "pagination_by_zero",
+        &[(
+            "content/notes/_index.md",
+            Some(&page("title = \"Notes\"\npaginate_by = 0", "All notes.")),
+        )],
+    );
+    error_for(
+        "pagination_path_with_a_slash",
+        &[(
+            "content/notes/_index.md",
+            Some(&page(
+                "title = \"Notes\"\npaginate_by = 2\npaginate_path = \"a/b\"",
+                "All notes.",
+            )),
+        )],
+    );
+}
+
 #[test]
 fn template_errors() {
     error_for(

@@ -47,14 +47,45 @@ fn site() -> (tempfile::TempDir, Options) {
         "[extra]",
         "[glossary]\ndata = \"glossary\"\npage = \"@/_index.md\"\n\n[extra]",
     );
+    // And a taxonomy, whose terms the home page lists and whose term pages list notes.
+    let config_text = config_text.replacen(
+        "\n[[nav]]",
+        "taxonomies = [{ name = \"tags\", feed = true, paginate_by = 1 }]\n\n[[nav]]",
+        1,
+    );
     std::fs::write(&config, config_text).unwrap();
+    std::fs::create_dir_all(dir.path().join("templates/tags")).unwrap();
+    let list = "{% for t in terms %}<a href=\"{{ t.path }}\">{{ t.name }}</a> {{ t.page_count }};{% endfor %}";
+    std::fs::write(dir.path().join("templates/tags/list.html"), list).unwrap();
+    let single = "<h1>{{ term.name }}</h1>{% for p in paginator.pages %}<a href=\"{{ p.path }}\">{{ p.title }}</a>{% endfor %}{{ paginator.next }}";
+    std::fs::write(dir.path().join("templates/tags/single.html"), single).unwrap();
+    let index = dir.path().join("templates/index.html");
+    let home = std::fs::read_to_string(&index).unwrap().replace(
+        "{% endblock main %}",
+        "{% set t = get_taxonomy_term(kind=\"tags\", term=\"ehr\") %}<p class=\"ehr\">{% for p in t.pages %}{{ p.title }};{% endfor %}</p>{% endblock main %}",
+    );
+    std::fs::write(&index, home).unwrap();
+    // The notes, two to a page.
+    let notes = dir.path().join("content/notes/_index.md");
+    let section = std::fs::read_to_string(&notes).unwrap();
+    std::fs::write(
+        &notes,
+        section.replacen("+++\n", "+++\npaginate_by = 2\n", 1),
+    )
+    .unwrap();
+    let pages = dir.path().join("templates/section.html");
+    let pager = std::fs::read_to_string(&pages).unwrap().replace(
+        "</ol>",
+        "</ol>{% if paginator %}<p class=\"pager\">{% for p in paginator.pages %}{{ p.title }};{% endfor %} {{ paginator.current_index }}/{{ paginator.number_pagers }}</p>{% endif %}",
+    );
+    std::fs::write(&pages, pager).unwrap();
     // A shortcode of the site's own, and one of docent's, on every generated note.
     std::fs::create_dir_all(dir.path().join("templates/shortcodes")).unwrap();
     let shortcode = "<aside class=\"box\">{{ text }}</aside>\n";
     std::fs::write(dir.path().join("templates/shortcodes/box.html"), shortcode).unwrap();
     for n in 3..6 {
         let text = format!(
-            "+++\ntitle = \"Note {n}\"\nweight = {n}\n+++\n\nSee [the first](@/notes/first.md#details) and the [[EHR]].\n\n{{{{ box(text=\"Box {n}\") }}}}\n\n{{% details(summary=\"More\") %}}\nHidden.\n{{% end %}}\n"
+            "+++\ntitle = \"Note {n}\"\nweight = {n}\n[taxonomies]\ntags = [\"ehr\", \"t{n}\"]\n+++\n\nSee [the first](@/notes/first.md#details) and the [[EHR]].\n\n{{{{ box(text=\"Box {n}\") }}}}\n\n{{% details(summary=\"More\") %}}\nHidden.\n{{% end %}}\n"
         );
         std::fs::write(dir.path().join(format!("content/notes/n{n}.md")), text).unwrap();
     }
@@ -90,9 +121,24 @@ const PAGES: [&str; 7] = [
 /// site. Returns what it did and what it touched, relative to the root, as the watcher would
 /// report it.
 fn edit(root: &Path, rng: &mut Rng, n: usize) -> (String, Vec<PathBuf>) {
-    match rng.below(17) {
+    match rng.below(18) {
         kind @ 0..7 => edit_page(root, rng, n, kind),
         kind @ 13..15 => edit_row(root, rng, n, kind),
+        15 => {
+            // A note's tags: another term, or none.
+            let page = [
+                "content/notes/n3.md",
+                "content/notes/n4.md",
+                "content/notes/n5.md",
+            ][rng.below(3)];
+            let tags = ["[\"ehr\"]", "[\"ehr\", \"new\"]", "[]", "[\"t3\"]"][rng.below(4)];
+            let retag = move |t: String| {
+                let start = t.find("tags = ").unwrap_or(0);
+                let end = start + t[start..].find('\n').unwrap_or(0);
+                format!("{}tags = {tags}{}", &t[..start], &t[end..])
+            };
+            (format!("the tags of {page}"), change(root, page, &retag))
+        }
         kind => edit_site(root, rng, n, kind),
     }
 }

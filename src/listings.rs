@@ -1,0 +1,336 @@
+//! The pages docent makes beyond content files, as Zola does: the later pages of a paginated
+//! section, each taxonomy's list of terms, and each term's pages. They are planned from the
+//! model and site.toml, and rendered after the docs.
+
+use tera::Value;
+
+use crate::config::{Config, TaxonomyConfig};
+use crate::error::{Diagnostic, Diagnostics};
+use crate::site::{DocId, Site, Texts};
+use crate::views::{Urls, Views};
+
+/// Every taxonomy site.toml declares, with its terms.
+#[derive(Debug, Default)]
+pub(crate) struct Taxonomies(pub(crate) Vec<Taxonomy>);
+
+#[derive(Debug)]
+pub(crate) struct Taxonomy {
+    pub(crate) config: TaxonomyConfig,
+    /// URL path of the list of terms: `/tags/`.
+    pub(crate) path: String,
+    /// In name order.
+    pub(crate) terms: Vec<Term>,
+}
+
+/// One term and the pages that name it, newest first.
+#[derive(Debug, Hash)]
+pub(crate) struct Term {
+    pub(crate) name: String,
+    pub(crate) slug: String,
+    /// URL path: `/tags/rust/`.
+    pub(crate) path: String,
+    pub(crate) pages: Vec<DocId>,
+}
+
+impl Taxonomies {
+    /// The terms of each declared taxonomy, from every page's `[taxonomies]`. Terms whose
+    /// names make one slug (`Rust` and `rust`) are one term, named as first seen.
+    pub(crate) fn of(site: &Site, config: &Config) -> Taxonomies {
+        let mut all = Vec::new();
+        for declared in &config.taxonomies {
+            let path = format!("/{}/", crate::slug::slugify(&declared.name));
+            let mut terms: Vec<Term> = Vec::new();
+            for (id, _, page) in site.pages() {
+                for name in page.taxonomies.get(&declared.name).into_iter().flatten() {
+                    let slug = crate::slug::slugify(name);
+                    match terms.iter_mut().find(|t| t.slug == slug) {
+                        Some(term) if !term.pages.contains(&id) => term.pages.push(id),
+                        Some(_) => {}
+                        None => terms.push(Term {
+                            name: name.clone(),
+                            path: format!("{path}{slug}/"),
+                            slug,
+                            pages: vec![id],
+                        }),
+                    }
+                }
+            }
+            for term in &mut terms {
+                term.pages.sort_by_cached_key(|&id| {
+                    let doc = &site[id];
+                    let date = std::cmp::Reverse(doc.date.clone());
+                    (doc.date.is_none(), date, doc.title.to_lowercase())
+                });
+            }
+            terms.sort_by_cached_key(|t| (t.name.to_lowercase(), t.slug.clone()));
+            all.push(Taxonomy {
+                config: declared.clone(),
+                path,
+                terms,
+            });
+        }
+        Taxonomies(all)
+    }
+
+    /// What every page that reads a taxonomy depends on: each term and its pages' URLs.
+    pub(crate) fn fingerprint(&self, site: &Site) -> u64 {
+        let mut parts = Vec::new();
+        for taxonomy in &self.0 {
+            for term in &taxonomy.terms {
+                let paths: Vec<&str> = term.pages.iter().map(|&id| &*site[id].path).collect();
+                parts.push((&taxonomy.config, &term.name, paths));
+            }
+        }
+        crate::hashing::key(&parts)
+    }
+}
+
+/// Every page that names a taxonomy site.toml does not declare, or a term that makes no URL:
+/// errors at the page's line.
+pub(crate) fn check(site: &Site, texts: &Texts, config: &Config) -> Result<(), Diagnostics> {
+    let declared: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    let mut found = Vec::new();
+    for (id, doc, page) in site.pages() {
+        let at = |key: &str, message: String| match doc.row {
+            Some(_) => Diagnostic::in_file(doc.source_name(), message),
+            None => {
+                let text = texts.full(id);
+                let line = text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(key))
+                    .map_or(1, |i| i + 1);
+                Diagnostic::at_line(&doc.shown, text, line, 0, key.len(), message)
+            }
+        };
+        for (name, terms) in &page.taxonomies {
+            if !declared.contains(&name.as_str()) {
+                let message = format!("the taxonomy `{name}` is not declared in site.toml");
+                let help = match crate::error::did_you_mean(name, declared.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None => format!("add `taxonomies = [{{ name = \"{name}\" }}]` to site.toml"),
+                };
+                found.push(at(name, message).with_help(help));
+                continue;
+            }
+            for term in terms.iter().filter(|t| crate::slug::slugify(t).is_empty()) {
+                let message = format!("the term \"{term}\" makes no URL");
+                found.push(at(name, message).with_help("use letters or digits in a term"));
+            }
+        }
+    }
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(found))
+    }
+}
+
+/// A page docent makes that is no content file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Listing {
+    /// Page `index` (2 or more) of a paginated section; page 1 is the section itself.
+    Pager { section: DocId, index: usize },
+    /// The list of a taxonomy's terms.
+    Terms { taxonomy: usize },
+    /// Page `index` (1 or more) of a term.
+    Term {
+        taxonomy: usize,
+        term: usize,
+        index: usize,
+    },
+}
+
+/// A listing with its URL path.
+#[derive(Debug, Clone)]
+pub(crate) struct Planned {
+    pub(crate) listing: Listing,
+    pub(crate) path: String,
+}
+
+/// Every listing to render, and the redirects from each first pager (`/blog/page/1/`) to its
+/// list (`/blog/`), as (URL path, target path).
+pub(crate) fn plan(site: &Site, taxonomies: &Taxonomies) -> (Vec<Planned>, Vec<(String, String)>) {
+    let mut planned = Vec::new();
+    let mut redirects = Vec::new();
+    for (id, doc, section) in site.sections() {
+        let Some(paginate) = &section.paginate else {
+            continue;
+        };
+        let pagers = pager_count(section.pages.len(), paginate.by);
+        redirects.push((pager_path(&doc.path, &paginate.path, 1), doc.path.clone()));
+        for index in 2..=pagers {
+            planned.push(Planned {
+                listing: Listing::Pager { section: id, index },
+                path: pager_path(&doc.path, &paginate.path, index),
+            });
+        }
+    }
+    for (t, taxonomy) in taxonomies.0.iter().enumerate() {
+        if !taxonomy.config.render {
+            continue;
+        }
+        planned.push(Planned {
+            listing: Listing::Terms { taxonomy: t },
+            path: taxonomy.path.clone(),
+        });
+        for (n, term) in taxonomy.terms.iter().enumerate() {
+            let (by, segment) = (taxonomy.config.paginate_by, &taxonomy.config.paginate_path);
+            let pagers = by.map_or(1, |by| pager_count(term.pages.len(), by));
+            if by.is_some() {
+                redirects.push((pager_path(&term.path, segment, 1), term.path.clone()));
+            }
+            for index in 1..=pagers {
+                let path = match index {
+                    1 => term.path.clone(),
+                    _ => pager_path(&term.path, segment, index),
+                };
+                let listing = Listing::Term {
+                    taxonomy: t,
+                    term: n,
+                    index,
+                };
+                planned.push(Planned { listing, path });
+            }
+        }
+    }
+    (planned, redirects)
+}
+
+/// A listing or redirect on the output file of a page, an alias, or another listing: errors
+/// naming both.
+pub(crate) fn clashes(
+    site: &Site,
+    planned: &[Planned],
+    redirects: &[(String, String)],
+) -> Result<(), Diagnostics> {
+    let mut taken: crate::hashing::Map<String, String> = crate::hashing::Map::default();
+    for (_, doc) in site.docs() {
+        taken.insert(doc.output.clone(), doc.source_name());
+        for alias in &doc.aliases {
+            taken.insert(alias.clone(), format!("an alias in {}", doc.source_name()));
+        }
+    }
+    let mut found = Vec::new();
+    let made = planned
+        .iter()
+        .map(|p| &p.path)
+        .chain(redirects.iter().map(|r| &r.0));
+    for path in made {
+        let output = crate::site::Doc::output_of(path);
+        let listing = format!("the listing at {path}");
+        if let Some(owner) = taken.insert(output, listing) {
+            let message = format!("docent makes a listing at {path}, where {owner} is too");
+            let help = "rename the taxonomy, its `paginate_path`, or the page";
+            found.push(Diagnostic::in_file(crate::config::FILE, message).with_help(help));
+        }
+    }
+    if found.is_empty() {
+        Ok(())
+    } else {
+        Err(Diagnostics(found))
+    }
+}
+
+/// How many pages a list of `items` split `by` makes: at least one, which may be empty.
+fn pager_count(items: usize, by: usize) -> usize {
+    items.div_ceil(by.max(1)).max(1)
+}
+
+/// `/blog/` + `page` + 2 = `/blog/page/2/`.
+fn pager_path(list: &str, segment: &str, index: usize) -> String {
+    format!("{list}{segment}/{index}/")
+}
+
+/// Zola's `paginator`: page `index` (from 1) of `pages` split `by`, for the list at `list`.
+pub(crate) fn paginator(
+    (pages, by, segment): (&[DocId], usize, &str),
+    list: &str,
+    index: usize,
+    views: &Views,
+    urls: &Urls,
+) -> Value {
+    let by = by.max(1);
+    let pagers = pager_count(pages.len(), by);
+    let at = |i: usize| match i {
+        1 => urls.permalink(list),
+        i => urls.permalink(&pager_path(list, segment, i)),
+    };
+    let here: Vec<Value> = pages
+        .iter()
+        .skip((index - 1) * by)
+        .take(by)
+        .map(|&id| views[id].clone())
+        .collect();
+    let link = |i: Option<usize>| i.map_or(Value::none(), |i| Value::from(at(i)));
+    let mut map = tera::value::Map::new();
+    let mut put = |key: &'static str, value: Value| {
+        map.insert(key.into(), value);
+    };
+    put("paginate_by", Value::from(by));
+    put(
+        "base_url",
+        Value::from(format!("{}{segment}/", urls.permalink(list))),
+    );
+    put("number_pagers", Value::from(pagers));
+    put("first", Value::from(at(1)));
+    put("last", Value::from(at(pagers)));
+    put("previous", link((index > 1).then(|| index - 1)));
+    put("next", link((index < pagers).then_some(index + 1)));
+    put("pages", Value::from(here));
+    put("current_index", Value::from(index));
+    put("total_pages", Value::from(pages.len()));
+    Value::from(map)
+}
+
+/// A term as templates see it: `name`, `slug`, `path`, `permalink`, `page_count`, and its
+/// pages' views unless `pages` is false.
+pub(crate) fn term_value(term: &Term, views: &Views, urls: &Urls, pages: bool) -> Value {
+    let mut map = tera::value::Map::new();
+    map.insert("name".into(), Value::from(term.name.as_str()));
+    map.insert("slug".into(), Value::from(term.slug.as_str()));
+    map.insert("path".into(), Value::from(urls.path(&term.path)));
+    map.insert("permalink".into(), Value::from(urls.permalink(&term.path)));
+    map.insert("page_count".into(), Value::from(term.pages.len()));
+    if pages {
+        let views: Vec<Value> = term.pages.iter().map(|&id| views[id].clone()).collect();
+        map.insert("pages".into(), Value::from(views));
+    }
+    Value::from(map)
+}
+
+/// A taxonomy's settings as templates see them.
+pub(crate) fn config_value(taxonomy: &Taxonomy, urls: &Urls) -> Value {
+    let value = Value::from_serializable(&taxonomy.config);
+    let mut map = value.into_map().unwrap_or_default();
+    map.insert("path".into(), Value::from(urls.path(&taxonomy.path)));
+    map.insert(
+        "permalink".into(),
+        Value::from(urls.permalink(&taxonomy.path)),
+    );
+    Value::from(map)
+}
+
+/// The Atom feed of each term of each taxonomy with `feed = true`: (output file, XML).
+pub(crate) fn feeds(
+    site: &Site,
+    taxonomies: &Taxonomies,
+    config: &Config,
+    urls: &Urls,
+) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for taxonomy in taxonomies.0.iter().filter(|t| t.config.feed) {
+        for term in &taxonomy.terms {
+            let path = format!("{}atom.xml", term.path);
+            let title = format!("{} – {}", config.title, term.name);
+            let feed = crate::site_files::Feed {
+                title: &title,
+                path: &path,
+                home: &term.path,
+            };
+            let pages = term.pages.iter().map(|&id| &site[id]).collect();
+            let xml = crate::site_files::atom_of(pages, &feed, config, urls);
+            files.push((path.trim_start_matches('/').to_string(), xml));
+        }
+    }
+    files
+}
