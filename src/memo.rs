@@ -558,9 +558,8 @@ pub(crate) struct Salt {
 
 impl Salt {
     pub(crate) fn new(
-        config_text: &str,
+        (config_text, config): (&str, &crate::config::Config),
         urls: &Urls,
-        config: &crate::config::Config,
         (site, listed): (&Site, u64),
         data: &[SourceFile],
         templates: Map<String, u64>,

@@ -113,42 +113,29 @@ pub(crate) fn run(
     let glossary = Arc::new(report.take("config", glossary(&config, &data, &site))?);
     let refs = Refs::of(&data, &glossary);
     stop.check()?;
-    let bad = links::body_problems(&site, &texts, &renders, Severity::Error);
-    report.check("markdown", errors(bad))?;
-    report.check("link", links::check(&site, &texts, &renders, refs))?;
+    check_bodies(report, (&site, &texts, &renders), refs)?;
     check::lint_markdown(report, &site, &texts, &renders, &sources, &config, &data);
-    report.check("taxonomy", listings::check(&site, &texts, &config))?;
-    let taxonomies = Arc::new(Taxonomies::of(&site, &config));
+    let taxonomies = taxonomies(report, &site, &texts, &config)?;
     laps.lap("link checks");
     let templates = templates?;
     let chosen = report.take("template", templates.choose(&site, &texts))?;
     let nav = report.take("config", config_value(&config, &config_text, &site, &urls))?;
-    let listed = taxonomies.fingerprint(&site);
-    let salt = Salt::new(
-        &config_text,
-        &urls,
-        &config,
-        (&site, listed),
-        &sources.data,
-        versions,
-    );
+    let listed = (&*site, taxonomies.fingerprint(&site));
+    let settings = (&*config_text, &config);
+    let salt = Salt::new(settings, &urls, listed, &sources.data, versions);
     drop(texts);
     laps.lap("templates chosen");
     let views = Arc::new(memo.views(&site, renders, &urls, refs, stop));
     stop.check()?;
     laps.lap("views");
-    if config.build_search_index {
-        sink.search(Plan::of(&site, &urls, &config.language))?;
-    }
+    let plan = || sink.search(Plan::of(&site, &urls, &config.language));
+    config.build_search_index.then(plan).transpose()?;
     let globals = Globals::new(nav, &data);
     let renderer = Renderer::bind(templates, &site, &views, &urls, (&glossary, &taxonomies));
     let rendering = Rendering::new(renderer, chosen, &globals);
     laps.lap("templates bound");
-    let put = |id, html| put_page(sink, &site[id].output, html);
     let job = rendering.job(&site, &views, &urls);
-    let rendered = memo.render_all(&job, &views, &salt, stop, &put);
-    report.check("render", rendered)?;
-    stop.check()?;
+    render_docs(sink, (report, memo), &job, (&salt, stop))?;
     let listed = put_listings(sink, &job, &taxonomies, &config, &urls);
     let listed = report.take("render", listed)?;
     let not_found = report.take("render", rendering.render_extra("404.html", &globals))?;
@@ -158,6 +145,41 @@ pub(crate) fn run(
     put_site_files(sink, files, &sources.assets)?;
     laps.lap("site files and assets");
     Ok(Ran::of(site, &config, laps))
+}
+
+/// The problems Markdown found in the bodies, and their links, anchors, citations and terms.
+fn check_bodies(
+    report: &mut Report,
+    (site, texts, renders): (&Site, &Texts, &links::Renders),
+    refs: Refs,
+) -> Result<()> {
+    let bad = links::body_problems(site, texts, renders, Severity::Error);
+    report.check("markdown", errors(bad))?;
+    report.check("link", links::check(site, texts, renders, refs))
+}
+
+/// Renders every doc, each handed to `sink` as soon as it is ready.
+fn render_docs(
+    sink: &dyn Sink,
+    (report, memo): (&mut Report, &mut Memo),
+    job: &crate::render::Job,
+    (salt, stop): (&Salt, &Stop),
+) -> Result<()> {
+    let put = |id, html| put_page(sink, &job.site[id].output, html);
+    let rendered = memo.render_all(job, job.views, salt, stop, &put);
+    report.check("render", rendered)?;
+    stop.check()
+}
+
+/// The site's taxonomies, once every page is checked to name only declared ones.
+fn taxonomies(
+    report: &mut Report,
+    site: &Site,
+    texts: &Texts,
+    config: &Config,
+) -> Result<Arc<Taxonomies>> {
+    report.check("taxonomy", listings::check(site, texts, config))?;
+    Ok(Arc::new(Taxonomies::of(site, config)))
 }
 
 /// Renders and puts the pages docent makes beyond content files (taxonomy pages, later pages

@@ -325,19 +325,7 @@ fn render_listing(
             taxonomy,
             term,
             index,
-        } => {
-            let taxonomy = &taxonomies.0[*taxonomy];
-            let term = &taxonomy.terms[*term];
-            context.insert_value("taxonomy", crate::listings::config_value(taxonomy, urls));
-            let value = crate::listings::term_value(term, views, urls, true);
-            context.insert_value("term", value);
-            if let Some(by) = taxonomy.config.paginate_by {
-                let split = (&term.pages[..], by, taxonomy.config.paginate_path.as_str());
-                let paginator = crate::listings::paginator(split, &term.path, *index, views, urls);
-                context.insert_value("paginator", paginator);
-            }
-            format!("{}/single.html", taxonomy.config.name)
-        }
+        } => term_context(job, &taxonomies.0[*taxonomy], (*term, *index), &mut context),
     };
     let templates = &job.renderer.templates;
     if !templates.tera.contains_template(&template) {
@@ -359,6 +347,26 @@ fn render_listing(
         .render(&template, &context)
         .map(scrub)
         .map_err(|err| Diagnostics::from(templates.diagnose(&err, None)))
+}
+
+/// What a term's page sees (`taxonomy`, `term`, and `paginator` when the taxonomy paginates);
+/// returns its template.
+fn term_context(
+    job: &Job,
+    taxonomy: &crate::listings::Taxonomy,
+    (term, index): (usize, usize),
+    context: &mut Context,
+) -> String {
+    let (urls, views) = (job.urls, job.views);
+    let term = &taxonomy.terms[term];
+    context.insert_value("taxonomy", crate::listings::config_value(taxonomy, urls));
+    context.insert_value("term", crate::listings::term_value(term, views, urls, true));
+    if let Some(by) = taxonomy.config.paginate_by {
+        let split = (&term.pages[..], by, taxonomy.config.paginate_path.as_str());
+        let paginator = crate::listings::paginator(split, &term.path, index, views, urls);
+        context.insert_value("paginator", paginator);
+    }
+    format!("{}/single.html", taxonomy.config.name)
 }
 
 /// `html` with every control character but tab and line breaks replaced by U+FFFD: HTML and
@@ -468,59 +476,81 @@ fn register_markdown(tera: &mut Tera, lookup: &Arc<Lookup>) {
 /// `get_taxonomy_url(kind=..., name=...)`, as Zola has them. Each page they hand over is a read
 /// of its view.
 fn register_taxonomies(tera: &mut Tera, lookup: &Arc<Lookup>) {
-    let found = |lookup: &Lookup, kwargs: &Kwargs, call: &str| -> TeraResult<usize> {
-        let kind: String = kwargs.must_get("kind")?;
-        let names = lookup.taxonomies.0.iter().map(|t| t.config.name.as_str());
-        match lookup
-            .taxonomies
-            .0
-            .iter()
-            .position(|t| t.config.name == kind)
-        {
-            Some(at) => Ok(at),
-            None => {
-                let hint = crate::error::did_you_mean(&kind, names)
-                    .map(|close| format!("; did you mean `{close}`?"))
-                    .unwrap_or_else(|| "; declare it in site.toml's `taxonomies`".into());
-                Err(tera::Error::message(format!(
-                    "{call}: no taxonomy `{kind}`{hint}"
-                )))
-            }
-        }
-    };
-    let term_of =
-        move |lookup: &Lookup, kwargs: &Kwargs, call: &str| -> TeraResult<(usize, usize)> {
-            let at = found(lookup, kwargs, call)?;
-            let name: String = kwargs.must_get(if call == "get_taxonomy_url" {
-                "name"
-            } else {
-                "term"
-            })?;
-            let slug = crate::slug::slugify(&name);
-            let terms = &lookup.taxonomies.0[at].terms;
-            match terms.iter().position(|t| t.slug == slug) {
-                Some(term) => Ok((at, term)),
-                None => Err(tera::Error::message(format!(
-                    "{call}: the taxonomy `{}` has no term \"{name}\"",
-                    lookup.taxonomies.0[at].config.name
-                ))),
-            }
-        };
-    let read = |lookup: &Lookup, term: &crate::listings::Term| {
-        for &id in &term.pages {
-            record(Visit::View, &lookup.site[id].rel);
-        }
-    };
     let l = Arc::clone(lookup);
     tera.register_function("get_taxonomy", move |kwargs: Kwargs, _: &State| {
-        let at = found(&l, &kwargs, "get_taxonomy")?;
-        let taxonomy = &l.taxonomies.0[at];
-        let urls = l.urls();
+        let at = l.taxonomy_at(&kwargs, "get_taxonomy")?;
+        Ok(l.taxonomy_value(at))
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("get_taxonomy_term", move |kwargs: Kwargs, _: &State| {
+        let (at, term) = l.term_at(&kwargs, "get_taxonomy_term", "term")?;
+        let term = &l.taxonomies.0[at].terms[term];
+        let pages = kwargs.get::<bool>("include_pages")?.unwrap_or(true);
+        if pages {
+            l.read_term(term);
+        }
+        Ok(crate::listings::term_value(
+            term,
+            &l.views,
+            &l.urls(),
+            pages,
+        ))
+    });
+    let l = Arc::clone(lookup);
+    tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, _: &State| {
+        let (at, term) = l.term_at(&kwargs, "get_taxonomy_url", "name")?;
+        let path = &l.taxonomies.0[at].terms[term].path;
+        Ok(Value::from(l.urls().permalink(path)))
+    });
+}
+
+impl Lookup {
+    /// The taxonomy that `kind` names, by index.
+    fn taxonomy_at(&self, kwargs: &Kwargs, call: &str) -> TeraResult<usize> {
+        let kind: String = kwargs.must_get("kind")?;
+        let all = &self.taxonomies.0;
+        if let Some(at) = all.iter().position(|t| t.config.name == kind) {
+            return Ok(at);
+        }
+        let hint = crate::error::did_you_mean(&kind, all.iter().map(|t| t.config.name.as_str()))
+            .map(|close| format!("; did you mean `{close}`?"))
+            .unwrap_or_else(|| "; declare it in site.toml's `taxonomies`".into());
+        Err(tera::Error::message(format!(
+            "{call}: no taxonomy `{kind}`{hint}"
+        )))
+    }
+
+    /// The taxonomy that `kind` names and its term that the argument `key` names.
+    fn term_at(&self, kwargs: &Kwargs, call: &str, key: &str) -> TeraResult<(usize, usize)> {
+        let at = self.taxonomy_at(kwargs, call)?;
+        let name: String = kwargs.must_get(key)?;
+        let slug = crate::slug::slugify(&name);
+        let taxonomy = &self.taxonomies.0[at];
+        match taxonomy.terms.iter().position(|t| t.slug == slug) {
+            Some(term) => Ok((at, term)),
+            None => Err(tera::Error::message(format!(
+                "{call}: the taxonomy `{}` has no term \"{name}\"",
+                taxonomy.config.name
+            ))),
+        }
+    }
+
+    /// Records a read of every page of `term`.
+    fn read_term(&self, term: &crate::listings::Term) {
+        for &id in &term.pages {
+            record(Visit::View, &self.site[id].rel);
+        }
+    }
+
+    /// Zola's `get_taxonomy` value: `kind`, `items` (every term, with its pages), `permalink`.
+    fn taxonomy_value(&self, at: usize) -> Value {
+        let taxonomy = &self.taxonomies.0[at];
+        let urls = self.urls();
         let items: Vec<Value> = taxonomy
             .terms
             .iter()
-            .inspect(|t| read(&l, t))
-            .map(|t| crate::listings::term_value(t, &l.views, &urls, true))
+            .inspect(|t| self.read_term(t))
+            .map(|t| crate::listings::term_value(t, &self.views, &urls, true))
             .collect();
         let mut map = tera::value::Map::new();
         map.insert(
@@ -532,29 +562,8 @@ fn register_taxonomies(tera: &mut Tera, lookup: &Arc<Lookup>) {
             "permalink".into(),
             Value::from(urls.permalink(&taxonomy.path)),
         );
-        Ok(Value::from(map))
-    });
-    let l = Arc::clone(lookup);
-    tera.register_function("get_taxonomy_term", move |kwargs: Kwargs, _: &State| {
-        let (at, term) = term_of(&l, &kwargs, "get_taxonomy_term")?;
-        let term = &l.taxonomies.0[at].terms[term];
-        let pages = kwargs.get::<bool>("include_pages")?.unwrap_or(true);
-        if pages {
-            read(&l, term);
-        }
-        Ok(crate::listings::term_value(
-            term,
-            &l.views,
-            &l.urls(),
-            pages,
-        ))
-    });
-    let l = Arc::clone(lookup);
-    tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, _: &State| {
-        let (at, term) = term_of(&l, &kwargs, "get_taxonomy_url")?;
-        let path = &l.taxonomies.0[at].terms[term].path;
-        Ok(Value::from(l.urls().permalink(path)))
-    });
+        Value::from(map)
+    }
 }
 
 fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {

@@ -109,19 +109,7 @@ fn pages(section: &Parsed, data: &[SourceFile]) -> Result<Vec<Parsed>, Diagnosti
     };
     let split = frontmatter::split(&own)?;
     let keys = Keys::Front(&own, &split);
-    let name = from.data.trim_end_matches(".toml");
-    let Some(file) = data
-        .iter()
-        .find(|f| f.rel.trim_end_matches(".toml") == name)
-    else {
-        let names = data.iter().map(|f| f.rel.trim_end_matches(".toml"));
-        let d = keys.error("data", format!("no data file content/data/{name}.toml"));
-        return Err(match did_you_mean(name, names) {
-            Some(close) => d.with_help(format!("did you mean `data = \"{close}\"`?")),
-            None => d.with_help("`data` names a file in content/data/, without `.toml`"),
-        }
-        .into());
-    };
+    let file = data_file(from, data, &keys)?;
     let root = DeTable::parse(&file.text)
         .map_err(|err| tomlfile::error(&file.shown, &file.text, 0, &err))?;
     let (rows, items) = rows_of(root.into_inner(), from, &keys, file)?;
@@ -177,6 +165,24 @@ impl Row {
             hash: 0,
         }
     }
+}
+
+/// The data file that `[pages_from]` names.
+fn data_file<'a>(
+    from: &PagesFrom,
+    data: &'a [SourceFile],
+    keys: &Keys,
+) -> Result<&'a SourceFile, Diagnostic> {
+    let name = from.data.trim_end_matches(".toml");
+    let stem = |f: &'a SourceFile| f.rel.trim_end_matches(".toml");
+    if let Some(file) = data.iter().find(|f| stem(f) == name) {
+        return Ok(file);
+    }
+    let d = keys.error("data", format!("no data file content/data/{name}.toml"));
+    Err(match did_you_mean(name, data.iter().map(stem)) {
+        Some(close) => d.with_help(format!("did you mean `data = \"{close}\"`?")),
+        None => d.with_help("`data` names a file in content/data/, without `.toml`"),
+    })
 }
 
 /// The array of tables that `from` names, or the file's only one.

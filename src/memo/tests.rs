@@ -47,38 +47,7 @@ fn site() -> (tempfile::TempDir, Options) {
         "[extra]",
         "[glossary]\ndata = \"glossary\"\npage = \"@/_index.md\"\n\n[extra]",
     );
-    // And a taxonomy, whose terms the home page lists and whose term pages list notes.
-    let config_text = config_text.replacen(
-        "\n[[nav]]",
-        "taxonomies = [{ name = \"tags\", feed = true, paginate_by = 1 }]\n\n[[nav]]",
-        1,
-    );
     std::fs::write(&config, config_text).unwrap();
-    std::fs::create_dir_all(dir.path().join("templates/tags")).unwrap();
-    let list = "{% for t in terms %}<a href=\"{{ t.path }}\">{{ t.name }}</a> {{ t.page_count }};{% endfor %}";
-    std::fs::write(dir.path().join("templates/tags/list.html"), list).unwrap();
-    let single = "<h1>{{ term.name }}</h1>{% for p in paginator.pages %}<a href=\"{{ p.path }}\">{{ p.title }}</a>{% endfor %}{{ paginator.next }}";
-    std::fs::write(dir.path().join("templates/tags/single.html"), single).unwrap();
-    let index = dir.path().join("templates/index.html");
-    let home = std::fs::read_to_string(&index).unwrap().replace(
-        "{% endblock main %}",
-        "{% set t = get_taxonomy_term(kind=\"tags\", term=\"ehr\") %}<p class=\"ehr\">{% for p in t.pages %}{{ p.title }};{% endfor %}</p>{% endblock main %}",
-    );
-    std::fs::write(&index, home).unwrap();
-    // The notes, two to a page.
-    let notes = dir.path().join("content/notes/_index.md");
-    let section = std::fs::read_to_string(&notes).unwrap();
-    std::fs::write(
-        &notes,
-        section.replacen("+++\n", "+++\npaginate_by = 2\n", 1),
-    )
-    .unwrap();
-    let pages = dir.path().join("templates/section.html");
-    let pager = std::fs::read_to_string(&pages).unwrap().replace(
-        "</ol>",
-        "</ol>{% if paginator %}<p class=\"pager\">{% for p in paginator.pages %}{{ p.title }};{% endfor %} {{ paginator.current_index }}/{{ paginator.number_pagers }}</p>{% endif %}",
-    );
-    std::fs::write(&pages, pager).unwrap();
     // A shortcode of the site's own, and one of docent's, on every generated note.
     std::fs::create_dir_all(dir.path().join("templates/shortcodes")).unwrap();
     let shortcode = "<aside class=\"box\">{{ text }}</aside>\n";
@@ -89,6 +58,7 @@ fn site() -> (tempfile::TempDir, Options) {
         );
         std::fs::write(dir.path().join(format!("content/notes/n{n}.md")), text).unwrap();
     }
+    add_tags_and_pages(dir.path());
     // A section whose pages are the rows of a data file.
     std::fs::create_dir_all(dir.path().join("content/rows")).unwrap();
     let rows_section = "+++\ntitle = \"Rows\"\npage_template = \"note.html\"\n[pages_from]\ndata = \"rows\"\n+++\nRows.\n";
@@ -101,6 +71,43 @@ fn site() -> (tempfile::TempDir, Options) {
         future: false,
     };
     (dir, options)
+}
+
+/// A taxonomy on the site in `dir`, whose terms the home page lists and whose term pages list
+/// notes; and the notes, two to a page.
+fn add_tags_and_pages(dir: &Path) {
+    let config = dir.join("site.toml");
+    let config_text = std::fs::read_to_string(&config).unwrap().replacen(
+        "\n[[nav]]",
+        "taxonomies = [{ name = \"tags\", feed = true, paginate_by = 1 }]\n\n[[nav]]",
+        1,
+    );
+    std::fs::write(&config, config_text).unwrap();
+    std::fs::create_dir_all(dir.join("templates/tags")).unwrap();
+    let list = "{% for t in terms %}<a href=\"{{ t.path }}\">{{ t.name }}</a> {{ t.page_count }};{% endfor %}";
+    std::fs::write(dir.join("templates/tags/list.html"), list).unwrap();
+    let single = "<h1>{{ term.name }}</h1>{% for p in paginator.pages %}<a href=\"{{ p.path }}\">{{ p.title }}</a>{% endfor %}{{ paginator.next }}";
+    std::fs::write(dir.join("templates/tags/single.html"), single).unwrap();
+    let index = dir.join("templates/index.html");
+    let home = std::fs::read_to_string(&index).unwrap().replace(
+        "{% endblock main %}",
+        "{% set t = get_taxonomy_term(kind=\"tags\", term=\"ehr\") %}<p class=\"ehr\">{% for p in t.pages %}{{ p.title }};{% endfor %}</p>{% endblock main %}",
+    );
+    std::fs::write(&index, home).unwrap();
+    // The notes, two to a page.
+    let notes = dir.join("content/notes/_index.md");
+    let section = std::fs::read_to_string(&notes).unwrap();
+    std::fs::write(
+        &notes,
+        section.replacen("+++\n", "+++\npaginate_by = 2\n", 1),
+    )
+    .unwrap();
+    let pages = dir.join("templates/section.html");
+    let pager = std::fs::read_to_string(&pages).unwrap().replace(
+        "</ol>",
+        "</ol>{% if paginator %}<p class=\"pager\">{% for p in paginator.pages %}{{ p.title }};{% endfor %} {{ paginator.current_index }}/{{ paginator.number_pagers }}</p>{% endif %}",
+    );
+    std::fs::write(&pages, pager).unwrap();
 }
 
 /// The rows of content/data/rows.toml, each a page of content/rows/.
