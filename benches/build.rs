@@ -46,6 +46,8 @@ fn main() {
         }
         return;
     }
+    // Which corpora besides the plain one: `teaching`, `tags` (both by default).
+    let parts = std::env::var("DOCENT_BENCH_PARTS").unwrap_or_else(|_| "teaching,tags".into());
     let runs: usize = std::env::var("DOCENT_BENCH_RUNS")
         .ok()
         .and_then(|r| r.parse().ok())
@@ -94,34 +96,81 @@ fn main() {
         if hugo_cold.is_none() {
             println!("  hugo: not installed (apt-get install hugo) - skipped");
         }
-        teaching(
-            &docent,
-            hugo.as_deref(),
-            root.path(),
-            size,
-            runs,
-            &fresh,
-            &docent_cold,
-        );
+        if parts.contains("teaching") {
+            teaching(
+                &docent,
+                hugo.as_deref(),
+                root.path(),
+                size,
+                runs,
+                &fresh,
+                &docent_cold,
+            );
+        }
+        if parts.contains("tags") {
+            tagged(&docent, hugo.as_deref(), root.path(), size, runs, &fresh);
+        }
     }
 }
 
-/// What the teaching corpus adds to every page.
+/// What the teaching corpus adds to every page, and whether pages carry tags and every list
+/// is paginated.
 #[derive(Clone, Copy)]
 struct Extra {
     code: bool,
     maths: bool,
+    tags: bool,
 }
 
 impl Extra {
     const NONE: Extra = Extra {
         code: false,
         maths: false,
+        tags: false,
     };
     const BOTH: Extra = Extra {
         code: true,
         maths: true,
+        tags: false,
     };
+    const TAGS: Extra = Extra {
+        code: false,
+        maths: false,
+        tags: true,
+    };
+}
+
+/// The plain corpus with two tags on every page (50 shared terms and one per section), each
+/// section and term listed ten pages to a page, beside Hugo doing the same.
+fn tagged(
+    docent: &Path,
+    hugo: Option<&Path>,
+    root: &Path,
+    size: usize,
+    runs: usize,
+    fresh: &Fresh,
+) {
+    let site = root.join(format!("docent-tags-{size}"));
+    generate_docent(&site, size, Extra::TAGS);
+    let run = median(runs, || {
+        measure(
+            docent_build(docent, &site)
+                .arg("--output-dir")
+                .arg(fresh.next()),
+        )
+    });
+    println!("  tags and pagination (two tags a page, ten pages to a list page):");
+    println!("    docent                 {}", show(&run));
+    if let Some(hugo) = hugo {
+        let hugo_run = hugo_build(hugo, root, size, Extra::TAGS, runs, fresh);
+        println!("    hugo                   {}", show(&hugo_run));
+        compare(&run, &hugo_run);
+    }
+}
+
+/// A page's tags, in each tool's front matter.
+fn tags_of(section: usize, i: usize) -> [String; 2] {
+    [format!("t{}", i % 50), format!("s{section}")]
 }
 
 /// The teaching corpus: each feature alone, then both, beside Hugo highlighting the same code.
@@ -141,14 +190,14 @@ fn teaching(
             "code",
             Extra {
                 code: true,
-                maths: false,
+                ..Extra::NONE
             },
         ),
         (
             "maths",
             Extra {
-                code: false,
                 maths: true,
+                ..Extra::NONE
             },
         ),
         ("both", Extra::BOTH),
@@ -184,10 +233,12 @@ fn hugo_build(
     runs: usize,
     fresh: &Fresh,
 ) -> Run {
-    let hsite = root.join(format!(
-        "hugo-{}{size}",
-        if extra.code { "teaching-" } else { "" }
-    ));
+    let kind = match (extra.code, extra.tags) {
+        (true, _) => "teaching-",
+        (_, true) => "tags-",
+        _ => "",
+    };
+    let hsite = root.join(format!("hugo-{kind}{size}"));
     generate_hugo(&hsite, size, extra);
     median(runs, || {
         let _ = std::fs::remove_dir_all(hsite.join("resources"));
@@ -347,7 +398,7 @@ fn generate_content(
     root: &Path,
     pages: usize,
     section_keys: &str,
-    extra: Extra,
+    (extra, tags): (Extra, &dyn Fn(usize, usize) -> String),
     link: impl Fn(usize, usize, &str) -> String + Copy,
 ) {
     let per = pages / SECTIONS;
@@ -361,8 +412,13 @@ fn generate_content(
             &format!("+++\ntitle = \"Section {s}\"\n{section_keys}+++\n"),
         );
         for i in 0..per {
+            let tags = if extra.tags {
+                tags(s, i)
+            } else {
+                String::new()
+            };
             let text = format!(
-                "+++\ntitle = \"Page {i}\"\nweight = {i}\ndate = 2024-01-01\n+++\n{}",
+                "+++\ntitle = \"Page {i}\"\nweight = {i}\ndate = 2024-01-01\n{tags}+++\n{}",
                 body(s, i, per, extra, link)
             );
             write(&root.join(format!("content/s{s}/p{i}.md")), &text);
@@ -371,12 +427,38 @@ fn generate_content(
 }
 
 fn generate_docent(root: &Path, pages: usize, extra: Extra) {
+    let taxonomies = if extra.tags {
+        "taxonomies = [{ name = \"tags\", paginate_by = 10 }]\n"
+    } else {
+        ""
+    };
     write(
         &root.join("site.toml"),
-        "title = \"Bench\"\nbase_url = \"https://bench.example.org\"\n",
+        &format!("title = \"Bench\"\nbase_url = \"https://bench.example.org\"\n{taxonomies}"),
     );
     let link = |s: usize, p: usize, text: &str| format!("[{text}](@/s{s}/p{p}.md#overview)");
-    generate_content(root, pages, "sort_by = \"weight\"\n", extra, link);
+    let tags = |s: usize, i: usize| {
+        let [a, b] = tags_of(s, i);
+        format!("[taxonomies]\ntags = [\"{a}\", \"{b}\"]\n")
+    };
+    let keys = if extra.tags {
+        "sort_by = \"weight\"\npaginate_by = 10\n"
+    } else {
+        "sort_by = \"weight\"\n"
+    };
+    generate_content(root, pages, keys, (extra, &tags), link);
+    let list = "{% extends \"base.html\" %}{% block title %}{{ section.title }}{% endblock title %}{% block main %}<h1>{{ section.title }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.path }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% if paginator.next %}<a rel=\"next\" href=\"{{ paginator.next }}\">Next</a>{% endif %}{% endblock main %}\n";
+    if extra.tags {
+        write(&root.join("templates/section.html"), list);
+        write(
+            &root.join("templates/tags/single.html"),
+            &list.replace("section.title", "term.name"),
+        );
+        write(
+            &root.join("templates/tags/list.html"),
+            "{% extends \"base.html\" %}{% block title %}Tags{% endblock title %}{% block main %}<ul>{% for t in terms %}<li><a href=\"{{ t.path }}\">{{ t.name }}</a> {{ t.page_count }}</li>{% endfor %}</ul>{% endblock main %}\n",
+        );
+    }
     write(
         &root.join("templates/base.html"),
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{% block title %}{% endblock title %}</title></head><body>{% block main %}{% endblock main %}</body></html>\n",
@@ -385,10 +467,12 @@ fn generate_docent(root: &Path, pages: usize, extra: Extra) {
         &root.join("templates/page.html"),
         "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block main %}<h1>{{ page.title }}</h1><nav><ul>{% for h in page.toc %}<li><a href=\"#{{ h.id }}\">{{ h.title }}</a><ul>{% for c in h.children %}<li><a href=\"#{{ c.id }}\">{{ c.title }}</a></li>{% endfor %}</ul></li>{% endfor %}</ul></nav>{{ page.content }}{% endblock main %}\n",
     );
-    write(
-        &root.join("templates/section.html"),
-        "{% extends \"base.html\" %}{% block title %}{{ section.title }}{% endblock title %}{% block main %}<h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href=\"{{ p.path }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock main %}\n",
-    );
+    if !extra.tags {
+        write(
+            &root.join("templates/section.html"),
+            "{% extends \"base.html\" %}{% block title %}{{ section.title }}{% endblock title %}{% block main %}<h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href=\"{{ p.path }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock main %}\n",
+        );
+    }
     write(
         &root.join("templates/index.html"),
         "{% extends \"base.html\" %}{% block title %}Home{% endblock title %}{% block main %}<ul>{% for s in section.subsections %}<li>{{ s }}</li>{% endfor %}</ul>{% endblock main %}\n",
@@ -396,14 +480,25 @@ fn generate_docent(root: &Path, pages: usize, extra: Extra) {
 }
 
 fn generate_hugo(root: &Path, pages: usize, extra: Extra) {
+    let kinds = if extra.tags {
+        "paginate = 10\n[taxonomies]\ntag = \"tags\"\n"
+    } else {
+        "disableKinds = [\"taxonomy\", \"term\"]\n"
+    };
     write(
         &root.join("hugo.toml"),
-        "baseURL = \"https://bench.example.org/\"\ntitle = \"Bench\"\ndisableKinds = [\"taxonomy\", \"term\"]\n[markup.tableOfContents]\nstartLevel = 2\nendLevel = 3\n",
+        &format!(
+            "baseURL = \"https://bench.example.org/\"\ntitle = \"Bench\"\n{kinds}[markup.tableOfContents]\nstartLevel = 2\nendLevel = 3\n"
+        ),
     );
     let link = |s: usize, p: usize, text: &str| {
         format!("[{text}]({{{{< ref \"/s{s}/p{p}.md#overview\" >}}}})")
     };
-    generate_content(root, pages, "", extra, link);
+    let tags = |s: usize, i: usize| {
+        let [a, b] = tags_of(s, i);
+        format!("tags = [\"{a}\", \"{b}\"]\n")
+    };
+    generate_content(root, pages, "", (extra, &tags), link);
     write(
         &root.join("layouts/_default/baseof.html"),
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ block \"title\" . }}{{ end }}</title></head><body>{{ block \"main\" . }}{{ end }}</body></html>\n",
@@ -412,10 +507,18 @@ fn generate_hugo(root: &Path, pages: usize, extra: Extra) {
         &root.join("layouts/_default/single.html"),
         "{{ define \"title\" }}{{ .Title }}{{ end }}{{ define \"main\" }}<h1>{{ .Title }}</h1>{{ .TableOfContents }}{{ .Content }}{{ end }}\n",
     );
-    write(
-        &root.join("layouts/_default/list.html"),
-        "{{ define \"title\" }}{{ .Title }}{{ end }}{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages.ByWeight }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n",
-    );
+    let list = if extra.tags {
+        "{{ define \"title\" }}{{ .Title }}{{ end }}{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range (.Paginate .Pages.ByWeight).Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ with .Paginator.Next }}<a rel=\"next\" href=\"{{ .URL }}\">Next</a>{{ end }}{{ end }}\n"
+    } else {
+        "{{ define \"title\" }}{{ .Title }}{{ end }}{{ define \"main\" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages.ByWeight }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}\n"
+    };
+    write(&root.join("layouts/_default/list.html"), list);
+    if extra.tags {
+        write(
+            &root.join("layouts/_default/terms.html"),
+            "{{ define \"title\" }}Tags{{ end }}{{ define \"main\" }}<ul>{{ range .Data.Terms.ByName }}<li><a href=\"{{ .Page.RelPermalink }}\">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}\n",
+        );
+    }
     write(
         &root.join("layouts/index.html"),
         "{{ define \"title\" }}Home{{ end }}{{ define \"main\" }}<ul>{{ range .Sections }}<li>{{ .Title }}</li>{{ end }}</ul>{{ end }}\n",

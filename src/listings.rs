@@ -334,3 +334,59 @@ pub(crate) fn feeds(
     }
     files
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::site::PerDoc;
+
+    #[test]
+    fn lists_split_into_pagers_with_links_both_ways() {
+        assert_eq!(
+            pager_count(0, 2),
+            1,
+            "an empty list still has its first page"
+        );
+        assert_eq!(pager_count(4, 2), 2);
+        assert_eq!(pager_count(5, 2), 3);
+        let views: Views = PerDoc::from_vec((0..5).map(|i| Value::from(format!("p{i}"))).collect());
+        let pages: Vec<DocId> = (0..5).map(DocId).collect();
+        let urls = Urls {
+            origin: "https://x.org",
+            base_path: "/docs",
+        };
+        let get = |index: usize, key: &str| {
+            let value = paginator((&pages, 2, "page"), "/blog/", index, &views, &urls);
+            value
+                .get_from_path(key)
+                .cloned()
+                .unwrap_or(Value::from("missing"))
+        };
+        assert_eq!(get(1, "previous"), Value::none());
+        assert_eq!(
+            get(1, "next"),
+            Value::from("https://x.org/docs/blog/page/2/")
+        );
+        assert_eq!(
+            get(3, "previous"),
+            Value::from("https://x.org/docs/blog/page/2/")
+        );
+        assert_eq!(get(2, "previous"), Value::from("https://x.org/docs/blog/"));
+        assert_eq!(get(3, "next"), Value::none());
+        assert_eq!(get(3, "pages"), Value::from(vec![Value::from("p4")]));
+        assert_eq!(
+            get(2, "pages"),
+            Value::from(vec![Value::from("p2"), Value::from("p3")])
+        );
+        assert_eq!(get(2, "number_pagers"), Value::from(3));
+        assert_eq!(get(2, "total_pages"), Value::from(5));
+        assert_eq!(
+            get(2, "last"),
+            Value::from("https://x.org/docs/blog/page/3/")
+        );
+        assert_eq!(
+            get(2, "base_url"),
+            Value::from("https://x.org/docs/blog/page/")
+        );
+    }
+}
