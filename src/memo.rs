@@ -63,9 +63,7 @@ struct Kept {
     /// This run's hashes of each doc's whole text and of its front matter, and its view key.
     versions: PerDoc<u64>,
     fronts: PerDoc<u64>,
-    view_keys: PerDoc<u64>,
-    /// A section's key without its pages and subsections; a page's view key.
-    head_keys: PerDoc<u64>,
+    keys: Keys,
     /// Counts the models made from scratch: results kept by doc id hold only for their own.
     generation: u64,
     /// The last run's pages by doc id, for a run on the same model.
@@ -368,7 +366,8 @@ impl Memo {
         let Some(kept) = &mut self.kept else {
             return views::build(site, renders, urls, refs, stop, &|_| None);
         };
-        let (keys, heads) = view_keys(site, &renders, (&kept.versions, &kept.fronts), urls, refs);
+        let all = view_keys(site, &renders, (&kept.versions, &kept.fronts), urls, refs);
+        let keys = &all.view;
         let cached = &kept.views;
         let reuse = |id: DocId| match cached.get(&site[id].rel) {
             Some((key, view)) if *key == keys[id] => Some(view.clone()),
@@ -386,8 +385,7 @@ impl Memo {
                 kept.views.retain(|rel, _| site.lookup(rel).is_some());
             }
         }
-        kept.view_keys = keys;
-        kept.head_keys = heads;
+        kept.keys = all;
         views
     }
 
@@ -407,7 +405,7 @@ impl Memo {
         let site = job.site;
         let generation = kept.generation;
         let last = kept.last_pages.take().filter(|l| l.holds(generation, salt));
-        let (keys, cached) = ((&kept.view_keys, &kept.head_keys), &kept.pages);
+        let (keys, cached) = (&kept.keys, &kept.pages);
         let page_key = |id: DocId, reads: &Reads| {
             pages::page_key(site, keys, salt, &job.chosen[id], id, reads)
         };
@@ -467,8 +465,7 @@ impl Kept {
         self.counts.pages = fresh;
         self.counts.docs = site.len();
         if made.len() == site.len() {
-            let keys = (&self.view_keys, &self.head_keys);
-            let last = pages::Last::new(self.generation, salt, keys, job.chosen, made);
+            let last = pages::Last::new(self.generation, salt, &self.keys, job.chosen, made);
             self.last_pages = Some(last);
         }
         if self.pages.len() != site.len() {
@@ -585,7 +582,7 @@ fn view_keys(
     (versions, fronts): (&PerDoc<u64>, &PerDoc<u64>),
     urls: &Urls,
     refs: Refs,
-) -> (PerDoc<u64>, PerDoc<u64>) {
+) -> Keys {
     // Hashed once: every view's citations and glossary terms read them.
     let sources = hash(&(
         refs.sources.map(|s| s.to_string()),
@@ -633,7 +630,43 @@ fn view_keys(
         (pages, subsections).hash(&mut h);
         keys[id.0] = h.finish();
     }
-    (PerDoc::from_vec(keys), PerDoc::from_vec(heads))
+    let tree = tree_keys(site, &heads, fronts);
+    Keys {
+        view: PerDoc::from_vec(keys),
+        head: PerDoc::from_vec(heads),
+        tree,
+    }
+}
+
+/// Each doc's keys, as the views stage made them.
+#[derive(Default, Clone)]
+pub(super) struct Keys {
+    /// What its view shows.
+    pub(super) view: PerDoc<u64>,
+    /// A section's key without its pages and subsections; a page's view key.
+    pub(super) head: PerDoc<u64>,
+    /// A section's tree (`get_section_tree`): its head, and for each page in order its front
+    /// matter and URL, and each subsection's tree; a page's is 0.
+    pub(super) tree: PerDoc<u64>,
+}
+
+/// Every section's tree key: children's first, since a tree holds its subsections' trees.
+fn tree_keys(site: &Site, heads: &[u64], fronts: &PerDoc<u64>) -> PerDoc<u64> {
+    let mut tree = vec![0; site.len()];
+    let sections: Vec<DocId> = site.sections().map(|(id, _, _)| id).collect();
+    for &id in sections.iter().rev() {
+        let Some(section) = site[id].section() else {
+            continue;
+        };
+        let pages: Vec<(u64, &str)> = section
+            .pages
+            .iter()
+            .map(|&p| (fronts[p], &*site[p].path))
+            .collect();
+        let subsections: Vec<u64> = section.subsections.iter().map(|s| tree[s.0]).collect();
+        tree[id.0] = hash(&(heads[id.0], pages, subsections));
+    }
+    PerDoc::from_vec(tree)
 }
 
 /// Each page's place in its section's order, by doc.

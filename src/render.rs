@@ -29,6 +29,8 @@ struct Lookup {
     heads: crate::hashing::Map<DocId, Value>,
     glossary: Arc<Glossary>,
     taxonomies: Arc<Taxonomies>,
+    /// Each section's tree for `get_section_tree`, made when first asked for.
+    trees: Vec<std::sync::OnceLock<Value>>,
     origin: String,
     base_path: String,
 }
@@ -98,6 +100,9 @@ impl Renderer {
             heads,
             glossary: Arc::clone(glossary),
             taxonomies: Arc::clone(taxonomies),
+            trees: (0..site.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
             origin: urls.origin.to_string(),
             base_path: urls.base_path.to_string(),
         });
@@ -393,6 +398,8 @@ pub(crate) enum Visit {
     Head,
     /// A URL: `get_url`.
     Url,
+    /// A section's tree of sections and pages: `get_section_tree`.
+    Tree,
 }
 
 thread_local! {
@@ -535,6 +542,52 @@ impl Lookup {
         }
     }
 
+    /// A section's tree: its own fields, its pages in order, and its subsections' trees, each
+    /// made once per run and shared by every page that asks.
+    fn tree(&self, id: DocId) -> Value {
+        self.trees[id.0]
+            .get_or_init(|| {
+                let site = &self.site;
+                let Some(section) = site[id].section() else {
+                    return Value::none();
+                };
+                let pages: Vec<Value> = section.pages.iter().map(|&p| self.entry(p)).collect();
+                let subsections: Vec<Value> =
+                    section.subsections.iter().map(|&s| self.tree(s)).collect();
+                let mut map = self.entry(id).into_map().unwrap_or_default();
+                map.insert("pages".into(), Value::from(pages));
+                map.insert("subsections".into(), Value::from(subsections));
+                Value::from(map)
+            })
+            .clone()
+    }
+
+    /// What the tree shows of one doc: the fields of its front matter a menu needs, and its URL.
+    fn entry(&self, id: DocId) -> Value {
+        let doc = &self.site[id];
+        let urls = self.urls();
+        let mut map = tera::value::Map::new();
+        map.insert("title".into(), Value::from(doc.title.as_str()));
+        let description = doc
+            .description
+            .as_deref()
+            .map_or(Value::none(), Value::from);
+        map.insert("description".into(), description);
+        map.insert("path".into(), Value::from(urls.path(&doc.path)));
+        map.insert("permalink".into(), Value::from(urls.permalink(&doc.path)));
+        map.insert("relative_path".into(), Value::from(doc.rel.as_str()));
+        map.insert(
+            "weight".into(),
+            doc.weight.map_or(Value::none(), Value::from),
+        );
+        map.insert(
+            "date".into(),
+            doc.date.as_deref().map_or(Value::none(), Value::from),
+        );
+        map.insert("extra".into(), crate::data::table_to_value(&doc.extra));
+        Value::from(map)
+    }
+
     /// Records a read of every page of `term`.
     fn read_term(&self, term: &crate::listings::Term) {
         for &id in &term.pages {
@@ -566,9 +619,33 @@ impl Lookup {
     }
 }
 
+/// `get_section_tree(path=...)`: a section (the home page's by default) with its pages in
+/// order and its subsections, all the way down, for a course's sidebar.
+fn register_tree(tera: &mut Tera, lookup: &Arc<Lookup>) {
+    let lookup = Arc::clone(lookup);
+    tera.register_function(
+        "get_section_tree",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: Option<String> = kwargs.get("path")?;
+            let path = path
+                .as_deref()
+                .unwrap_or("_index.md")
+                .trim_start_matches("@/");
+            record(Visit::Tree, path);
+            match lookup.site.lookup(path) {
+                Some(id) if lookup.site[id].section().is_some() => Ok(lookup.tree(id)),
+                _ => Err(tera::Error::message(format!(
+                    "get_section_tree: no section `{path}` in content/"
+                ))),
+            }
+        },
+    );
+}
+
 fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
     register_markdown(tera, lookup);
     register_taxonomies(tera, lookup);
+    register_tree(tera, lookup);
     let find = |kind: &'static str| {
         let lookup = Arc::clone(lookup);
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {

@@ -15,9 +15,10 @@ use crate::site::{Doc, DocId, Kind, PerDoc, Site, Texts};
 /// The functions that read the site. Tera checks at load time that every function a template
 /// calls exists, so these are registered here with bodies that refuse; rendering replaces them
 /// with ones that read the site ([`crate::render::Renderer`]).
-pub(crate) const SITE_FUNCTIONS: [&str; 6] = [
+pub(crate) const SITE_FUNCTIONS: [&str; 7] = [
     "get_page",
     "get_section",
+    "get_section_tree",
     "get_url",
     "get_taxonomy",
     "get_taxonomy_term",

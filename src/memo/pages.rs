@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
-use super::{Salt, hash};
+use super::{Keys, Salt, hash};
 use crate::hashing::Map;
 use crate::render::{Reads, Visit};
 use crate::site::{DocId, PerDoc, Site};
@@ -19,8 +19,7 @@ pub(super) struct Last {
     generation: u64,
     globals: u64,
     templates: Map<String, u64>,
-    view_keys: PerDoc<u64>,
-    head_keys: PerDoc<u64>,
+    keys: Keys,
     chosen: Chosen,
     /// What each page's template read, as doc ids of this model.
     reads: Vec<Resolved>,
@@ -51,21 +50,23 @@ impl Last {
     pub(super) fn current(
         &self,
         id: DocId,
-        (view_keys, head_keys): (&PerDoc<u64>, &PerDoc<u64>),
+        keys: &Keys,
         chosen: &Chosen,
         salt: &Salt,
     ) -> Option<&Bytes> {
         let same = |keys: &PerDoc<u64>, was: &PerDoc<u64>, t: DocId| keys[t] == was[t];
         let template = &chosen[id];
-        let stale = self.view_keys[id] != view_keys[id]
+        let was = &self.keys;
+        let stale = was.view[id] != keys.view[id]
             || self.chosen[id] != *template
             || self.templates.get(template) != salt.templates.get(template)
             || self.reads[id.0]
                 .iter()
                 .any(|&(visit, target)| match (visit, target) {
                     (_, None) | (Visit::Url, _) => false,
-                    (Visit::View, Some(t)) => !same(view_keys, &self.view_keys, t),
-                    (Visit::Head, Some(t)) => !same(head_keys, &self.head_keys, t),
+                    (Visit::View, Some(t)) => !same(&keys.view, &was.view, t),
+                    (Visit::Head, Some(t)) => !same(&keys.head, &was.head, t),
+                    (Visit::Tree, Some(t)) => !same(&keys.tree, &was.tree, t),
                 });
         (!stale).then(|| &self.html[id.0])
     }
@@ -79,7 +80,7 @@ impl Last {
     pub(super) fn new(
         generation: u64,
         salt: &Salt,
-        keys: (&PerDoc<u64>, &PerDoc<u64>),
+        keys: &Keys,
         chosen: &Chosen,
         pages: Vec<Page>,
     ) -> Last {
@@ -88,8 +89,7 @@ impl Last {
             generation,
             globals: salt.globals,
             templates: salt.templates.clone(),
-            view_keys: keys.0.clone(),
-            head_keys: keys.1.clone(),
+            keys: keys.clone(),
             chosen: chosen.clone(),
             reads,
             html,
@@ -109,7 +109,7 @@ pub(super) fn resolve(site: &Site, reads: &Reads) -> Resolved {
 /// everything its template read last time.
 pub(super) fn page_key(
     site: &Site,
-    (view_keys, head_keys): (&PerDoc<u64>, &PerDoc<u64>),
+    keys: &Keys,
     salt: &Salt,
     template: &str,
     id: DocId,
@@ -119,12 +119,13 @@ pub(super) fn page_key(
         .iter()
         .map(|(visit, rel)| {
             site.lookup(rel).map(|t| match visit {
-                Visit::View => (view_keys[t], ""),
-                Visit::Head => (head_keys[t], ""),
+                Visit::View => (keys.view[t], ""),
+                Visit::Head => (keys.head[t], ""),
+                Visit::Tree => (keys.tree[t], ""),
                 Visit::Url => (0, &*site[t].path),
             })
         })
         .collect();
     let template_key = salt.templates.get(template).copied().unwrap_or(0);
-    hash(&(view_keys[id], template, template_key, salt.globals, read))
+    hash(&(keys.view[id], template, template_key, salt.globals, read))
 }

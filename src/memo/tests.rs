@@ -37,7 +37,9 @@ fn site() -> (tempfile::TempDir, Options) {
     let template = std::fs::read_to_string(&note).unwrap();
     // And a page read whole through `get_page`, as a "see also" box would.
     let see = "{% set f = get_page(path=\"notes/first.md\") %}<p class=\"see\">{{ f.title }}: {{ f.content | length }}</p>";
-    let template = template.replace("<article>", &format!("<article>{crumbs}{see}"));
+    // And a sidebar of the whole site, as a course theme draws it.
+    let tree = "{% set t = get_section_tree() %}<nav class=\"tree\">{% for s in t.subsections %}<b>{{ s.title }}</b>{% for p in s.pages %}<a href=\"{{ p.path }}\"{% if p.path == current_path %} aria-current=\"page\"{% endif %}>{{ p.title }}</a>{% endfor %}{% endfor %}</nav>";
+    let template = template.replace("<article>", &format!("<article>{crumbs}{see}{tree}"));
     std::fs::write(&note, template).unwrap();
     // A glossary, and a term on every generated note.
     let glossary = "[[terms]]\nid = \"ehr\"\nterm = \"EHR\"\ndefinition = \"A record.\"\n";
@@ -444,6 +446,21 @@ fn a_row_edit_renders_only_that_rows_body() {
         memo.counts().markdown,
         1,
         "one row's body is rendered again"
+    );
+}
+
+#[test]
+fn a_title_edit_reaches_every_sidebar_but_a_body_edit_does_not() {
+    let retitle = front("title", "\"Renamed note\"".into());
+    let (_dir, memo, built) = after_one_edit("content/notes/n4.md", &retitle);
+    let other = String::from_utf8_lossy(&built.files["notes/n3/index.html"]).into_owned();
+    assert!(other.contains(">Renamed note</a>"), "{other}");
+    let all = memo.counts().pages;
+    let (_dir, memo, _) = after_one_edit("content/notes/n4.md", &|t| format!("{t}\nMore.\n"));
+    assert!(
+        memo.counts().pages < all,
+        "a body edit renders fewer pages ({}) than a title edit ({all})",
+        memo.counts().pages
     );
 }
 
