@@ -214,6 +214,7 @@ mod tests {
             &[],
             &crate::publish::Publish::now(false, false),
             "S",
+            Default::default(),
         )
         .unwrap();
         let assets: Vec<Asset> = assets
@@ -308,7 +309,7 @@ mod tests {
         );
         assert!(run(&[("a.md", "title = \"A\"")], &["pagefind/x.js"], false).is_empty());
         let found = run(
-            &[("404.md", "title = \"A\"\nslug = \"404.html\"")],
+            &[("a.md", "title = \"A\"\naliases = [\"/404.html/\"]")],
             &[],
             false,
         );

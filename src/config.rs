@@ -37,6 +37,9 @@ pub(crate) struct Config {
     /// Where glossary terms (`[[RHIA]]`) link to and take their definitions from.
     #[serde(default)]
     pub(crate) glossary: Option<crate::glossary::GlossaryConfig>,
+    /// How file names, headings and terms become slugs: Zola's `[slugify]`.
+    #[serde(default)]
+    pub(crate) slugify: crate::slug::Slugify,
     /// Zola's taxonomies: each gets a page listing its terms and a page per term.
     #[serde(default)]
     pub(crate) taxonomies: Vec<TaxonomyConfig>,

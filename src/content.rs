@@ -14,7 +14,7 @@ use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::frontmatter::{self, PageFront, RawDate, SectionFront, Shared, SortBy, Split};
 use crate::publish::{LeftOut, Publish, Publishing, Why};
 use crate::site::{Doc, DocId, Kind, Page, Section, Site, Texts};
-use crate::slug;
+use crate::slug::{self, Slugify, Strategy};
 
 mod rows;
 
@@ -108,21 +108,22 @@ pub(crate) fn index(
     data: &[SourceFile],
     publish: &Publish,
     site_title: &str,
+    slugify: Slugify,
 ) -> Result<(Site, Texts), Diagnostics> {
-    index_with(files, data, publish, site_title, &parse)
+    let parse = |file| parse(file, slugify);
+    index_with(files, data, (publish, site_title, slugify), &parse)
 }
 
 /// [`index`], reading each file with `parse`: [`parse`], or a memo of it.
 pub(crate) fn index_with(
     files: Vec<SourceFile>,
     data: &[SourceFile],
-    publish: &Publish,
-    site_title: &str,
+    (publish, site_title, slugify): (&Publish, &str, Slugify),
     parse: &(dyn Fn(SourceFile) -> Result<Parsed, Diagnostic> + Sync),
 ) -> Result<(Site, Texts), Diagnostics> {
     let parsed: Vec<_> = files.into_par_iter().map(parse).collect();
     let parsed = collect(parsed.into_iter().map(|r| r.map_err(Diagnostics::from)))?;
-    let parsed = rows::add_pages(parsed, data)?;
+    let parsed = rows::add_pages(parsed, data, slugify.paths)?;
     let (kept, publishing) = published(parsed, publish);
     let (sections, pages): (Vec<Parsed>, Vec<Parsed>) =
         kept.into_iter().partition(|p| p.doc.section().is_some());
@@ -170,8 +171,8 @@ fn published(parsed: Vec<Parsed>, publish: &Publish) -> (Vec<Parsed>, Publishing
     (kept, Publishing { left_out, until })
 }
 
-/// Reads one content file on its own.
-pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
+/// Reads one content file on its own, making its URL with `slugify`.
+pub(crate) fn parse(file: SourceFile, slugify: Slugify) -> Result<Parsed, Diagnostic> {
     let split = frontmatter::split(&file)?;
     control_characters(&file, split.body_offset)?;
     let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
@@ -186,7 +187,7 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
             pages: Vec::new(),
             subsections: Vec::new(),
         });
-        let path = section_path(&file.rel);
+        let path = dir_path(section_dir(&file.rel), slugify.paths);
         let keys = Keys::Front(&file, &split);
         let doc = doc(&keys, split.body_offset, &front, path, kind)?;
         (doc, front.draft, None, front.pages_from.map(Box::new))
@@ -198,8 +199,8 @@ pub(crate) fn parse(file: SourceFile) -> Result<Parsed, Diagnostic> {
                 .map(|d| RawDate::Text(d.to_string()));
         }
         let keys = Keys::Front(&file, &split);
-        let slug = page_slug(&keys, front.slug.as_deref())?;
-        let path = format!("{}{slug}/", dir_path(page_dir(&file.rel)));
+        let slug = page_slug(&keys, front.slug.as_deref(), slugify.paths)?;
+        let path = format!("{}{slug}/", dir_path(page_dir(&file.rel), slugify.paths));
         let kind = Kind::Page(Page {
             slug,
             authors: std::mem::take(&mut front.authors),
@@ -374,23 +375,30 @@ fn alias_outputs(keys: &Keys, aliases: &[String]) -> Result<Vec<String>, Diagnos
     Ok(outputs)
 }
 
-/// A slug from front matter, checked to be one URL segment.
-fn given_slug(keys: &Keys, slug: &str) -> Result<String, Diagnostic> {
-    match slug::problem(slug) {
-        None => Ok(slug.to_string()),
-        Some(why) => Err(keys
-            .error("slug", format!("slug \"{slug}\" {why}"))
-            .with_help("a slug is one URL segment inside its section, like \"clinical-analyst\"")),
+/// A slug from front matter, made by `strategy` as Zola makes it (`"Hello & World"` is
+/// `hello-world`), and checked to be one URL segment.
+fn given_slug(keys: &Keys, given: &str, strategy: Strategy) -> Result<String, Diagnostic> {
+    let slug = slug::path(given, strategy);
+    match slug::problem(&slug) {
+        None => Ok(slug),
+        Some(why) => {
+            let message = match slug == given {
+                true => format!("slug \"{slug}\" {why}"),
+                false => format!("slug \"{given}\" makes \"{slug}\", which {why}"),
+            };
+            let help = "a slug is one URL segment inside its section, like \"clinical-analyst\"";
+            Err(keys.error("slug", message).with_help(help))
+        }
     }
 }
 
-fn page_slug(keys: &Keys, slug: Option<&str>) -> Result<String, Diagnostic> {
+fn page_slug(keys: &Keys, slug: Option<&str>, strategy: Strategy) -> Result<String, Diagnostic> {
     if let Some(slug) = slug {
-        return given_slug(keys, slug);
+        return given_slug(keys, slug, strategy);
     }
     let file = keys.file();
     let (_, stem) = date_prefix(page_stem(&file.rel));
-    let auto = slug::slugify(stem);
+    let auto = slug::path(stem, strategy);
     if auto.is_empty() {
         return Err(
             Diagnostic::in_file(&file.shown, "cannot make a URL from this file name")
@@ -436,15 +444,11 @@ fn section_dir(rel: &str) -> &str {
         .trim_end_matches('/')
 }
 
-fn section_path(rel: &str) -> String {
-    dir_path(section_dir(rel))
-}
-
 /// The URL path of a content folder: `careers/it` -> `/careers/it/`.
-pub(crate) fn dir_path(dir: &str) -> String {
+pub(crate) fn dir_path(dir: &str, strategy: Strategy) -> String {
     let mut path = String::from("/");
     for part in dir.split('/').filter(|p| !p.is_empty()) {
-        path.push_str(&slug::slugify(part));
+        path.push_str(&slug::path(part, strategy));
         path.push('/');
     }
     path
@@ -599,6 +603,7 @@ mod tests {
             &[],
             &Publish::now(false, false),
             "Site",
+            Default::default(),
         )
         .map(|(site, _)| site)
     }
@@ -709,11 +714,40 @@ mod tests {
     }
 
     #[test]
-    fn slug_with_separator_is_refused() {
+    fn slugs_are_made_as_zola_makes_them_and_checked() {
+        // Zola's default: a slug is slugified, so nothing in it can climb out.
+        let s = site(&[("a.md", "title = \"A\"\nslug = \"../Up & Away\"")]).unwrap();
+        assert_eq!(path(&s, "a.md"), "/up-away/");
+        // As written (`slugify.paths = "off"`), a separator is refused at its line.
+        let off = Slugify {
+            paths: Strategy::Off,
+            ..Slugify::default()
+        };
         for bad in ["../up", "a/b", "a\\\\b"] {
-            let err = site(&[("a.md", &format!("title = \"A\"\nslug = \"{bad}\""))]).unwrap_err();
+            let text = format!("title = \"A\"\nslug = \"{bad}\"");
+            let err = index(
+                vec![file("a.md", &text)],
+                &[],
+                &Publish::now(false, false),
+                "S",
+                off,
+            )
+            .unwrap_err();
             assert_eq!(err.0[0].location.as_ref().unwrap().line, 3, "{bad}");
         }
+        let safe = Slugify {
+            paths: Strategy::Safe,
+            ..Slugify::default()
+        };
+        let (s, _) = index(
+            vec![file("notes/Café Crème.md", "title = \"C\"")],
+            &[],
+            &Publish::now(false, false),
+            "S",
+            safe,
+        )
+        .unwrap();
+        assert_eq!(path(&s, "notes/Café Crème.md"), "/notes/Café Crème/");
     }
 
     #[test]

@@ -165,6 +165,20 @@ pub(crate) fn body_problems(
     found
 }
 
+/// What a URL path in an `href` may not hold as written: controls, spaces, quotes, brackets and
+/// `%`, which are encoded; letters of any script are encoded too, as the HTML writer does.
+const URL_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`')
+    .add(b'#')
+    .add(b'?')
+    .add(b'%')
+    .add(b'{')
+    .add(b'}');
+
 /// Replaces each `href="@/path#anchor"` with the target's URL. Links were checked already, so
 /// an unknown target (possible only in raw HTML written by hand) is left as written.
 pub(crate) fn resolve_hrefs<'a>(html: &'a str, site: &Site, base_path: &str) -> Cow<'a, str> {
@@ -182,10 +196,13 @@ pub(crate) fn resolve_hrefs<'a>(html: &'a str, site: &Site, base_path: &str) -> 
             Some((p, a)) => (p, Some(a)),
             None => (&rest[2..end], None),
         };
-        match site.lookup(path) {
+        // The HTML writer percent-encodes a link: `@/Über Straße.md` arrives as `%C3%9Cber%20…`.
+        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        match site.lookup(&path) {
             Some(target) => {
                 out.push_str(base_path);
-                out.push_str(&site[target].path);
+                let encoded = percent_encoding::utf8_percent_encode(&site[target].path, URL_PATH);
+                out.extend(encoded);
                 if let Some(anchor) = anchor {
                     out.push('#');
                     out.push_str(anchor);
@@ -217,6 +234,7 @@ mod tests {
             &[],
             &crate::publish::Publish::now(false, false),
             "S",
+            Default::default(),
         )
         .unwrap();
         let renders = site

@@ -7,11 +7,12 @@ use tera::Value;
 use crate::config::{Config, TaxonomyConfig};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::site::{DocId, Site, Texts};
+use crate::slug::{self, Strategy};
 use crate::views::{Urls, Views};
 
-/// Every taxonomy site.toml declares, with its terms.
+/// Every taxonomy site.toml declares, with its terms, and how a term's name becomes its slug.
 #[derive(Debug, Default)]
-pub(crate) struct Taxonomies(pub(crate) Vec<Taxonomy>);
+pub(crate) struct Taxonomies(pub(crate) Vec<Taxonomy>, pub(crate) Strategy);
 
 #[derive(Debug)]
 pub(crate) struct Taxonomy {
@@ -38,11 +39,12 @@ impl Taxonomies {
     pub(crate) fn of(site: &Site, config: &Config) -> Taxonomies {
         let mut all = Vec::new();
         for declared in &config.taxonomies {
-            let path = format!("/{}/", crate::slug::slugify(&declared.name));
+            let strategy = config.slugify.taxonomies;
+            let path = format!("/{}/", slug::path(&declared.name, strategy));
             let mut terms: Vec<Term> = Vec::new();
             for (id, _, page) in site.pages() {
                 for name in page.taxonomies.get(&declared.name).into_iter().flatten() {
-                    let slug = crate::slug::slugify(name);
+                    let slug = slug::path(name, strategy);
                     match terms.iter_mut().find(|t| t.slug == slug) {
                         Some(term) if !term.pages.contains(&id) => term.pages.push(id),
                         Some(_) => {}
@@ -69,7 +71,12 @@ impl Taxonomies {
                 terms,
             });
         }
-        Taxonomies(all)
+        Taxonomies(all, config.slugify.taxonomies)
+    }
+
+    /// The slug a term's name makes.
+    pub(crate) fn slug(&self, name: &str) -> String {
+        slug::path(name, self.1)
     }
 
     /// What every page that reads a taxonomy depends on: each term and its pages' URLs.
@@ -112,7 +119,8 @@ pub(crate) fn check(site: &Site, texts: &Texts, config: &Config) -> Result<(), D
                 found.push(at(name, message).with_help(help));
                 continue;
             }
-            for term in terms.iter().filter(|t| crate::slug::slugify(t).is_empty()) {
+            let strategy = config.slugify.taxonomies;
+            for term in terms.iter().filter(|t| slug::path(t, strategy).is_empty()) {
                 let message = format!("the term \"{term}\" makes no URL");
                 found.push(at(name, message).with_help("use letters or digits in a term"));
             }

@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::glossary;
 use crate::report::Severity;
 use crate::shortcodes::{self, Expanded};
-use crate::slug::slugify;
+use crate::slug::Strategy;
 use crate::templates::Templates;
 
 /// The marker after which the rest of a page is not part of its summary.
@@ -109,15 +109,16 @@ fn options() -> Options {
 
 /// A body without shortcodes: for the `markdown` filter, and where templates failed to load.
 pub(crate) fn render(body: &str) -> Rendered {
-    render_expanded(Expanded::plain(body))
+    render_expanded(Expanded::plain(body), Strategy::On)
 }
 
-/// A page's body, with its shortcodes rendered from `templates`.
-pub(crate) fn render_page(body: &str, templates: &Templates) -> Rendered {
-    render_expanded(shortcodes::expand(body, templates))
+/// A page's body, with its shortcodes rendered from `templates` and its headings' ids made
+/// by `anchors` (site.toml's `slugify.anchors`).
+pub(crate) fn render_page(body: &str, templates: &Templates, anchors: Strategy) -> Rendered {
+    render_expanded(shortcodes::expand(body, templates), anchors)
 }
 
-fn render_expanded(expanded: Expanded) -> Rendered {
+fn render_expanded(expanded: Expanded, anchors: Strategy) -> Rendered {
     let cite = |link: BrokenLink<'_>| {
         let reference = link.reference.trim();
         (reference.starts_with('@') && link.link_type == LinkType::Shortcut)
@@ -126,7 +127,10 @@ fn render_expanded(expanded: Expanded) -> Rendered {
     let (text, escapes) = math::guard_prices(&expanded.text, price_closers);
     let parser = Parser::new_with_broken_link_callback(&text, options(), Some(cite));
     let mut out = Rendered::default();
-    let mut flat_toc: Vec<(u32, String, String)> = Vec::new();
+    let mut flat_toc = Toc {
+        entries: Vec::new(),
+        anchors,
+    };
     let events = transform(&text, parser.into_offset_iter(), &mut out, &mut flat_toc);
     html::push_html(&mut out.html, events.into_iter());
     expanded.place(&mut out.html, &mut out.anchors);
@@ -134,7 +138,7 @@ fn render_expanded(expanded: Expanded) -> Rendered {
     out.html.shrink_to_fit();
     out.summary = out.html.find(MORE).map(|i| out.html[..i].to_string());
     out.href_targets = href_targets(&out.html);
-    out.toc = nest(&flat_toc);
+    out.toc = nest(&flat_toc.entries);
     if !escapes.is_empty() || !expanded.splices.is_empty() {
         out.map_spans(|at| expanded.splices.original(escapes.original(at)));
     }
@@ -172,7 +176,7 @@ fn transform<'a>(
     body: &'a str,
     parsed: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     out: &mut Rendered,
-    flat_toc: &mut Vec<(u32, String, String)>,
+    flat_toc: &mut Toc,
 ) -> Vec<Event<'a>> {
     let mut writer = Writer {
         body,
@@ -197,6 +201,12 @@ fn transform<'a>(
     writer.events
 }
 
+/// The headings met so far, as (level, id, title), and how their ids are made.
+struct Toc {
+    entries: Vec<(u32, String, String)>,
+    anchors: Strategy,
+}
+
 /// A fenced code block being read: what its info string asks for, where it is, its text.
 type OpenCode = (code::Fence, Range<usize>, String);
 
@@ -204,7 +214,7 @@ type OpenCode = (code::Fence, Range<usize>, String);
 struct Writer<'a, 'o> {
     body: &'a str,
     out: &'o mut Rendered,
-    flat_toc: &'o mut Vec<(u32, String, String)>,
+    flat_toc: &'o mut Toc,
     events: Vec<Event<'a>>,
     heading: Option<OpenHeading<'a>>,
     code: Option<OpenCode>,
@@ -504,7 +514,7 @@ fn cite_html(out: &mut Rendered, reference: &str, span: Range<usize>) -> String 
 
 fn heading_html(
     out: &mut Rendered,
-    toc: &mut Vec<(u32, String, String)>,
+    toc: &mut Toc,
     level: HeadingLevel,
     id: Option<String>,
     classes: &[String],
@@ -517,7 +527,9 @@ fn heading_html(
             _ => None,
         })
         .collect();
-    let base = id.unwrap_or_else(|| match slugify(&title) {
+    // Ids are made from the text as typed, as Zola (whose smart punctuation is off) makes them.
+    let typed = title.replace(['’', '‘'], "'").replace(['“', '”'], "\"");
+    let base = id.unwrap_or_else(|| match crate::slug::anchor(&typed, toc.anchors) {
         s if s.is_empty() => "section".to_string(),
         s => s,
     });
@@ -529,7 +541,7 @@ fn heading_html(
     }
     out.anchors.insert(id.clone());
     let level = level as u32;
-    toc.push((level, id.clone(), title.clone()));
+    toc.entries.push((level, id.clone(), title.clone()));
     let mut content = String::new();
     html::push_html(&mut content, inner.into_iter());
     let class = if classes.is_empty() {

@@ -31,6 +31,7 @@ use crate::publish::Publish;
 use crate::render::{self, Job, Reads};
 use crate::schema::Schemas;
 use crate::site::{DocId, Kind, PerDoc, Site, Texts};
+use crate::slug::Slugify;
 use crate::templates::Templates;
 use crate::views::{self, Urls, Views};
 
@@ -70,6 +71,8 @@ struct Kept {
     last_pages: Option<pages::Last>,
     passed: checks::Passed,
     counts: Counts,
+    /// How names became slugs when all of the above was made.
+    slugify: Slugify,
 }
 
 /// Each file's name and text, as a run was given them.
@@ -77,9 +80,12 @@ pub(crate) type TemplateFiles = Vec<(String, Arc<str>)>;
 
 impl Entry {
     /// Parses one content file; returns its path relative to content/ and its entry.
-    fn read(file: SourceFile) -> Result<(String, Entry), crate::error::Diagnostic> {
+    fn read(
+        file: SourceFile,
+        slugify: Slugify,
+    ) -> Result<(String, Entry), crate::error::Diagnostic> {
         let (rel, text) = (file.rel.clone(), Arc::clone(&file.text));
-        let parsed = content::parse(file)?;
+        let parsed = content::parse(file, slugify)?;
         let front = text.get(..parsed.body_offset()).unwrap_or(&text);
         let (version, front) = (hash(&&*text), hash(&front));
         let entry = Entry {
@@ -221,6 +227,19 @@ impl Memo {
         loaded
     }
 
+    /// Forgets everything when site.toml's `[slugify]` changed: URLs and heading ids, which
+    /// every stage's results hold, are made differently now.
+    pub(crate) fn settle(&mut self, slugify: Slugify) {
+        if let Some(kept) = &mut self.kept
+            && kept.slugify != slugify
+        {
+            *kept = Kept {
+                slugify,
+                ..Kept::default()
+            };
+        }
+    }
+
     /// The data tree: the last run's when every data file is the same.
     pub(crate) fn data(&mut self, files: &[SourceFile]) -> Result<Arc<Data>, Diagnostics> {
         let Some(kept) = &mut self.kept else {
@@ -245,14 +264,14 @@ impl Memo {
         &mut self,
         files: Vec<SourceFile>,
         data: &[SourceFile],
-        publish: &Publish,
-        title: &str,
+        (publish, title): (&Publish, &str),
+        slugify: Slugify,
     ) -> Result<(Arc<Site>, Texts), Diagnostics> {
         let Some(kept) = &mut self.kept else {
-            let (site, texts) = content::index(files, data, publish, title)?;
+            let (site, texts) = content::index(files, data, publish, title, slugify)?;
             return Ok((Arc::new(site), texts));
         };
-        if let Some(same) = kept.same_model(&files, data, publish, title) {
+        if let Some(same) = kept.same_model(&files, data, (publish, title), slugify) {
             return Ok(same);
         }
         let given: Vec<(String, Arc<str>)> = files
@@ -264,14 +283,14 @@ impl Memo {
         let parse = |file: SourceFile| match parsed.get(&file.rel) {
             Some(entry) if Arc::ptr_eq(&entry.text, &file.text) => Ok(entry.parsed.clone()),
             _ => {
-                let (rel, entry) = Entry::read(file)?;
+                let (rel, entry) = Entry::read(file, slugify)?;
                 let parsed = entry.parsed.clone();
                 let mut fresh = fresh.lock().unwrap_or_else(|e| e.into_inner());
                 fresh.push((rel, entry));
                 Ok(parsed)
             }
         };
-        let result = content::index_with(files, data, publish, title, &parse);
+        let result = content::index_with(files, data, (publish, title, slugify), &parse);
         kept.parsed
             .extend(fresh.into_inner().unwrap_or_else(|e| e.into_inner()));
         let old = kept.model.take();
@@ -301,14 +320,14 @@ impl Memo {
         &mut self,
         site: &Site,
         texts: &Texts,
-        templates: Option<&Templates>,
+        (templates, anchors): (Option<&Templates>, crate::slug::Strategy),
         versions: &Map<String, u64>,
     ) -> Renders {
         let ids: Vec<DocId> = site.ids().collect();
         let render = |id: DocId| {
             let body = texts.body(site, id);
             Arc::new(match templates {
-                Some(templates) => markdown::render_page(body, templates),
+                Some(templates) => markdown::render_page(body, templates, anchors),
                 None => markdown::render(body),
             })
         };

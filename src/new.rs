@@ -157,7 +157,7 @@ fn add_row(root: &Path, dir: &Path, from: &PagesFrom, row: &Row) -> Result<(Path
     }
     append(&path, &entry)?;
     let section = dir.strip_prefix("content").unwrap_or(dir);
-    let url = crate::content::dir_path(&display_path(section));
+    let url = crate::content::dir_path(&display_path(section), Default::default());
     Ok((shown, format!("{url}{}/", row.slug)))
 }
 

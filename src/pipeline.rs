@@ -108,7 +108,8 @@ pub(crate) fn run(
     let versions = templates.as_ref().map(Templates::versions);
     let versions = versions.unwrap_or_default();
     laps.lap("output and schema checks");
-    let renders = memo.markdown(&site, &texts, templates.as_ref().ok(), &versions);
+    let loaded = (templates.as_ref().ok(), config.slugify.anchors);
+    let renders = memo.markdown(&site, &texts, loaded, &versions);
     laps.lap("markdown");
     let glossary = Arc::new(report.take("config", glossary(&config, &data, &site))?);
     let refs = Refs::of(&data, &glossary);
@@ -231,6 +232,7 @@ fn read(
     stop: &Stop,
 ) -> Result<(Config, String, Sources)> {
     let (config, config_text) = report.take("config", load_config(options))?;
+    memo.settle(config.slugify);
     let timeout = config.template_timeout;
     crate::watchdog::set_limit(timeout.unwrap_or(crate::watchdog::DEFAULT_SECONDS));
     let (sources, unreadable) = memo.discover(&options.root, stop)?;
@@ -313,7 +315,8 @@ fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Me
                 || {
                     let data = memo.data(data_files);
                     let publish = Publish::now(options.drafts, options.future);
-                    let content = memo.index(markdown, data_files, &publish, &config.title);
+                    let rules = (&publish, config.title.as_str());
+                    let content = memo.index(markdown, data_files, rules, config.slugify);
                     (data, content)
                 },
             )

@@ -531,7 +531,7 @@ impl Lookup {
     fn term_at(&self, kwargs: &Kwargs, call: &str, key: &str) -> TeraResult<(usize, usize)> {
         let at = self.taxonomy_at(kwargs, call)?;
         let name: String = kwargs.must_get(key)?;
-        let slug = crate::slug::slugify(&name);
+        let slug = self.taxonomies.slug(&name);
         let taxonomy = &self.taxonomies.0[at];
         match taxonomy.terms.iter().position(|t| t.slug == slug) {
             Some(term) => Ok((at, term)),

@@ -1,21 +1,57 @@
-//! Slugs: the URL-safe form of file names and headings.
+//! Slugs: the URL-safe form of file names, headings and taxonomy terms, made the way Zola makes
+//! them, so a site moved from Zola keeps its URLs and heading ids. site.toml's `[slugify]`
+//! chooses a strategy for each, as Zola's does.
 
-/// Lowercases and turns every run of characters that are not letters or digits into one `-`.
+use serde::{Deserialize, Serialize};
+
+/// How text becomes a URL segment or an id (Zola's `SlugifyStrategy`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Strategy {
+    /// Transliterated to ASCII, lowercased, every run of other characters one `-`.
+    #[default]
+    On,
+    /// As written, less what a file name or id cannot hold.
+    Safe,
+    /// As written.
+    Off,
+}
+
+/// site.toml's `[slugify]`: a strategy for paths (file and folder names, `slug`), anchors
+/// (heading ids) and taxonomy terms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct Slugify {
+    pub(crate) paths: Strategy,
+    pub(crate) anchors: Strategy,
+    pub(crate) taxonomies: Strategy,
+}
+
+/// `text` as a URL segment by Zola's default rule: `"Bachelor's degree"` is
+/// `bachelor-s-degree`, `"Éducation"` is `education`.
 pub(crate) fn slugify(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut dash = false;
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.extend(c.to_lowercase());
-        } else if c != '\'' && c != '’' {
-            dash = true;
-        }
+    slug::slugify(text)
+}
+
+/// `text` as a URL segment under `strategy` (Zola's `slugify_paths`).
+pub(crate) fn path(text: &str, strategy: Strategy) -> String {
+    match strategy {
+        Strategy::On => slug::slugify(text),
+        Strategy::Safe => text
+            .trim_end_matches([' ', '.'])
+            .chars()
+            .filter(|c| !"<>:\"/\\|?*".contains(*c))
+            .collect(),
+        Strategy::Off => text.to_string(),
     }
-    out
+}
+
+/// `text` as a heading id under `strategy` (Zola's `slugify_anchors`).
+pub(crate) fn anchor(text: &str, strategy: Strategy) -> String {
+    match strategy {
+        Strategy::On => slug::slugify(text),
+        Strategy::Safe | Strategy::Off => text.replace(|c: char| c.is_ascii_whitespace(), "_"),
+    }
 }
 
 /// Why an author-written slug cannot be used, if it cannot: a slug names one URL segment, so it
@@ -48,10 +84,43 @@ mod tests {
         assert_eq!(slugify("Pay and outlook"), "pay-and-outlook");
         assert_eq!(
             slugify("  HI vs. HIM: what's different?"),
-            "hi-vs-him-whats-different"
+            "hi-vs-him-what-s-different"
         );
-        assert_eq!(slugify("Éducation 2024"), "éducation-2024");
+        assert_eq!(slugify("What’s next"), "what-s-next");
+        assert_eq!(slugify("Éducation 2024"), "education-2024");
         assert_eq!(slugify("---"), "");
+    }
+
+    /// The cases of Zola's own tests of `slugify_paths` and `slugify_anchors`: (input, on, safe,
+    /// off).
+    #[test]
+    fn strategies_match_zolas() {
+        let paths = [
+            ("input", "input", "input", "input"),
+            ("test ", "test", "test", "test "),
+            ("tes t", "tes-t", "tes t", "tes t"),
+            ("dot. ", "dot", "dot", "dot. "),
+            ("日本", "ri-ben", "日本", "日本"),
+            ("héhé", "hehe", "héhé", "héhé"),
+            ("test (hey)", "test-hey", "test (hey)", "test (hey)"),
+        ];
+        for (input, on, safe, off) in paths {
+            assert_eq!(path(input, Strategy::On), on, "{input}");
+            assert_eq!(path(input, Strategy::Safe), safe, "{input}");
+            assert_eq!(path(input, Strategy::Off), off, "{input}");
+        }
+        let anchors = [
+            ("test ", "test", "test_", "test_"),
+            ("tes t", "tes-t", "tes_t", "tes_t"),
+            ("dot. ", "dot", "dot._", "dot._"),
+            ("日本", "ri-ben", "日本", "日本"),
+            ("test (hey)", "test-hey", "test_(hey)", "test_(hey)"),
+        ];
+        for (input, on, safe, off) in anchors {
+            assert_eq!(anchor(input, Strategy::On), on, "{input}");
+            assert_eq!(anchor(input, Strategy::Safe), safe, "{input}");
+            assert_eq!(anchor(input, Strategy::Off), off, "{input}");
+        }
     }
 
     #[test]

@@ -448,3 +448,46 @@ fn the_markdown_filter_resolves_links_and_glossary_terms_in_data() {
         "{err}"
     );
 }
+
+#[test]
+fn urls_and_heading_ids_are_made_as_zola_makes_them() {
+    let site = Site::fixture("zola");
+    let body = "## What's new in Café Crème?\n\n## Notes\n\n## Notes\n\nSee [the other](<@/blog/Über Straße.md#schon>).\n";
+    site.write(
+        "content/blog/Crème Brûlée & Co.md",
+        format!("+++\ntitle = \"C\"\ndate = 2024-02-02\n+++\n{body}"),
+    );
+    site.write(
+        "content/blog/Über Straße.md",
+        "+++\ntitle = \"U\"\ndate = 2024-02-03\n+++\n## Schön\n",
+    );
+    site.build_ok();
+    // Zola's `slugify.paths = "on"` and `slugify.anchors = "on"`, its defaults.
+    let page = site.html("blog/creme-brulee-co/index.html");
+    assert_eq!(
+        attrs(&page, "h2", "id"),
+        ["what-s-new-in-cafe-creme", "notes", "notes-1"]
+    );
+    assert_eq!(attrs(&page, "p a", "href"), ["/blog/uber-strasse/#schon"]);
+    // As written, less what a file name cannot hold; ids keep their letters.
+    let config = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        format!("{config}\n[slugify]\npaths = \"safe\"\nanchors = \"safe\"\n"),
+    );
+    site.write(
+        "content/blog/Über Straße.md",
+        "+++\ntitle = \"U\"\ndate = 2024-02-03\n+++\n## schon\n",
+    );
+    site.build_ok();
+    let page = site.html("blog/Crème Brûlée & Co/index.html");
+    assert_eq!(
+        attrs(&page, "h2", "id"),
+        ["What's_new_in_Café_Crème?", "Notes", "Notes-1"]
+    );
+    // The link keeps working: the path is the file's name, encoded for the href.
+    assert_eq!(
+        attrs(&page, "p a", "href"),
+        ["/blog/%C3%9Cber%20Stra%C3%9Fe/#schon"]
+    );
+}

@@ -87,12 +87,17 @@ fn front_matter_errors() {
 
 #[test]
 fn slug_and_url_errors() {
+    // Slugs as written: Zola's default strategy would make `a/b` into `a-b`.
+    let as_written = format!("{}\n[slugify]\npaths = \"off\"\n", with_taxonomies("[]"));
     error_for(
         "slug_with_slash",
-        &[(
-            "content/notes/x.md",
-            Some(&page("title = \"X\"\nslug = \"a/b\"", "")),
-        )],
+        &[
+            ("site.toml", Some(&as_written)),
+            (
+                "content/notes/x.md",
+                Some(&page("title = \"X\"\nslug = \"a/b\"", "")),
+            ),
+        ],
     );
     error_for(
         "slug_with_dots",
@@ -103,10 +108,13 @@ fn slug_and_url_errors() {
     );
     error_for(
         "slug_with_backslash",
-        &[(
-            "content/notes/x.md",
-            Some(&page("title = \"X\"\nslug = \"a\\\\b\"", "")),
-        )],
+        &[
+            ("site.toml", Some(&as_written)),
+            (
+                "content/notes/x.md",
+                Some(&page("title = \"X\"\nslug = \"a\\\\b\"", "")),
+            ),
+        ],
     );
     error_for(
         "duplicate_url",

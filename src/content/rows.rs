@@ -15,7 +15,8 @@ use crate::discover::SourceFile;
 use crate::error::{Diagnostic, Diagnostics, did_you_mean};
 use crate::frontmatter::{self, PageFront};
 use crate::site::{DocId, Kind, Page, Row};
-use crate::{slug, tomlfile};
+use crate::slug::{self, Strategy};
+use crate::tomlfile;
 
 /// A section's `[pages_from]`: which data file's rows become its pages, and how.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -68,11 +69,12 @@ impl Spans {
 pub(super) fn add_pages(
     mut parsed: Vec<Parsed>,
     data: &[SourceFile],
+    strategy: Strategy,
 ) -> Result<Vec<Parsed>, Diagnostics> {
     let mut made = Vec::new();
     let mut errors = Vec::new();
     for section in parsed.iter().filter(|p| p.pages_from.is_some()) {
-        match pages(section, data) {
+        match pages(section, data, strategy) {
             Ok(pages) => made.extend(pages),
             Err(found) => errors.extend(found.0),
         }
@@ -98,7 +100,11 @@ pub(super) fn add_pages(
 }
 
 /// The pages one section makes from its data file's rows.
-fn pages(section: &Parsed, data: &[SourceFile]) -> Result<Vec<Parsed>, Diagnostics> {
+fn pages(
+    section: &Parsed,
+    data: &[SourceFile],
+    strategy: Strategy,
+) -> Result<Vec<Parsed>, Diagnostics> {
     let Some(from) = section.pages_from.as_deref() else {
         return Ok(Vec::new());
     };
@@ -122,7 +128,7 @@ fn pages(section: &Parsed, data: &[SourceFile]) -> Result<Vec<Parsed>, Diagnosti
         let made_row = page(
             (file, &newlines),
             section,
-            from,
+            (from, strategy),
             Row::at(&rows, index),
             item,
         );
@@ -267,7 +273,7 @@ fn only_rows(root: &DeTable, keys: &Keys, shown: &str) -> Result<String, Diagnos
 fn page(
     (file, newlines): (&SourceFile, &[usize]),
     section: &Parsed,
-    from: &PagesFrom,
+    (from, strategy): (&PagesFrom, Strategy),
     mut row: Row,
     item: Spanned<DeValue>,
 ) -> Result<(Parsed, Range<usize>), Diagnostic> {
@@ -287,14 +293,14 @@ fn page(
     (row.start, _, _) = body_start(&file.text, newlines, whole.clone());
     row.line = row.start;
     let body = take_body(&mut table, (from, newlines), &keys, &mut row)?;
-    let named = (from.slug != "slug").then(|| slug_value(&mut table, from, &keys));
+    let named = (from.slug != "slug").then(|| slug_value(&mut table, (from, strategy), &keys));
     let named = named.transpose()?;
     let front = PageFront::deserialize(toml::de::Deserializer::from(Spanned::new(whole, table)))
         .map_err(|err| tomlfile::error(&file.shown, &file.text, 0, &err))?;
     let slug = match (named, &front.slug) {
         (Some(named), _) => named,
-        (None, Some(given)) => given_slug(&keys, given)?,
-        (None, None) => slug::slugify(&front.title),
+        (None, Some(given)) => given_slug(&keys, given, strategy)?,
+        (None, None) => slug::path(&front.title, strategy),
     };
     let slug_span = spans.key(&from.slug);
     if slug.is_empty() {
@@ -366,7 +372,11 @@ fn take_body(
 
 /// The slug that a key other than `slug` makes: its value, slugified. The key is taken out of
 /// the row unless it is also front matter (`title`).
-fn slug_value(table: &mut DeTable, from: &PagesFrom, keys: &Keys) -> Result<String, Diagnostic> {
+fn slug_value(
+    table: &mut DeTable,
+    (from, strategy): (&PagesFrom, Strategy),
+    keys: &Keys,
+) -> Result<String, Diagnostic> {
     let key = from.slug.as_str();
     let value = if key == "title" {
         table.get(key).map(|v| v.get_ref().clone())
@@ -374,7 +384,7 @@ fn slug_value(table: &mut DeTable, from: &PagesFrom, keys: &Keys) -> Result<Stri
         table.remove(key).map(Spanned::into_inner)
     };
     match value {
-        Some(DeValue::String(text)) => Ok(slug::slugify(&text)),
+        Some(DeValue::String(text)) => Ok(slug::path(&text, strategy)),
         Some(_) => Err(keys
             .error(key, format!("`{key}` makes the page's URL, so it is text"))
             .with_help(format!(

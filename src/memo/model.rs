@@ -142,8 +142,8 @@ impl Kept {
         &mut self,
         files: &[SourceFile],
         data: &[SourceFile],
-        publish: &Publish,
-        title: &str,
+        (publish, title): (&Publish, &str),
+        slugify: crate::slug::Slugify,
     ) -> Option<(Arc<Site>, Texts)> {
         let model = self.model.as_ref()?;
         if !model.holds(files, data, publish, title) {
@@ -161,7 +161,7 @@ impl Kept {
                 entry.parsed.with_text(Arc::clone(&file.text))
             } else {
                 // An error is reported by the full reading that follows.
-                let parsed = content::parse(file.clone()).ok()?;
+                let parsed = content::parse(file.clone(), slugify).ok()?;
                 entry.parsed.same_place(&parsed).then_some(parsed)?
             };
             edited.push((i, parsed, front));

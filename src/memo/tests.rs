@@ -464,6 +464,33 @@ fn a_title_edit_reaches_every_sidebar_but_a_body_edit_does_not() {
     );
 }
 
+#[test]
+fn a_slugify_change_makes_every_url_and_id_again() {
+    let (dir, options) = site();
+    let mut memo = Memo::keeping();
+    render(&options, &mut memo, &Stop::default()).unwrap();
+    let config = dir.path().join("site.toml");
+    let before = std::fs::read_to_string(&config).unwrap();
+    let mut build = |text: &str| {
+        std::fs::write(&config, text).unwrap();
+        memo.touched(dir.path(), [PathBuf::from("site.toml")]);
+        let incremental = render(&options, &mut memo, &Stop::default());
+        let clean = render(&options, &mut Memo::none(), &Stop::default());
+        same(&incremental, &clean).unwrap();
+        incremental
+    };
+    // Heading ids as written: every link to `#pay-and-outlook` now misses.
+    let failed = build(&format!("{before}\n[slugify]\nanchors = \"safe\"\n"));
+    let message = failed.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        message.contains("did you mean `#Pay_and_outlook`?"),
+        "{message}"
+    );
+    let built = build(&before).unwrap();
+    let page = String::from_utf8_lossy(&built.files["notes/first/index.html"]).into_owned();
+    assert!(page.contains("id=\"pay-and-outlook\""), "{page}");
+}
+
 /// Builds the site, edits the file at `rel` with `f`, and builds again with the memo; the
 /// second build must equal a clean one. Returns the site, the memo and that build.
 fn after_one_edit(rel: &str, f: &dyn Fn(String) -> String) -> (tempfile::TempDir, Memo, Built) {
