@@ -1,4 +1,4 @@
-// Every page: the theme toggle, the lazily loaded Pagefind search, and printing closed <details>.
+// Every page: the theme toggle, the lazily loaded Pagefind search, the sidebar's state, and printing closed <details>.
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -125,6 +125,24 @@
     document.addEventListener("keydown", function (e) {
       if (e.key === "Escape" && menu.getAttribute("aria-expanded") === "true") { setMenu(false); menu.focus(); }
     });
+  }
+
+  // The sidebar is a column from 62rem (site.css shows it there without script) and a closed
+  // "All pages" disclosure below. Its `open` follows the width, so assistive technology hears
+  // the state that shows; and the column scrolls, not the page, to bring the current page's
+  // link into view when it starts below the fold.
+  var course = document.getElementById("course-menu");
+  if (course) {
+    var column = window.matchMedia("(min-width: 62rem)");
+    var fitCourse = function () { course.open = column.matches; };
+    fitCourse();
+    column.addEventListener("change", fitCourse);
+    var box = course.parentNode;
+    var current = course.querySelector('a[aria-current="page"]');
+    if (column.matches && current && box.scrollHeight > box.clientHeight) {
+      var below = current.getBoundingClientRect().bottom - box.getBoundingClientRect().top;
+      if (below > box.clientHeight) box.scrollTop = below - box.clientHeight / 2;
+    }
   }
 
   // Code blocks get a Copy button where the browser lets a page write to the clipboard.

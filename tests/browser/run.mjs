@@ -7,8 +7,9 @@
 // It builds with `cargo run --release -q -- build --output-dir <tmp>`, serves that folder on
 // 127.0.0.1 with a small static server, and checks every page type at 320 and 1280 px, light and
 // dark: axe-core (WCAG 2.2 AA tags), no sideways scroll at 320 and 390 px, no console errors, no failed
-// requests. At 1280 px, prose pages must use the width (a text column with a contents column
-// beside it); at 320 px they are one column. Then it drives the scripted features. Screenshots go
+// requests. At 1280 px, prose pages must use the width (the sidebar, a text column and a contents
+// column beside it); at 320 px they are one column, with the sidebar a closed "All pages" menu.
+// Then it drives the sidebar and the scripted features. Screenshots go
 // to tests/browser/screenshots/.
 // It ends with one line, "N passed, N failed, N skipped", and exits non-zero on any failure.
 
@@ -350,6 +351,141 @@ async function main() {
       }
     });
 
+    // The sidebar: every page of the site, outside the search body; a column at 1280 px, a closed
+    // "All pages" disclosure on phones. On each page the current page's link is marked and its
+    // section is open, and only its section.
+    const SIDEBAR = ["/guide/key-differences/", "/careers/medical-coder/", "/careers/", "/", "/faq/"];
+    const marked = (page) => page.evaluate(() => {
+      const nav = document.querySelector('nav.course[aria-label="All pages"]');
+      const current = nav ? [...nav.querySelectorAll('a[aria-current="page"]')] : [];
+      const sections = nav ? [...nav.querySelectorAll(".course-tree details")] : [];
+      const holder = current[0] && current[0].closest(".course-tree details");
+      return {
+        nav: !!nav,
+        labels: [...document.querySelectorAll("nav[aria-label]")].map((n) => n.getAttribute("aria-label")),
+        current: current.map((a) => new URL(a.href).pathname),
+        here: location.pathname,
+        open: sections.filter((d) => d.open).map((d) => d.querySelector("summary").textContent),
+        holder: holder ? holder.querySelector("summary").textContent : null,
+        styled: current[0] ? getComputedStyle(current[0]).backgroundColor !== getComputedStyle(nav).backgroundColor : false,
+      };
+    });
+    function assertMarked(m, url) {
+      assert(m.nav, `${url}: no nav.course labelled "All pages"`);
+      assert(new Set(m.labels).size === m.labels.length, `${url}: two navs share a label (${m.labels.join(", ")})`);
+      assert(m.current.length === 1 && m.current[0] === m.here, `${url}: aria-current="page" on ${JSON.stringify(m.current)}, not on ${m.here}`);
+      assert(m.styled, `${url}: the current page's link looks like the others`);
+      const expected = m.holder ? [m.holder] : [];
+      assert(JSON.stringify(m.open) === JSON.stringify(expected), `${url}: open sections are ${JSON.stringify(m.open)}, expected ${JSON.stringify(expected)}`);
+    }
+
+    await check("sidebar: every page listed once, outside <main> and the search body, and hidden in print", async () => {
+      const sitemap = fs.readFileSync(path.join(site, "sitemap.xml"), "utf8");
+      const pages = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map(([, loc]) => new URL(loc).pathname).sort();
+      const { context, page, problems } = await open(browser, origin + "/guide/key-differences/", { width: 1280 });
+      try {
+        const listed = await page.$$eval(".course a", (as) => as.map((a) => new URL(a.href).pathname));
+        assert(JSON.stringify([...listed].sort()) === JSON.stringify(pages), `the sidebar lists ${listed.length} links; the sitemap has ${pages.length} pages`);
+        const inside = await page.evaluate(() => !!document.querySelector(".course").closest("main, [data-pagefind-body]"));
+        assert(!inside, "the sidebar is inside <main> or the search body");
+        await page.emulateMedia({ media: "print" });
+        assert(!(await page.locator(".course").isVisible()), "the sidebar prints");
+        noProblems(problems, "sidebar");
+      } finally {
+        await context.close();
+      }
+      const bad = htmlFiles(site).filter((file) => {
+        const html = fs.readFileSync(file, "utf8");
+        if (/<meta http-equiv="refresh"/.test(html)) return false;
+        const nav = html.indexOf('<nav class="course"');
+        return nav < 0 || nav > html.indexOf("<main");
+      });
+      assert(bad.length === 0, `no sidebar before <main> in ${bad.map((f) => path.relative(site, f)).join(", ")}`);
+    });
+
+    await check("sidebar: a column at 1280px that stays in view and scrolls on its own, the current page marked", async () => {
+      for (const url of SIDEBAR) {
+        const { context, page, problems } = await open(browser, origin + url, { width: 1280 });
+        try {
+          assertMarked(await marked(page), url);
+          const b = await page.evaluate(() => {
+            const nav = document.querySelector(".course");
+            const r = nav.getBoundingClientRect();
+            const main = document.querySelector("main").getBoundingClientRect();
+            const a = nav.querySelector('a[aria-current="page"]').getBoundingClientRect();
+            return { left: r.left, right: r.right, width: r.width, main: main.left, overflow: getComputedStyle(nav).overflowY, a: { top: a.top, bottom: a.bottom }, top: r.top, bottom: Math.min(r.bottom, innerHeight) };
+          });
+          assert(b.right <= b.main && b.width >= 200 && b.width <= 300, `${url}: the sidebar is not a column beside the content (${Math.round(b.left)}–${Math.round(b.right)}px, content at ${Math.round(b.main)}px)`);
+          assert(b.overflow === "auto", `${url}: the sidebar does not scroll on its own (overflow-y: ${b.overflow})`);
+          assert(b.a.top >= b.top && b.a.bottom <= b.bottom, `${url}: the current page's link is out of view in the sidebar (${Math.round(b.a.top)}–${Math.round(b.a.bottom)}px)`);
+          assert(await page.locator(".course-tree").isVisible(), `${url}: the list is hidden`);
+          assert(!(await page.locator("#course-menu > summary").isVisible()), `${url}: the phone's "All pages" control shows on a wide screen`);
+          assert(await page.evaluate(() => document.getElementById("course-menu").open), `${url}: the column is shown but its <details> is not open`);
+          await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight / 2));
+          const top = await page.evaluate(() => document.querySelector(".course").getBoundingClientRect().top);
+          assert(top >= 0 && top < 40, `${url}: the sidebar is at ${Math.round(top)}px after scrolling`);
+          noProblems(problems, url);
+        } finally {
+          await context.close();
+        }
+      }
+    });
+
+    await check("sidebar: without JavaScript it is still a column at 1280px and a closed menu at 390px", async () => {
+      for (const [width, shown] of [[1280, true], [390, false]]) {
+        const { context, page } = await open(browser, origin + "/careers/medical-coder/", { width, js: false });
+        try {
+          const visible = await page.locator('.course a[aria-current="page"]').isVisible();
+          assert(visible === shown, `at ${width}px without script the list is ${visible ? "shown" : "hidden"}`);
+        } finally {
+          await context.close();
+        }
+      }
+    });
+
+    for (const width of [390, 320]) {
+      await check(`sidebar: a closed "All pages" menu at ${width}px, opened from the keyboard or a tap`, async () => {
+        for (const url of SIDEBAR) {
+          const scheme = width === 320 ? "dark" : "light";
+          const { context, page, problems } = await open(browser, origin + url, { width, scheme });
+          try {
+            const summary = page.locator("#course-menu > summary");
+            assert(await summary.isVisible(), `${url}: no "All pages" control`);
+            assert(!(await page.locator(".course-tree").isVisible()), `${url}: the list shows before it is opened`);
+            const where = await page.evaluate(() => ({
+              control: document.querySelector("#course-menu > summary").getBoundingClientRect().bottom,
+              content: document.querySelector("main").getBoundingClientRect().top,
+            }));
+            assert(where.control <= where.content, `${url}: the control is not above the content`);
+            if (url === SIDEBAR[0]) {
+              await summary.focus();
+              await page.keyboard.press("Enter");
+            } else {
+              await summary.click();
+            }
+            assert(await page.locator('.course a[aria-current="page"]').isVisible(), `${url}: opening the menu does not show the current page`);
+            assertMarked(await marked(page), url);
+            if (url === SIDEBAR[0]) {
+              await page.keyboard.press("Tab");
+              const ring = await page.evaluate(() => {
+                const a = document.activeElement;
+                return a.closest(".course") ? getComputedStyle(a).outlineStyle : "focus left the sidebar";
+              });
+              assert(ring !== "none", `${url}: the focused link shows no outline (${ring})`);
+              await snapshot(page, { path: path.join(shots, `sidebar-open-${width}-${scheme}.png`) });
+            }
+            await axe(page, `${url} with the sidebar open at ${width}px`);
+            await noSidewaysScroll(page, `${url} with the sidebar open at ${width}px`);
+            await summary.click();
+            assert(!(await page.locator(".course-tree").isVisible()), `${url}: the menu does not close again`);
+            noProblems(problems, url);
+          } finally {
+            await context.close();
+          }
+        }
+      });
+    }
+
     // Wide screens: a page of prose is a readable text column with a contents column beside it,
     // and together they fill most of the width; on a phone the same page is one column.
     const LAYOUT = {
@@ -366,17 +502,18 @@ async function main() {
     };
     const boxes = (page, text, side) => page.evaluate(([t, s]) => {
       const box = (sel) => { const el = document.querySelector(sel); if (!el) return null; const r = el.getBoundingClientRect(); return { left: r.left, right: r.right, top: r.top + scrollY, width: r.width }; };
-      return { text: box(t), side: box(s), view: document.documentElement.clientWidth };
+      return { text: box(t), side: box(s), course: box(".course"), view: document.documentElement.clientWidth };
     }, [text, side]);
     for (const [name, [url, text, side]] of Object.entries(LAYOUT)) {
-      await check(`layout: ${name} at 1280px uses the width, with its contents column beside the text`, async () => {
+      await check(`layout: ${name} at 1280px uses the width: the sidebar, the text, and its contents column beside the text`, async () => {
         const { context, page } = await open(browser, origin + url, { width: 1280 });
         try {
           const b = await boxes(page, text, side);
           assert(b.text && b.side, `no ${b.text ? side : text} on the page`);
           assert(b.side.left >= b.text.right, `the contents column (${Math.round(b.side.left)}px) is not beside the text (ends ${Math.round(b.text.right)}px)`);
-          const used = (b.side.right - b.text.left) / b.view;
-          assert(used >= 0.75, `text and contents cover ${Math.round(used * 100)}% of the width`);
+          assert(b.course && b.course.right <= b.text.left, `the sidebar (ends ${Math.round(b.course?.right)}px) is not left of the text (${Math.round(b.text.left)}px)`);
+          const used = (b.side.right - b.course.left) / b.view;
+          assert(used >= 0.9, `sidebar, text and contents cover ${Math.round(used * 100)}% of the width`);
           assert(b.text.width >= 600 && b.text.width <= 780, `the text column is ${Math.round(b.text.width)}px wide, not a readable measure`);
         } finally {
           await context.close();
