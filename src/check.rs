@@ -144,9 +144,41 @@ pub(crate) fn lint_markdown(
     report.lint(Severity::Warning, "markdown", || {
         links::body_problems(site, texts, renders, Severity::Warning)
     });
+    report.lint(Severity::Warning, "glossary", || {
+        unlinked_terms(site, texts, renders, config)
+    });
     report.lint(Severity::Warning, "unused-source", || {
         unused_sources(site, renders, data, data_files)
     });
+}
+
+/// Every `[[TERM]]` on a site with no `[glossary]`: shown as written, as Zola shows it, which
+/// is what a moved site wants and rarely what a docent author meant.
+fn unlinked_terms(
+    site: &Site,
+    texts: &Texts,
+    renders: &Renders,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    if config.glossary.is_some() {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for (id, rendered) in renders.iter() {
+        for term in &rendered.terms {
+            let message = format!(
+                "`[[{}]]` is shown as written: site.toml has no [glossary]",
+                term.name
+            );
+            let help = "add `[glossary]` with `data` and `page` to site.toml to link terms, or write `\\[\\[` for literal brackets";
+            found.push(
+                site[id]
+                    .at(texts.full(id), &term.span, message)
+                    .with_help(help),
+            );
+        }
+    }
+    found
 }
 
 /// The lints on the built site: links in the rendered pages to files it does not have, and

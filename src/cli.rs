@@ -1,4 +1,4 @@
-//! The command line: `docent build | serve | check | new`.
+//! The command line: `docent build | serve | check | new | import-zola`.
 
 use std::net::IpAddr;
 use std::path::PathBuf;
@@ -84,6 +84,11 @@ pub(crate) enum Command {
         /// The section folder under content/ for the page [default: the careers or guide section].
         #[arg(long)]
         section: Option<String>,
+    },
+    /// Write a site.toml from a Zola site's config.toml, and list what could not be carried over.
+    ImportZola {
+        /// The Zola site's folder [default: --root].
+        dir: Option<PathBuf>,
     },
 }
 

@@ -50,6 +50,7 @@ impl Parsed {
                     && x.page_template == y.page_template
                     && x.schema == y.schema
                     && x.paginate == y.paginate
+                    && x.redirect_to == y.redirect_to
             }
             _ => false,
         };
@@ -183,6 +184,7 @@ pub(crate) fn parse(file: SourceFile, slugify: Slugify) -> Result<Parsed, Diagno
             page_template: front.page_template.clone(),
             schema: front.schema.clone(),
             paginate: paginate(&file, &split, &front)?,
+            redirect_to: front.redirect_to.clone(),
             parent: None,
             pages: Vec::new(),
             subsections: Vec::new(),
@@ -482,6 +484,7 @@ fn with_root(mut sections: Vec<Parsed>, site_title: &str) -> Vec<Parsed> {
                     page_template: None,
                     schema: None,
                     paginate: None,
+                    redirect_to: None,
                     parent: None,
                     pages: Vec::new(),
                     subsections: Vec::new(),

@@ -36,7 +36,10 @@ pub(crate) fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
 pub(crate) fn split_text(shown: &Path, text: &str) -> Result<Split, Diagnostic> {
     let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lines = line_spans(text, start);
-    let first = lines.next().map(|(s, e)| (s, &text[s..e]));
+    // Blank lines before the opening fence are allowed, as Zola allows them.
+    let first = lines
+        .find(|&(s, e)| !text[s..e].trim().is_empty())
+        .map(|(s, e)| (s, &text[s..e]));
     match first {
         Some((_, line)) if line.trim_end() == FENCE => {}
         Some((s, line)) if line.trim_end() == "---" => {
@@ -102,6 +105,16 @@ pub(crate) enum SortBy {
     None,
 }
 
+/// Where Zola puts a heading's anchor link; docent reads the setting and keeps its own place.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum AnchorLinks {
+    Left,
+    Right,
+    Heading,
+    None,
+}
+
 /// A page's front matter, as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -139,6 +152,8 @@ pub(crate) struct PageFront {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SectionFront {
+    /// Optional, as in Zola: a section that only redirects or groups pages may have none.
+    #[serde(default)]
     pub(crate) title: String,
     #[serde(default)]
     pub(crate) description: Option<String>,
@@ -161,6 +176,14 @@ pub(crate) struct SectionFront {
     /// Pages made from the rows of a data file.
     #[serde(default)]
     pub(crate) pages_from: Option<crate::content::PagesFrom>,
+    /// Zola's `redirect_to`: the section's page sends visitors to this path or URL instead.
+    #[serde(default)]
+    pub(crate) redirect_to: Option<String>,
+    /// Zola's `insert_anchor_links`: read so a Zola site builds, but docent always puts its
+    /// anchor link after the heading.
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub(crate) insert_anchor_links: Option<AnchorLinks>,
     /// Zola's pagination: the section's pages split into pages of this many.
     #[serde(default)]
     pub(crate) paginate_by: Option<usize>,

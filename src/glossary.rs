@@ -14,6 +14,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde::{Deserialize, Serialize};
@@ -118,11 +119,8 @@ impl Glossary {
 
     /// Why `name` cannot be shown as a term, if it cannot: no glossary, or no such term.
     pub(crate) fn problem(&self, name: &str) -> Option<(String, String)> {
-        if self.page.is_none() {
-            let help = "add `[glossary]` with `data` and `page` to site.toml, or write `\\[\\[` \
-                        for literal brackets";
-            return Some((format!("`[[{name}]]` needs a glossary"), help.into()));
-        }
+        // Without a glossary, terms are shown as written, as Zola shows them; `check` warns.
+        self.page.as_ref()?;
         if self.terms.contains_key(&name.to_lowercase()) {
             return None;
         }
@@ -165,7 +163,16 @@ impl Glossary {
     }
 
     fn write(&self, out: &mut String, name: &str, text: &str, tip_id: &str) {
-        let (Some(term), Some(page)) = (self.terms.get(&name.to_lowercase()), &self.page) else {
+        let Some(page) = &self.page else {
+            // No glossary: the brackets stay, as Zola leaves them (`[[_TOC_]]`).
+            let same = text == html_escape(name);
+            let _ = match same {
+                true => write!(out, "[[{text}]]"),
+                false => write!(out, "[[{}|{text}]]", html_escape(name)),
+            };
+            return;
+        };
+        let Some(term) = self.terms.get(&name.to_lowercase()) else {
             out.push_str(text);
             return;
         };
@@ -226,11 +233,13 @@ mod tests {
         assert_eq!(message, "unknown glossary term `RHAI`");
         assert_eq!(help, "did you mean `[[RHIA]]`?");
         assert!(
-            Glossary::default()
-                .problem("RHIA")
-                .unwrap()
-                .0
-                .contains("needs a glossary")
+            Glossary::default().problem("RHIA").is_none(),
+            "without a glossary, terms are shown as written"
+        );
+        let marked = format!("{MARK}RHIA\">RHIA{END} and {MARK}x\">why{END}");
+        assert_eq!(
+            Glossary::default().resolve(&marked),
+            "[[RHIA]] and [[x|why]]"
         );
     }
 }

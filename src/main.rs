@@ -19,6 +19,7 @@ mod fs;
 mod fuzz;
 mod glossary;
 mod hashing;
+mod import_zola;
 mod links;
 mod listings;
 mod markdown;
@@ -121,6 +122,10 @@ fn run(cli: Cli) -> Result<(), Exit> {
                 "{}",
                 new::create(&cli.root, kind, &title, section.as_deref())?
             );
+            Ok(())
+        }
+        Command::ImportZola { dir } => {
+            println!("{}", import_zola::run(dir.as_deref().unwrap_or(&cli.root))?);
             Ok(())
         }
     }

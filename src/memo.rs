@@ -650,11 +650,8 @@ fn view_keys(
         keys[id.0] = h.finish();
     }
     let tree = tree_keys(site, &heads, fronts);
-    Keys {
-        view: PerDoc::from_vec(keys),
-        head: PerDoc::from_vec(heads),
-        tree,
-    }
+    let (view, head) = (PerDoc::from_vec(keys), PerDoc::from_vec(heads));
+    Keys { view, head, tree }
 }
 
 /// Each doc's keys, as the views stage made them.

@@ -237,6 +237,13 @@ pub(crate) fn render_all(
 pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, Diagnostics> {
     FILTERED.with(|n| n.set(0));
     let doc = &job.site[id];
+    if let Some(to) = doc.section().and_then(|s| s.redirect_to.as_deref()) {
+        let to = match to.contains("://") {
+            true => to.to_string(),
+            false => job.urls.path(&format!("/{}", to.trim_start_matches('/'))),
+        };
+        return Ok(crate::site_files::redirect(&to));
+    }
     let mut context = job.base.clone();
     let key = match doc.kind {
         Kind::Page(_) => "page",

@@ -85,6 +85,8 @@ pub(crate) struct Section {
     pub(crate) schema: Option<String>,
     /// Pagination, when the section splits its pages.
     pub(crate) paginate: Option<Paginate>,
+    /// Zola's `redirect_to`: the section's page is a redirect to this path or URL.
+    pub(crate) redirect_to: Option<String>,
     pub(crate) parent: Option<DocId>,
     /// Its pages, in display order.
     pub(crate) pages: Vec<DocId>,

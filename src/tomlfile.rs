@@ -79,9 +79,9 @@ fn zola_hint(field: &str) -> Option<&'static str> {
         "paginate_by" | "paginate_path" | "paginate_reversed" => {
             "pagination is a section's setting, in its _index.md"
         }
-        "insert_anchor_links" => "docent always adds anchor links to headings; remove it",
-        "transparent" | "render" | "redirect_to" | "generate_feeds" | "generate_feed"
-        | "in_search_index" | "path" => {
+        "insert_anchor_links" => "it is a section's setting, in its _index.md",
+        "transparent" | "render" | "generate_feeds" | "generate_feed" | "in_search_index"
+        | "path" => {
             "this Zola setting is not supported by docent; remove it (see the README for the keys docent reads)"
         }
         "taxonomies" => {

@@ -309,7 +309,7 @@ fn zola_only_settings_get_a_clear_answer() {
     let site = Site::fixture("zola");
     site.write(
         "content/blog/_index.md",
-        "+++\ntitle = \"Blog\"\nredirect_to = \"/\"\n+++\n",
+        "+++\ntitle = \"Blog\"\ntransparent = true\n+++\n",
     );
     let stderr = site.build_err();
     assert!(stderr.contains("content/blog/_index.md:3:1"), "{stderr}");
@@ -489,5 +489,22 @@ fn urls_and_heading_ids_are_made_as_zola_makes_them() {
     assert_eq!(
         attrs(&page, "p a", "href"),
         ["/blog/%C3%9Cber%20Stra%C3%9Fe/#schon"]
+    );
+}
+
+#[test]
+fn zola_section_settings_that_docent_reads() {
+    let site = Site::fixture("zola");
+    // A blank line before the fence, no title, a redirect and an anchor setting, as Zola's own
+    // documentation writes them.
+    site.write(
+        "content/docs/_index.md",
+        "\n+++\nredirect_to = \"blog/pi-day/\"\ninsert_anchor_links = \"left\"\n+++\n",
+    );
+    site.build_ok();
+    let redirect = site.read("docs/index.html");
+    assert!(
+        redirect.contains("url=/blog/pi-day/\""),
+        "the section's page is a redirect: {redirect}"
     );
 }

@@ -199,6 +199,26 @@ fn new_career_fills_the_bundled_schema() {
 }
 
 #[test]
+fn without_a_glossary_terms_are_shown_as_written_and_check_says_so() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/notes/x.md",
+        "+++\ntitle = \"X\"\n+++\nStart with the [[RHIA]], then [[_TOC_]].\n",
+    );
+    site.build_ok();
+    assert!(
+        site.read("notes/x/index.html")
+            .contains("Start with the [[RHIA]], then [[_TOC_]].")
+    );
+    let (ok, _, stderr) = docent(&site, &["check"]);
+    assert!(ok, "a warning, not an error: {stderr}");
+    assert!(
+        stderr.contains("warning[glossary]: `[[RHIA]]` is shown as written: site.toml has no [glossary]\n --> content/notes/x.md:4:16"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn check_lists_pages_left_out_for_their_dates() {
     let site = Site::fixture("basic");
     site.write_unpublished_notes();

@@ -501,13 +501,6 @@ fn teaching_markdown_errors() {
         )],
     );
     error_for(
-        "glossary_not_configured",
-        &[(
-            "content/notes/x.md",
-            Some(&page("title = \"X\"", "Start with the [[RHIA]].")),
-        )],
-    );
-    error_for(
         "glossary_page_missing",
         &[
             (
