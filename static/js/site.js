@@ -137,6 +137,13 @@
     var fitCourse = function () { course.open = column.matches; };
     fitCourse();
     column.addEventListener("change", fitCourse);
+    // On a phone, Escape closes the open menu from anywhere in it, as it does the header's.
+    course.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && course.open && !column.matches) {
+        course.open = false;
+        course.querySelector("summary").focus();
+      }
+    });
     var box = course.parentNode;
     var current = course.querySelector('a[aria-current="page"]');
     if (column.matches && current && box.scrollHeight > box.clientHeight) {

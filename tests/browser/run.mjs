@@ -444,7 +444,7 @@ async function main() {
     });
 
     for (const width of [390, 320]) {
-      await check(`sidebar: a closed "All pages" menu at ${width}px, opened from the keyboard or a tap`, async () => {
+      await check(`sidebar: a closed "All pages" menu at ${width}px, opened and closed from the keyboard or a tap`, async () => {
         for (const url of SIDEBAR) {
           const scheme = width === 320 ? "dark" : "light";
           const { context, page, problems } = await open(browser, origin + url, { width, scheme });
@@ -476,7 +476,12 @@ async function main() {
             }
             await axe(page, `${url} with the sidebar open at ${width}px`);
             await noSidewaysScroll(page, `${url} with the sidebar open at ${width}px`);
-            await summary.click();
+            if (url === SIDEBAR[0]) {
+              await page.keyboard.press("Escape");
+              assert(await summary.evaluate((el) => el === document.activeElement), `${url}: Escape does not return focus to "All pages"`);
+            } else {
+              await summary.click();
+            }
             assert(!(await page.locator(".course-tree").isVisible()), `${url}: the menu does not close again`);
             noProblems(problems, url);
           } finally {
