@@ -37,6 +37,9 @@ pub(crate) struct Config {
     /// Where glossary terms (`[[RHIA]]`) link to and take their definitions from.
     #[serde(default)]
     pub(crate) glossary: Option<crate::glossary::GlossaryConfig>,
+    /// Maths and smart punctuation in Markdown.
+    #[serde(default)]
+    pub(crate) markdown: MarkdownConfig,
     /// How file names, headings and terms become slugs: Zola's `[slugify]`.
     #[serde(default)]
     pub(crate) slugify: crate::slug::Slugify,
@@ -54,6 +57,26 @@ pub(crate) struct NavItem {
     pub(crate) name: String,
     /// `@/path.md` for a content file, or any URL.
     pub(crate) url: String,
+}
+
+/// `[markdown]`: what a site may turn off. Both are on by default; a site moved from Zola, which
+/// has neither maths nor (by default) smart punctuation, may want them off.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields, default)]
+pub(crate) struct MarkdownConfig {
+    /// `$…$` and `$$…$$` as MathML.
+    pub(crate) math: bool,
+    /// Curly quotes and dashes from straight ones.
+    pub(crate) smart_punctuation: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> MarkdownConfig {
+        MarkdownConfig {
+            math: true,
+            smart_punctuation: true,
+        }
+    }
 }
 
 /// One taxonomy, as site.toml declares it: `taxonomies = [{ name = "tags", feed = true }]`.
@@ -109,6 +132,15 @@ impl Config {
             None => Diagnostic::in_file(FILE, message),
         };
         Err(d.with_help(help))
+    }
+
+    /// What this site's settings change about every body's Markdown.
+    pub(crate) fn markdown_settings(&self) -> crate::markdown::Settings {
+        crate::markdown::Settings {
+            anchors: self.slugify.anchors,
+            math: self.markdown.math,
+            smart_punctuation: self.markdown.smart_punctuation,
+        }
     }
 
     /// The path part of `base_url` ("" or "/guide"): every site URL starts with it.

@@ -51,6 +51,7 @@ impl Parsed {
                     && x.schema == y.schema
                     && x.paginate == y.paginate
                     && x.redirect_to == y.redirect_to
+                    && x.render == y.render
             }
             _ => false,
         };
@@ -184,6 +185,7 @@ pub(crate) fn parse(file: SourceFile, slugify: Slugify) -> Result<Parsed, Diagno
             page_template: front.page_template.clone(),
             schema: front.schema.clone(),
             paginate: paginate(&file, &split, &front)?,
+            render: front.render,
             redirect_to: front.redirect_to.clone(),
             parent: None,
             pages: Vec::new(),
@@ -202,7 +204,10 @@ pub(crate) fn parse(file: SourceFile, slugify: Slugify) -> Result<Parsed, Diagno
         }
         let keys = Keys::Front(&file, &split);
         let slug = page_slug(&keys, front.slug.as_deref(), slugify.paths)?;
-        let path = format!("{}{slug}/", dir_path(page_dir(&file.rel), slugify.paths));
+        let path = match &front.path {
+            Some(path) => given_path(&keys, path)?,
+            None => format!("{}{slug}/", dir_path(page_dir(&file.rel), slugify.paths)),
+        };
         let kind = Kind::Page(Page {
             slug,
             authors: std::mem::take(&mut front.authors),
@@ -377,6 +382,23 @@ fn alias_outputs(keys: &Keys, aliases: &[String]) -> Result<Vec<String>, Diagnos
     Ok(outputs)
 }
 
+/// Zola's `path = "about"`: the page's URL path, `/about/`, checked to stay inside the site.
+fn given_path(keys: &Keys, given: &str) -> Result<String, Diagnostic> {
+    let trimmed = given.trim().trim_matches('/');
+    let bad = trimmed.is_empty()
+        || trimmed.contains(['\\', '?', '#'])
+        || trimmed
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == ".." || slug::problem(s).is_some());
+    if bad {
+        let message = format!("path \"{given}\" is not a path inside the site");
+        return Err(keys
+            .error("path", message)
+            .with_help("write the page's URL path, like \"about\" or \"docs/intro\""));
+    }
+    Ok(format!("/{trimmed}/"))
+}
+
 /// A slug from front matter, made by `strategy` as Zola makes it (`"Hello & World"` is
 /// `hello-world`), and checked to be one URL segment.
 fn given_slug(keys: &Keys, given: &str, strategy: Strategy) -> Result<String, Diagnostic> {
@@ -484,6 +506,7 @@ fn with_root(mut sections: Vec<Parsed>, site_title: &str) -> Vec<Parsed> {
                     page_template: None,
                     schema: None,
                     paginate: None,
+                    render: true,
                     redirect_to: None,
                     parent: None,
                     pages: Vec::new(),

@@ -105,6 +105,10 @@ pub(crate) enum SortBy {
     None,
 }
 
+fn yes() -> bool {
+    true
+}
+
 /// Where Zola puts a heading's anchor link; docent reads the setting and keeps its own place.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -135,6 +139,9 @@ pub(crate) struct PageFront {
     pub(crate) weight: Option<i64>,
     #[serde(default)]
     pub(crate) slug: Option<String>,
+    /// Zola's `path`: the page's whole URL path, in place of its section's and slug.
+    #[serde(default)]
+    pub(crate) path: Option<String>,
     #[serde(default)]
     pub(crate) template: Option<String>,
     #[serde(default)]
@@ -176,6 +183,9 @@ pub(crate) struct SectionFront {
     /// Pages made from the rows of a data file.
     #[serde(default)]
     pub(crate) pages_from: Option<crate::content::PagesFrom>,
+    /// Zola's `render`: `false` writes no page for the section itself; its pages still are.
+    #[serde(default = "yes")]
+    pub(crate) render: bool,
     /// Zola's `redirect_to`: the section's page sends visitors to this path or URL instead.
     #[serde(default)]
     pub(crate) redirect_to: Option<String>,

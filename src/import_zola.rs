@@ -82,10 +82,12 @@ pub(crate) fn import(zola: &Table) -> Result<Imported> {
             "slugify" => {
                 site.insert(key.clone(), slugify(value, &mut left));
             }
+            "markdown" => {}
             "extra" => {}
             _ => left.extend(unsupported(key, value)),
         }
     }
+    site.insert("markdown".into(), markdown(zola.get("markdown"), &mut left));
     if let Some(extra) = zola.get("extra") {
         site.insert("extra".into(), extra.clone());
     }
@@ -143,6 +145,34 @@ fn slugify(value: &Value, left: &mut Vec<(String, &'static str)>) -> Value {
     Value::Table(out)
 }
 
+/// Zola has no maths (a site's `$…$` is for a script such as KaTeX, or plain dollars) and
+/// curls quotes only when `smart_punctuation` asks; the rest of its `[markdown]` has no
+/// counterpart.
+fn markdown(value: Option<&Value>, left: &mut Vec<(String, &'static str)>) -> Value {
+    let mut out = Table::new();
+    out.insert("math".into(), false.into());
+    out.insert("smart_punctuation".into(), false.into());
+    for (key, value) in value.and_then(Value::as_table).into_iter().flatten() {
+        let why = match key.as_str() {
+            "smart_punctuation" => {
+                out.insert(key.clone(), value.clone());
+                continue;
+            }
+            "highlight_code" | "highlight_theme" | "highlight_themes_css" | "highlighting" => {
+                "docent always highlights code, with CSS classes"
+            }
+            "render_emoji" => "docent does not turn :shortcodes: into emoji",
+            "external_links_target_blank"
+            | "external_links_no_follow"
+            | "external_links_no_referrer"
+            | "external_links_class" => "docent writes external links as written",
+            _ => "docent's [markdown] takes math and smart_punctuation",
+        };
+        left.push((format!("markdown.{key}"), why));
+    }
+    Value::Table(out)
+}
+
 /// Why a Zola setting has no place in site.toml; `None` for one that is off, which loses
 /// nothing.
 fn unsupported(key: &str, value: &Value) -> Option<(String, &'static str)> {
@@ -154,9 +184,6 @@ fn unsupported(key: &str, value: &Value) -> Option<(String, &'static str)> {
         "minify_html" => "docent does not minify HTML",
         "generate_feeds" | "generate_feed" | "feed_filenames" | "feed_filename" | "feed_limit" => {
             "docent always writes one Atom feed, /atom.xml, with the 50 newest dated pages"
-        }
-        "markdown" => {
-            "docent highlights code with CSS classes (static/css), renders maths as MathML and always uses smart punctuation; its Markdown has no settings"
         }
         "highlight_code" | "highlight_theme" => "docent always highlights code, with CSS classes",
         "languages" | "translations" => "docent has one language per site for now",
@@ -206,6 +233,8 @@ author = "V"
         assert!(config.taxonomies[0].feed, "rss is Zola's old name for feed");
         assert_eq!(config.slugify.paths, crate::slug::Strategy::Safe);
         assert_eq!(config.extra["author"].as_str(), Some("V"));
+        assert!(!config.markdown.math, "Zola has no maths");
+        assert!(!config.markdown.smart_punctuation, "Zola's default");
         let left: Vec<&str> = imported.left.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
             left,
@@ -213,7 +242,7 @@ author = "V"
                 "compile_sass",
                 "taxonomies.lang",
                 "slugify.paths_keep_dates",
-                "markdown"
+                "markdown.highlight_code"
             ]
         );
     }

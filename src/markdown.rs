@@ -94,42 +94,71 @@ pub(crate) struct Rendered {
 /// A heading being read: level, explicit id, classes, and the events inside it.
 type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
 
-fn options() -> Options {
-    Options::ENABLE_TABLES
+fn options(settings: Settings) -> Options {
+    let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_MATH
         | Options::ENABLE_GFM
         | Options::ENABLE_DEFINITION_LIST
-        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_WIKILINKS;
+    options.set(
+        Options::ENABLE_SMART_PUNCTUATION,
+        settings.smart_punctuation,
+    );
+    options.set(Options::ENABLE_MATH, settings.math);
+    options
+}
+
+/// What site.toml changes about every body's Markdown: heading ids (`[slugify] anchors`), and
+/// `[markdown]`'s maths and smart punctuation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Settings {
+    pub(crate) anchors: Strategy,
+    pub(crate) math: bool,
+    pub(crate) smart_punctuation: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            anchors: Strategy::On,
+            math: true,
+            smart_punctuation: true,
+        }
+    }
 }
 
 /// A body without shortcodes: for the `markdown` filter, and where templates failed to load.
 pub(crate) fn render(body: &str) -> Rendered {
-    render_expanded(Expanded::plain(body), Strategy::On)
+    render_expanded(Expanded::plain(body), Settings::default())
 }
 
-/// A page's body, with its shortcodes rendered from `templates` and its headings' ids made
-/// by `anchors` (site.toml's `slugify.anchors`).
-pub(crate) fn render_page(body: &str, templates: &Templates, anchors: Strategy) -> Rendered {
-    render_expanded(shortcodes::expand(body, templates), anchors)
+/// A page's body, with its shortcodes rendered from `templates`, as site.toml's `settings` ask.
+pub(crate) fn render_page(body: &str, templates: &Templates, settings: Settings) -> Rendered {
+    render_expanded(shortcodes::expand(body, templates), settings)
 }
 
-fn render_expanded(expanded: Expanded, anchors: Strategy) -> Rendered {
+fn render_expanded(expanded: Expanded, settings: Settings) -> Rendered {
     let cite = |link: BrokenLink<'_>| {
         let reference = link.reference.trim();
         (reference.starts_with('@') && link.link_type == LinkType::Shortcut)
             .then(|| (CowStr::from(format!("cite:{reference}")), CowStr::from("")))
     };
-    let (text, escapes) = math::guard_prices(&expanded.text, price_closers);
-    let parser = Parser::new_with_broken_link_callback(&text, options(), Some(cite));
+    let closers = |text: &str| price_closers(text, settings);
+    let (text, escapes) = match settings.math {
+        true => math::guard_prices(&expanded.text, closers),
+        false => (
+            std::borrow::Cow::Borrowed(&*expanded.text),
+            Default::default(),
+        ),
+    };
+    let parser = Parser::new_with_broken_link_callback(&text, options(settings), Some(cite));
     let mut out = Rendered::default();
     let mut flat_toc = Toc {
         entries: Vec::new(),
-        anchors,
+        anchors: settings.anchors,
     };
     let events = transform(&text, parser.into_offset_iter(), &mut out, &mut flat_toc);
     html::push_html(&mut out.html, events.into_iter());
@@ -148,8 +177,8 @@ fn render_expanded(expanded: Expanded, anchors: Strategy) -> Rendered {
 }
 
 /// Where the parser would end inline maths on a `$` that a digit follows.
-fn price_closers(text: &str) -> Vec<usize> {
-    Parser::new_ext(text, options())
+fn price_closers(text: &str, settings: Settings) -> Vec<usize> {
+    Parser::new_ext(text, options(settings))
         .into_offset_iter()
         .filter(|(e, span)| matches!(e, Event::InlineMath(_)) && math::is_price(text, span.end))
         .map(|(_, span)| span.end - 1)

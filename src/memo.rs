@@ -71,8 +71,8 @@ struct Kept {
     last_pages: Option<pages::Last>,
     passed: checks::Passed,
     counts: Counts,
-    /// How names became slugs when all of the above was made.
-    slugify: Slugify,
+    /// The settings every stage's results depend on, as a hash: `[slugify]` and `[markdown]`.
+    settings: u64,
 }
 
 /// Each file's name and text, as a run was given them.
@@ -227,14 +227,15 @@ impl Memo {
         loaded
     }
 
-    /// Forgets everything when site.toml's `[slugify]` changed: URLs and heading ids, which
-    /// every stage's results hold, are made differently now.
-    pub(crate) fn settle(&mut self, slugify: Slugify) {
+    /// Forgets everything when site.toml's `[slugify]` or `[markdown]` changed: URLs, heading
+    /// ids and every body's HTML, which every stage's results hold, are made differently now.
+    pub(crate) fn settle(&mut self, config: &crate::config::Config) {
+        let settings = hash(&(config.slugify, config.markdown));
         if let Some(kept) = &mut self.kept
-            && kept.slugify != slugify
+            && kept.settings != settings
         {
             *kept = Kept {
-                slugify,
+                settings,
                 ..Kept::default()
             };
         }
@@ -320,14 +321,14 @@ impl Memo {
         &mut self,
         site: &Site,
         texts: &Texts,
-        (templates, anchors): (Option<&Templates>, crate::slug::Strategy),
+        (templates, settings): (Option<&Templates>, markdown::Settings),
         versions: &Map<String, u64>,
     ) -> Renders {
         let ids: Vec<DocId> = site.ids().collect();
         let render = |id: DocId| {
             let body = texts.body(site, id);
             Arc::new(match templates {
-                Some(templates) => markdown::render_page(body, templates, anchors),
+                Some(templates) => markdown::render_page(body, templates, settings),
                 None => markdown::render(body),
             })
         };

@@ -22,7 +22,7 @@ use crate::publish::Publish;
 use crate::render::{Globals, Renderer, Rendering};
 use crate::report::{Report, Severity};
 use crate::search::Plan;
-use crate::site::{Site, Texts};
+use crate::site::{DocId, Site, Texts};
 use crate::templates::Templates;
 use crate::timings::Laps;
 use crate::views::Urls;
@@ -108,7 +108,7 @@ pub(crate) fn run(
     let versions = templates.as_ref().map(Templates::versions);
     let versions = versions.unwrap_or_default();
     laps.lap("output and schema checks");
-    let loaded = (templates.as_ref().ok(), config.slugify.anchors);
+    let loaded = (templates.as_ref().ok(), config.markdown_settings());
     let renders = memo.markdown(&site, &texts, loaded, &versions);
     laps.lap("markdown");
     let glossary = Arc::new(report.take("config", glossary(&config, &data, &site))?);
@@ -166,7 +166,10 @@ fn render_docs(
     job: &crate::render::Job,
     (salt, stop): (&Salt, &Stop),
 ) -> Result<()> {
-    let put = |id, html| put_page(sink, &job.site[id].output, html);
+    let put = |id: DocId, html| match job.site[id].rendered() {
+        true => put_page(sink, &job.site[id].output, html),
+        false => Ok(()),
+    };
     let rendered = memo.render_all(job, job.views, salt, stop, &put);
     report.check("render", rendered)?;
     stop.check()
@@ -232,7 +235,7 @@ fn read(
     stop: &Stop,
 ) -> Result<(Config, String, Sources)> {
     let (config, config_text) = report.take("config", load_config(options))?;
-    memo.settle(config.slugify);
+    memo.settle(&config);
     let timeout = config.template_timeout;
     crate::watchdog::set_limit(timeout.unwrap_or(crate::watchdog::DEFAULT_SECONDS));
     let (sources, unreadable) = memo.discover(&options.root, stop)?;

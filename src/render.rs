@@ -237,6 +237,9 @@ pub(crate) fn render_all(
 pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, Diagnostics> {
     FILTERED.with(|n| n.set(0));
     let doc = &job.site[id];
+    if !doc.rendered() {
+        return Ok(String::new());
+    }
     if let Some(to) = doc.section().and_then(|s| s.redirect_to.as_deref()) {
         let to = match to.contains("://") {
             true => to.to_string(),

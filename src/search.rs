@@ -77,6 +77,7 @@ impl Plan {
     pub(crate) fn of(site: &Site, urls: &Urls, language: &str) -> Plan {
         let pages = site
             .docs()
+            .filter(|(_, doc)| doc.rendered())
             .map(|(_, doc)| (urls.path(&doc.path), doc.output.clone()))
             .collect();
         Plan {

@@ -85,6 +85,8 @@ pub(crate) struct Section {
     pub(crate) schema: Option<String>,
     /// Pagination, when the section splits its pages.
     pub(crate) paginate: Option<Paginate>,
+    /// Zola's `render`: whether the section's own page is written.
+    pub(crate) render: bool,
     /// Zola's `redirect_to`: the section's page is a redirect to this path or URL.
     pub(crate) redirect_to: Option<String>,
     pub(crate) parent: Option<DocId>,
@@ -143,6 +145,11 @@ impl Doc {
             Some(row) => format!("row {} of `{}` in {file}", row.index + 1, row.rows),
             None => file,
         }
+    }
+
+    /// Whether the doc's own page is written: not for a section with `render = false`.
+    pub(crate) fn rendered(&self) -> bool {
+        self.section().is_none_or(|s| s.render)
     }
 
     /// The output file for a URL path: `/careers/x/` is `careers/x/index.html`.

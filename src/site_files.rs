@@ -55,6 +55,7 @@ pub(crate) const RESERVED: [&str; 4] = ["sitemap.xml", "robots.txt", "atom.xml",
 pub(crate) fn sitemap(site: &Site, urls: &Urls, listed: &[String]) -> String {
     let mut metas: Vec<(&str, Option<&String>)> = site
         .docs()
+        .filter(|(_, doc)| doc.rendered())
         .map(|(_, doc)| (&*doc.path, doc.updated.as_ref().or(doc.date.as_ref())))
         .chain(listed.iter().map(|path| (path.as_str(), None)))
         .collect();

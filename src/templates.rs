@@ -249,8 +249,8 @@ impl Templates {
     /// missing template, pointing at the front matter that names it.
     pub(crate) fn choose(&self, site: &Site, texts: &Texts) -> Result<Chosen, Diagnostics> {
         let chosen = collect(site.docs().map(|(id, doc)| {
-            // A redirect page is made by docent, not by a template.
-            if doc.section().is_some_and(|s| s.redirect_to.is_some()) {
+            // A redirect page is made by docent, not by a template; an unrendered one by none.
+            if !doc.rendered() || doc.section().is_some_and(|s| s.redirect_to.is_some()) {
                 return Ok(String::new());
             }
             self.template_for(site, id, doc, texts.full(id))

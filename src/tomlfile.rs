@@ -80,8 +80,7 @@ fn zola_hint(field: &str) -> Option<&'static str> {
             "pagination is a section's setting, in its _index.md"
         }
         "insert_anchor_links" => "it is a section's setting, in its _index.md",
-        "transparent" | "render" | "generate_feeds" | "generate_feed" | "in_search_index"
-        | "path" => {
+        "transparent" | "generate_feeds" | "generate_feed" | "in_search_index" => {
             "this Zola setting is not supported by docent; remove it (see the README for the keys docent reads)"
         }
         "taxonomies" => {

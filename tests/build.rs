@@ -501,10 +501,28 @@ fn zola_section_settings_that_docent_reads() {
         "content/docs/_index.md",
         "\n+++\nredirect_to = \"blog/pi-day/\"\ninsert_anchor_links = \"left\"\n+++\n",
     );
+    // A section with no page of its own, a page at a path of its choosing, and maths off with
+    // a shortcode whose arguments lack a comma, as themes write them.
+    site.write("content/pages/_index.md", "+++\nrender = false\n+++\n");
+    site.write(
+        "content/pages/about.md",
+        "+++\ntitle = \"About\"\npath = \"about\"\n+++\nCosts $5 or $\\TeX$.\n\n{{ note(a=\"x\" b=\"y\") }}\n",
+    );
+    site.write(
+        "templates/shortcodes/note.html",
+        "<aside>{{ a }}{{ b }}</aside>",
+    );
+    let config = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write("site.toml", format!("{config}\n[markdown]\nmath = false\n"));
     site.build_ok();
     let redirect = site.read("docs/index.html");
     assert!(
         redirect.contains("url=/blog/pi-day/\""),
         "the section's page is a redirect: {redirect}"
     );
+    assert!(!site.public("pages/index.html").exists(), "render = false");
+    assert!(!site.read("sitemap.xml").contains("/pages/</loc>"));
+    let about = site.read("about/index.html");
+    assert!(about.contains("Costs $5 or $\\TeX$."), "{about}");
+    assert!(about.contains("<aside>xy</aside>"), "{about}");
 }

@@ -248,7 +248,11 @@ impl<'b> Cursor<'b> {
             let value = self.value()?;
             args.push((key.to_string(), value, start..self.at));
             self.spaces();
-            if !self.eat(",") && !self.rest().starts_with(')') {
+            // Zola's grammar takes `a=1 b=2` without the comma too, and themes rely on it.
+            let next_arg = self
+                .rest()
+                .starts_with(|c: char| c.is_ascii_alphabetic() || c == '_');
+            if !self.eat(",") && !self.rest().starts_with(')') && !next_arg {
                 return self.fail("expected `,` or `)` after an argument");
             }
         }
