@@ -50,6 +50,7 @@ impl Parsed {
                     && x.page_template == y.page_template
                     && x.schema == y.schema
                     && x.paginate == y.paginate
+                    && a.weight == b.weight
                     && x.redirect_to == y.redirect_to
                     && x.render == y.render
             }
@@ -580,15 +581,19 @@ fn nearest_section(dirs: &BTreeMap<String, DocId>, mut dir: &str) -> DocId {
     }
 }
 
-/// Puts a section's pages in the order its `sort_by` asks for.
+/// Puts a section's pages in the order its `sort_by` asks for, and its subsections in weight
+/// order, as Zola does (no weight counts as 0; ties keep folder order).
 fn order_pages(docs: &mut [Parsed], section: usize) {
     let Kind::Section(s) = &mut docs[section].doc.kind else {
         return;
     };
     let (sort_by, mut order) = (s.sort_by, std::mem::take(&mut s.pages));
+    let mut subsections = std::mem::take(&mut s.subsections);
     sort(&mut order, sort_by, &|id| &docs[id.0].doc);
+    subsections.sort_by_key(|id| docs[id.0].doc.weight.unwrap_or(0));
     if let Kind::Section(s) = &mut docs[section].doc.kind {
         s.pages = order;
+        s.subsections = subsections;
     }
 }
 
@@ -680,6 +685,24 @@ mod tests {
         assert_eq!(
             s.ancestors(p),
             [DocId(0), s.lookup("a/_index.md").unwrap(), b]
+        );
+    }
+
+    #[test]
+    fn subsections_go_by_weight_then_folder() {
+        let s = site(&[
+            ("b/_index.md", "title = \"B\""),
+            ("guide/_index.md", "title = \"Guide\"\nweight = 1"),
+            ("careers/_index.md", "title = \"Careers\"\nweight = 2"),
+            ("a/_index.md", "title = \"A\""),
+        ])
+        .unwrap();
+        let subs = &s[DocId(0)].section().unwrap().subsections;
+        let titles: Vec<&str> = subs.iter().map(|&id| s[id].title.as_str()).collect();
+        assert_eq!(
+            titles,
+            ["A", "B", "Guide", "Careers"],
+            "no weight is 0, as in Zola"
         );
     }
 
