@@ -59,8 +59,8 @@ pub(crate) struct NavItem {
     pub(crate) url: String,
 }
 
-/// `[markdown]`: what a site may turn off. Both are on by default; a site moved from Zola, which
-/// has neither maths nor (by default) smart punctuation, may want them off.
+/// `[markdown]`: what a site may turn off. All are on by default; a site moved from Zola, which
+/// has no maths and by default neither smart punctuation nor callouts, may want them off.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct MarkdownConfig {
@@ -68,6 +68,8 @@ pub(crate) struct MarkdownConfig {
     pub(crate) math: bool,
     /// Curly quotes and dashes from straight ones.
     pub(crate) smart_punctuation: bool,
+    /// GitHub's `> [!NOTE]` callouts (Zola's `github_alerts`).
+    pub(crate) callouts: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -75,6 +77,7 @@ impl Default for MarkdownConfig {
         MarkdownConfig {
             math: true,
             smart_punctuation: true,
+            callouts: true,
         }
     }
 }
@@ -140,6 +143,7 @@ impl Config {
             anchors: self.slugify.anchors,
             math: self.markdown.math,
             smart_punctuation: self.markdown.smart_punctuation,
+            callouts: self.markdown.callouts,
         }
     }
 

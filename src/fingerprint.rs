@@ -1,7 +1,8 @@
 //! Input fingerprints, so a build with nothing changed can stop early.
 //!
-//! The output is a pure function of docent's version, the build options and the bytes of
-//! site.toml, content/, templates/ and static/. When all of those hash the same as last time and
+//! The output is a pure function of docent's program (its version, and the size and time of
+//! its executable), the build options and the bytes of site.toml, content/, templates/ and
+//! static/. When all of those hash the same as last time and
 //! every file the last build wrote is still there, unchanged, the output is already right.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -37,6 +38,10 @@ pub(crate) fn of_inputs(root: &Path, options: &impl Hash) -> u64 {
         .collect();
     let mut h = DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut h);
+    // A docent built again from newer source has the same version but may write other bytes:
+    // the program's own size and time count as an input too.
+    let program = std::env::current_exe().ok().and_then(|exe| stamp(&exe));
+    program.hash(&mut h);
     options.hash(&mut h);
     hashes.hash(&mut h);
     h.finish()

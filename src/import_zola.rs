@@ -152,10 +152,15 @@ fn markdown(value: Option<&Value>, left: &mut Vec<(String, &'static str)>) -> Va
     let mut out = Table::new();
     out.insert("math".into(), false.into());
     out.insert("smart_punctuation".into(), false.into());
+    out.insert("callouts".into(), false.into());
     for (key, value) in value.and_then(Value::as_table).into_iter().flatten() {
         let why = match key.as_str() {
             "smart_punctuation" => {
                 out.insert(key.clone(), value.clone());
+                continue;
+            }
+            "github_alerts" => {
+                out.insert("callouts".into(), value.clone());
                 continue;
             }
             "highlight_code" | "highlight_theme" | "highlight_themes_css" | "highlighting" => {
@@ -166,7 +171,7 @@ fn markdown(value: Option<&Value>, left: &mut Vec<(String, &'static str)>) -> Va
             | "external_links_no_follow"
             | "external_links_no_referrer"
             | "external_links_class" => "docent writes external links as written",
-            _ => "docent's [markdown] takes math and smart_punctuation",
+            _ => "docent's [markdown] takes math, smart_punctuation and callouts",
         };
         left.push((format!("markdown.{key}"), why));
     }

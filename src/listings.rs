@@ -37,6 +37,13 @@ impl Taxonomies {
     /// The terms of each declared taxonomy, from every page's `[taxonomies]`. Terms whose
     /// names make one slug (`Rust` and `rust`) are one term, named as first seen.
     pub(crate) fn of(site: &Site, config: &Config) -> Taxonomies {
+        // Each page's place in its section's order.
+        let mut place = vec![0; site.len()];
+        for (_, _, section) in site.sections() {
+            for (i, page) in section.pages.iter().enumerate() {
+                place[page.0] = i;
+            }
+        }
         let mut all = Vec::new();
         for declared in &config.taxonomies {
             let strategy = config.slugify.taxonomies;
@@ -58,10 +65,16 @@ impl Taxonomies {
                 }
             }
             for term in &mut terms {
+                // As Zola: newest first, a tie by URL; undated pages after, in their
+                // sections' order.
                 term.pages.sort_by_cached_key(|&id| {
                     let doc = &site[id];
                     let date = std::cmp::Reverse(doc.date.clone());
-                    (doc.date.is_none(), date, doc.title.to_lowercase())
+                    let tie = match doc.date {
+                        Some(_) => (DocId(0), 0, doc.path.clone()),
+                        None => (section_of(site, id), place[id.0], String::new()),
+                    };
+                    (doc.date.is_none(), date, tie)
                 });
             }
             terms.sort_by_cached_key(|t| (t.name.to_lowercase(), t.slug.clone()));
@@ -90,6 +103,11 @@ impl Taxonomies {
         }
         crate::hashing::key(&parts)
     }
+}
+
+/// The section a page is in.
+fn section_of(site: &Site, id: DocId) -> DocId {
+    site[id].page().map_or(DocId(0), |page| page.section)
 }
 
 /// Every page that names a taxonomy site.toml does not declare, or a term that makes no URL:

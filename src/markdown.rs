@@ -100,7 +100,6 @@ fn options(settings: Settings) -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
         | Options::ENABLE_DEFINITION_LIST
         | Options::ENABLE_WIKILINKS;
     options.set(
@@ -108,16 +107,19 @@ fn options(settings: Settings) -> Options {
         settings.smart_punctuation,
     );
     options.set(Options::ENABLE_MATH, settings.math);
+    // GitHub's `> [!NOTE]` callouts.
+    options.set(Options::ENABLE_GFM, settings.callouts);
     options
 }
 
 /// What site.toml changes about every body's Markdown: heading ids (`[slugify] anchors`), and
-/// `[markdown]`'s maths and smart punctuation.
+/// `[markdown]`'s maths, smart punctuation and callouts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Settings {
     pub(crate) anchors: Strategy,
     pub(crate) math: bool,
     pub(crate) smart_punctuation: bool,
+    pub(crate) callouts: bool,
 }
 
 impl Default for Settings {
@@ -126,6 +128,7 @@ impl Default for Settings {
             anchors: Strategy::On,
             math: true,
             smart_punctuation: true,
+            callouts: true,
         }
     }
 }

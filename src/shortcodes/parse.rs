@@ -39,9 +39,15 @@ pub(crate) fn scan(body: &str) -> Vec<Found> {
     while at < bytes.len() {
         match bytes[at] {
             b'`' | b'~' if starts_line(body, at) && fence_at(body, at).is_some() => {
-                at = fence_end(body, at);
+                let end = fence_end(body, at);
+                found.extend(escapes_in(body, at..end));
+                at = end;
             }
-            b'`' => at = code_span_end(body, at),
+            b'`' => {
+                let end = code_span_end(body, at);
+                found.extend(escapes_in(body, at..end));
+                at = end;
+            }
             BRACE if matches!(bytes.get(at + 1), Some(&BRACE | b'%')) => {
                 let (next, item) = call_at(body, at);
                 found.extend(item);
@@ -73,7 +79,11 @@ fn fence_end(body: &str, at: usize) -> usize {
     let mut pos = body[at..].find('\n').map_or(body.len(), |i| at + i + 1);
     while pos < body.len() {
         let line_end = body[pos..].find('\n').map_or(body.len(), |i| pos + i + 1);
-        if body[pos..line_end].trim_start().starts_with(fence) {
+        // A closing fence is the fence's character, at least as many times, and nothing
+        // else: "```rust" inside a block is text, as CommonMark reads it.
+        let line = body[pos..line_end].trim();
+        let c = fence.as_bytes()[0];
+        if line.len() >= fence.len() && line.bytes().all(|b| b == c) {
             return line_end;
         }
         pos = line_end;
@@ -95,7 +105,7 @@ fn code_span_end(body: &str, at: usize) -> usize {
 fn call_at(body: &str, at: usize) -> (usize, Option<Found>) {
     let inline = body.as_bytes()[at + 1] == BRACE;
     let close = if inline { "}}" } else { "%}" };
-    if inline && body[at + 2..].trim_start().starts_with("/*") {
+    if body[at + 2..].trim_start().starts_with("/*") {
         return escaped(body, at);
     }
     let mut p = Cursor::new(body, at + 2);
@@ -144,18 +154,54 @@ fn mistake(span: Range<usize>, why: &str) -> Found {
     Found::Mistake(span, why.to_string())
 }
 
-/// `{{/* name() */}}`: the literal `{{ name() }}`.
+/// `{{/* name() */}}`: the literal `{{ name() }}`; `{%/* name() */%}`: `{% name() %}`.
 fn escaped(body: &str, at: usize) -> (usize, Option<Found>) {
-    let Some(end) = body[at..].find("*/}}").map(|i| at + i + 4) else {
+    let inline = body.as_bytes()[at + 1] == BRACE;
+    let (open, close) = if inline { ("{{", "}}") } else { ("{%", "%}") };
+    let closing = format!("*/{close}");
+    let Some(end) = body[at..].find(&closing).map(|i| at + i + closing.len()) else {
         return (at + 2, None);
     };
     let inner = body[at + 2..end - 2].trim();
     let inner = inner.strip_prefix("/*").unwrap_or(inner);
     let inner = inner.strip_suffix("*/").unwrap_or(inner).trim();
-    (
-        end,
-        Some(Found::Literal(at..end, format!("{{{{ {inner} }}}}"))),
-    )
+    // As Zola: only a call (or a body's `end`) is an escape; `{%/* extends "x" */%}` in a
+    // template example is text, and stays as written.
+    if !(is_call(inner) || (!inline && inner == "end")) {
+        return (at + 2, None);
+    }
+    let literal = format!("{open} {inner} {close}");
+    (end, Some(Found::Literal(at..end, literal)))
+}
+
+/// Whether `text` is one whole shortcode call: `name(key=value, …)`.
+fn is_call(text: &str) -> bool {
+    let mut p = Cursor::new(text, 0);
+    let named = !p.ident().is_empty() && p.eat("(");
+    named && p.args().is_ok() && p.rest().trim().is_empty()
+}
+
+/// The escaped calls in code (`range` of `body`), which Zola writes out as calls there too: a
+/// code block that shows how to call a shortcode holds `{{/* name() */}}`.
+fn escapes_in(body: &str, range: Range<usize>) -> Vec<Found> {
+    let mut found = Vec::new();
+    let mut at = range.start;
+    while let Some(i) = body[at..range.end].find(['{']) {
+        let start = at + i;
+        let rest = &body[start..range.end];
+        if (rest.starts_with("{{") || rest.starts_with("{%"))
+            && rest[2..].trim_start().starts_with("/*")
+        {
+            let (end, item) = escaped(body, start);
+            if end <= range.end {
+                found.extend(item);
+                at = end;
+                continue;
+            }
+        }
+        at = start + 1;
+    }
+    found
 }
 
 /// The span of a body starting at `from`, and the end of its `{% end %}`.
@@ -343,6 +389,27 @@ mod tests {
     }
 
     #[test]
+    fn escaped_calls_are_written_out_in_code_too_as_zola_does() {
+        let body = "`{{/* toc() */}}` here.\n\n```\n{%/* note(a=1) */%}\nBody.\n{%/* end */%}\n{%/* extends \"x\" */%} {{/* f(a=b) */}}\n```\n";
+        let literals: Vec<String> = scan(body)
+            .into_iter()
+            .filter_map(|f| match f {
+                Found::Literal(span, text) => Some(format!("{}={text}", &body[span])),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            literals,
+            [
+                "{{/* toc() */}}={{ toc() }}",
+                "{%/* note(a=1) */%}={% note(a=1) %}",
+                "{%/* end */%}={% end %}"
+            ]
+        );
+        assert!(calls(body).is_empty(), "nothing in code is called");
+    }
+
+    #[test]
     fn inline_and_body_calls_with_typed_arguments() {
         let body = "A {{ video(id='x', start=30, ratio=1.5, on=true) }} and\n{% details(summary=\"More \\\"here\\\"\", tags=[\"a\", 2]) %}\nHidden *text*.\n{% end %}\n";
         let found = calls(body);
@@ -363,7 +430,7 @@ mod tests {
 
     #[test]
     fn code_prose_and_escapes_are_not_calls() {
-        let body = "`{{ figure(src=\"a\") }}` and {{ page.title }}\n\n```\n{{ figure(src=\"a\") }}\n```\n\n{{/* figure(src=\"a\") */}}\n";
+        let body = "`{{ figure(src=\"a\") }}` and {{ page.title }}\n\n```\n{{ figure(src=\"a\") }}\n```rust\n```\n\n{{/* figure(src=\"a\") */}}\n";
         let found = scan(body);
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(matches!(&found[0], Found::Literal(_, text) if text == "{{ figure(src=\"a\") }}"));
