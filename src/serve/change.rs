@@ -34,6 +34,9 @@ pub(crate) enum ChangeKind {
     Unknown,
     /// No file changed, but the clock passed a page's date or `expires` date.
     Schedule,
+    /// A second look at the folders after a new one appeared: a file written into it before
+    /// the watcher watched it sends no event.
+    Recheck,
     /// Not part of the site: editor temp files, the output folder, reads.
     Ignored,
 }
@@ -49,6 +52,7 @@ impl ChangeKind {
             ChangeKind::Static => "static",
             ChangeKind::Config => "config",
             ChangeKind::Schedule => "schedule",
+            ChangeKind::Recheck => "recheck",
             ChangeKind::Unknown => "unknown",
             ChangeKind::Ignored => "ignored",
         }
@@ -116,6 +120,28 @@ impl Batch {
         let mut batch = Batch::default();
         batch.add(ChangeKind::Schedule, "a page's publishing date");
         batch
+    }
+
+    /// A batch for the second look at the folders after a new one appeared.
+    pub(crate) fn recheck() -> Batch {
+        let mut batch = Batch::default();
+        batch.add(ChangeKind::Recheck, "new folders");
+        batch
+    }
+
+    /// Whether this build must walk the folders instead of trusting the watcher's paths.
+    pub(crate) fn walks(&self) -> bool {
+        self.kinds.contains(&ChangeKind::Recheck)
+    }
+
+    /// Whether the batch is only the second look, which says nothing when it finds nothing.
+    pub(crate) fn only_recheck(&self) -> bool {
+        self.kinds.len() == 1 && self.walks()
+    }
+
+    /// Whether a changed path is a folder now: one that appeared.
+    pub(crate) fn has_new_folder(&self, root: &std::path::Path) -> bool {
+        self.paths.iter().any(|p| root.join(p).is_dir())
     }
 
     /// The changed paths, relative to the site root.

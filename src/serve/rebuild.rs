@@ -72,7 +72,11 @@ impl Builder {
         if batch.lost_track() {
             memo.clear();
         }
-        memo.touched(&self.options.root, batch.paths().map(PathBuf::from));
+        // The second look after a new folder walks the folders: a file written into one before
+        // it was watched sent no event.
+        if !batch.walks() {
+            memo.touched(&self.options.root, batch.paths().map(PathBuf::from));
+        }
         let stop = Stop::on(Arc::clone(&self.flag));
         let built = panic::catch_unwind(AssertUnwindSafe(|| {
             pipeline::render(&self.options, &mut memo, &stop)
@@ -128,6 +132,8 @@ pub(crate) async fn run(
     let mut scheduler = Scheduler::default();
     // When the served site's next scheduled page comes due, or a page expires.
     let mut due = first_due.and_then(instant_of);
+    // When to look at the folders again, after a build for a change that made a folder.
+    let mut recheck: Option<Instant> = None;
     loop {
         tokio::select! {
             event = events.recv() => match event {
@@ -152,14 +158,18 @@ pub(crate) async fn run(
                     due = built.until.and_then(instant_of);
                 }
                 if let Some((batch, outcome)) = scheduler.finished(outcome, Instant::now()) {
-                    show(&shared, &batch, outcome, builder.timings);
+                    recheck = recheck.or(show(&shared, &batch, outcome, &builder));
                 }
+            }
+            () = sleep_until(recheck) => {
+                recheck = None;
+                scheduler.changed(Batch::recheck(), Instant::now());
             }
             () = sleep_until(scheduler.deadline()) => {}
         }
         let now = Instant::now();
         if let Some((batch, outcome)) = scheduler.due(now) {
-            show(&shared, &batch, outcome, builder.timings);
+            recheck = recheck.or(show(&shared, &batch, outcome, &builder));
         }
         if let Some(batch) = scheduler.start(now) {
             builder.arm();
@@ -187,13 +197,21 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-/// Serves or reports one build, with one line in the terminal for a good one.
-fn show(shared: &Shared, batch: &Batch, outcome: Outcome, timings: bool) {
+/// How long after a build for a new folder to look at the folders again.
+const RECHECK: Duration = Duration::from_millis(300);
+
+/// Serves or reports one build, with one line in the terminal for a good one (none for a
+/// second look that found nothing). Returns when to look at the folders again, if the batch
+/// made a folder.
+fn show(shared: &Shared, batch: &Batch, outcome: Outcome, builder: &Builder) -> Option<Instant> {
     let ms = outcome.elapsed.as_millis();
     let counts = outcome.counts;
+    let again = (!batch.walks() && batch.has_new_folder(&builder.options.root))
+        .then(|| Instant::now() + RECHECK);
     match outcome.result {
+        Ok((_, changed)) if batch.only_recheck() && changed.is_empty() => {}
         Ok((built, changed)) => {
-            let laps = timings.then(|| built.laps.line());
+            let laps = builder.timings.then(|| built.laps.line());
             let old = shared.publish(built, batch.css_only(), Some(changed));
             tokio::task::spawn_blocking(move || drop(old));
             println!(
@@ -214,6 +232,7 @@ fn show(shared: &Shared, batch: &Batch, outcome: Outcome, timings: bool) {
             fail(shared, &err);
         }
     }
+    again
 }
 
 /// Reports a failed build in the terminal and on every open page.

@@ -184,22 +184,20 @@ fn is_call(text: &str) -> bool {
 /// The escaped calls in code (`range` of `body`), which Zola writes out as calls there too: a
 /// code block that shows how to call a shortcode holds `{{/* name() */}}`.
 fn escapes_in(body: &str, range: Range<usize>) -> Vec<Found> {
+    let bytes = body.as_bytes();
     let mut found = Vec::new();
     let mut at = range.start;
-    while let Some(i) = body[at..range.end].find(['{']) {
-        let start = at + i;
-        let rest = &body[start..range.end];
-        if (rest.starts_with("{{") || rest.starts_with("{%"))
-            && rest[2..].trim_start().starts_with("/*")
-        {
-            let (end, item) = escaped(body, start);
-            if end <= range.end {
+    while at + 1 < range.end {
+        let opens = bytes[at] == BRACE && matches!(bytes[at + 1], BRACE | b'%');
+        if opens && body[at + 2..range.end].trim_start().starts_with("/*") {
+            let (end, item) = escaped(body, at);
+            if end <= range.end && item.is_some() {
                 found.extend(item);
                 at = end;
                 continue;
             }
         }
-        at = start + 1;
+        at += 1;
     }
     found
 }
