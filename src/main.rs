@@ -2,6 +2,15 @@
 //!
 //! This file parses the command line, runs the command, and reports any error once, at the top.
 
+/// `println!` that lets a closed stdout go (`docent build | head`): a report nobody reads is
+/// no reason to fail, and `println!` would panic.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod build;
 mod check;
 mod claims;
@@ -118,14 +127,14 @@ fn run(cli: Cli) -> Result<(), Exit> {
             title,
             section,
         } => {
-            println!(
+            say!(
                 "{}",
                 new::create(&cli.root, kind, &title, section.as_deref())?
             );
             Ok(())
         }
         Command::ImportZola { dir } => {
-            println!("{}", import_zola::run(dir.as_deref().unwrap_or(&cli.root))?);
+            say!("{}", import_zola::run(dir.as_deref().unwrap_or(&cli.root))?);
             Ok(())
         }
     }
@@ -144,7 +153,7 @@ fn run_build(
     } else {
         ""
     };
-    println!(
+    say!(
         "built {}, {}; wrote {}, removed {} in {} ms{note}",
         plural(summary.counts.pages, "page"),
         plural(summary.counts.sections, "section"),

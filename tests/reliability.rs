@@ -208,3 +208,22 @@ fn a_template_that_loops_for_ever_is_stopped_and_named() {
     assert!(err.contains("took more than 1 s"), "{err}");
     assert!(!site.public("notes").exists(), "nothing was written");
 }
+
+#[test]
+fn a_closed_stdout_is_no_reason_to_fail() {
+    // `docent build | head -0`: the report has nowhere to go, and the build still succeeds.
+    let site = Site::fixture("basic");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_docent"))
+        .arg("--root")
+        .arg(&site.root)
+        .arg("build")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -90,7 +90,7 @@ async fn serve(root: &Path, options: Options) -> Result<()> {
     // Watch before the first build, so a change made during it is not lost.
     let (watching, events) = watch::start(&root, options.poll)?;
     let first_due = first_build(&builder, &shared, options.timings).await;
-    println!("serving the site at {url}/ (Ctrl-C to stop)");
+    say!("serving the site at {url}/ (Ctrl-C to stop)");
     if options.open {
         if let Err(err) = open::that_detached(format!("{url}/")) {
             eprintln!("warning: could not open a browser: {err}");
@@ -131,7 +131,7 @@ fn bind(ip: IpAddr, port: Option<u16>) -> Result<TcpListener> {
         match conn::listen(SocketAddr::new(ip, port)) {
             Ok(listener) => {
                 if port != DEFAULT_PORT {
-                    println!("port {DEFAULT_PORT} is taken; using {port}");
+                    say!("port {DEFAULT_PORT} is taken; using {port}");
                 }
                 return Ok(listener);
             }
@@ -165,7 +165,7 @@ async fn first_build(
     };
     match outcome.result {
         Ok((built, _)) => {
-            println!(
+            say!(
                 "built {} pages, {} sections in {} ms",
                 built.counts.pages,
                 built.counts.sections,

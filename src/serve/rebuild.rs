@@ -214,7 +214,7 @@ fn show(shared: &Shared, batch: &Batch, outcome: Outcome, builder: &Builder) -> 
             let laps = builder.timings.then(|| built.laps.line());
             let old = shared.publish(built, batch.css_only(), Some(changed));
             tokio::task::spawn_blocking(move || drop(old));
-            println!(
+            say!(
                 "{}: rebuilt in {ms} ms ({} of {} pages rendered again, Markdown of {})",
                 batch.describe(),
                 counts.pages,
@@ -222,7 +222,7 @@ fn show(shared: &Shared, batch: &Batch, outcome: Outcome, builder: &Builder) -> 
                 counts.markdown
             );
             if let Some(laps) = laps {
-                println!("  {laps}");
+                say!("  {laps}");
             }
         }
         // A newer change stopped it; the build for that change follows.
