@@ -147,9 +147,24 @@ pub(crate) fn lint_markdown(
     report.lint(Severity::Warning, "glossary", || {
         unlinked_terms(site, texts, renders, config)
     });
+    report.lint(Severity::Warning, "title", || untitled(site));
     report.lint(Severity::Warning, "unused-source", || {
         unused_sources(site, renders, data, data_files)
     });
+}
+
+/// Every section that has a page of its own and no title: Zola allows it, and the page's
+/// `<title>`, breadcrumbs and listings then show nothing.
+fn untitled(site: &Site) -> Vec<Diagnostic> {
+    site.sections()
+        .filter(|(_, doc, section)| {
+            doc.title.trim().is_empty() && section.render && section.redirect_to.is_none()
+        })
+        .map(|(_, doc, _)| {
+            Diagnostic::in_file(&doc.shown, "this section has no title")
+                .with_help("add `title = \"...\"`: its page, breadcrumbs and listings show it")
+        })
+        .collect()
 }
 
 /// Every `[[TERM]]` on a site with no `[glossary]`: shown as written, as Zola shows it, which

@@ -219,6 +219,26 @@ fn without_a_glossary_terms_are_shown_as_written_and_check_says_so() {
 }
 
 #[test]
+fn a_section_without_a_title_is_a_warning() {
+    let site = Site::fixture("basic");
+    site.write("content/more/_index.md", "+++\nsort_by = \"title\"\n+++\n");
+    site.write(
+        "content/gone/_index.md",
+        "+++\nredirect_to = \"notes/\"\n+++\n",
+    );
+    let (ok, _, stderr) = docent(&site, &["check"]);
+    assert!(ok, "{stderr}");
+    assert!(
+        stderr.contains("warning[title]: this section has no title\n  --> content/more/_index.md"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("content/gone/_index.md"),
+        "a redirect needs none: {stderr}"
+    );
+}
+
+#[test]
 fn check_lists_pages_left_out_for_their_dates() {
     let site = Site::fixture("basic");
     site.write_unpublished_notes();
