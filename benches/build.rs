@@ -152,13 +152,7 @@ fn tagged(
 ) {
     let site = root.join(format!("docent-tags-{size}"));
     generate_docent(&site, size, Extra::TAGS);
-    let run = median(runs, || {
-        measure(
-            docent_build(docent, &site)
-                .arg("--output-dir")
-                .arg(fresh.next()),
-        )
-    });
+    let run = docent_cold(docent, &site, runs, fresh);
     println!("  tags and pagination (two tags a page, ten pages to a list page):");
     println!("    docent                 {}", show(&run));
     if let Some(hugo) = hugo {
@@ -204,13 +198,7 @@ fn teaching(
     ] {
         let site = root.join(format!("docent-{name}-{size}"));
         generate_docent(&site, size, extra);
-        let run = median(runs, || {
-            measure(
-                docent_build(docent, &site)
-                    .arg("--output-dir")
-                    .arg(fresh.next()),
-            )
-        });
+        let run = docent_cold(docent, &site, runs, fresh);
         println!(
             "    docent, {name:<6}        {}  (+{:.0} ms over the plain corpus)",
             show(&run),
@@ -284,6 +272,17 @@ impl Fresh {
         self.count.set(self.count.get() + 1);
         self.root.join(self.count.get().to_string())
     }
+}
+
+/// The median of `runs` cold builds of `site`, each into a folder that never existed.
+fn docent_cold(docent: &Path, site: &Path, runs: usize, fresh: &Fresh) -> Run {
+    median(runs, || {
+        measure(
+            docent_build(docent, site)
+                .arg("--output-dir")
+                .arg(fresh.next()),
+        )
+    })
 }
 
 fn docent_build(docent: &Path, site: &Path) -> Command {

@@ -105,7 +105,8 @@ pub(crate) fn default_paginate_path() -> String {
     "page".to_string()
 }
 
-fn yes() -> bool {
+/// serde's default for a setting that is on unless turned off.
+pub(crate) fn yes() -> bool {
     true
 }
 
@@ -139,12 +140,7 @@ impl Config {
 
     /// What this site's settings change about every body's Markdown.
     pub(crate) fn markdown_settings(&self) -> crate::markdown::Settings {
-        crate::markdown::Settings {
-            anchors: self.slugify.anchors,
-            math: self.markdown.math,
-            smart_punctuation: self.markdown.smart_punctuation,
-            callouts: self.markdown.callouts,
-        }
+        crate::markdown::Settings::of(self.markdown, self.slugify.anchors)
     }
 
     /// The path part of `base_url` ("" or "/guide"): every site URL starts with it.

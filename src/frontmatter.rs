@@ -105,10 +105,6 @@ pub(crate) enum SortBy {
     None,
 }
 
-fn yes() -> bool {
-    true
-}
-
 /// Where Zola puts a heading's anchor link; docent reads the setting and keeps its own place.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -184,7 +180,7 @@ pub(crate) struct SectionFront {
     #[serde(default)]
     pub(crate) pages_from: Option<crate::content::PagesFrom>,
     /// Zola's `render`: `false` writes no page for the section itself; its pages still are.
-    #[serde(default = "yes")]
+    #[serde(default = "crate::config::yes")]
     pub(crate) render: bool,
     /// Zola's `redirect_to`: the section's page sends visitors to this path or URL instead.
     #[serde(default)]

@@ -49,18 +49,22 @@ impl Taxonomies {
             let strategy = config.slugify.taxonomies;
             let path = format!("/{}/", slug::path(&declared.name, strategy));
             let mut terms: Vec<Term> = Vec::new();
+            let mut by_slug: crate::hashing::Map<String, usize> = Default::default();
             for (id, _, page) in site.pages() {
                 for name in page.taxonomies.get(&declared.name).into_iter().flatten() {
                     let slug = slug::path(name, strategy);
-                    match terms.iter_mut().find(|t| t.slug == slug) {
-                        Some(term) if !term.pages.contains(&id) => term.pages.push(id),
-                        Some(_) => {}
-                        None => terms.push(Term {
+                    let at = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                        terms.push(Term {
                             name: name.clone(),
                             path: format!("{path}{slug}/"),
                             slug,
-                            pages: vec![id],
-                        }),
+                            pages: Vec::new(),
+                        });
+                        terms.len() - 1
+                    });
+                    // A page that names a term twice (`Data`, `data`) is listed once.
+                    if terms[at].pages.last() != Some(&id) {
+                        terms[at].pages.push(id);
                     }
                 }
             }
@@ -229,6 +233,9 @@ pub(crate) fn clashes(
     planned: &[Planned],
     redirects: &[(String, String)],
 ) -> Result<(), Diagnostics> {
+    if planned.is_empty() && redirects.is_empty() {
+        return Ok(()); // the common case, on every save: no map of every output to build
+    }
     let mut taken: crate::hashing::Map<String, String> = crate::hashing::Map::default();
     for (_, doc) in site.docs() {
         taken.insert(doc.output.clone(), doc.source_name());

@@ -122,14 +122,21 @@ pub(crate) struct Settings {
     pub(crate) callouts: bool,
 }
 
+impl Settings {
+    /// `[markdown]`'s switches, with heading ids made by `anchors`.
+    pub(crate) fn of(markdown: crate::config::MarkdownConfig, anchors: Strategy) -> Settings {
+        Settings {
+            anchors,
+            math: markdown.math,
+            smart_punctuation: markdown.smart_punctuation,
+            callouts: markdown.callouts,
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Settings {
-        Settings {
-            anchors: Strategy::On,
-            math: true,
-            smart_punctuation: true,
-            callouts: true,
-        }
+        Settings::of(Default::default(), Strategy::default())
     }
 }
 
