@@ -46,7 +46,8 @@ pub(crate) fn check(
     assets: &[Asset],
     config: &Config,
 ) -> Result<(), Diagnostics> {
-    let claims = all(site, assets);
+    let feeds: Vec<String> = site_files::feed_files(config).into_iter().skip(1).collect();
+    let claims = all(site, assets, &feeds);
     let describe = Describe { site, texts };
     let mut owners: HashMap<&str, Owner> = HashMap::with_capacity(claims.len());
     let mut found = Vec::new();
@@ -78,10 +79,16 @@ pub(crate) fn check(
 }
 
 /// Every claim: docent's own first, then every doc's page and aliases, then the assets.
-fn all<'a>(site: &'a Site, assets: &'a [Asset]) -> Vec<(&'a str, Owner<'a>)> {
+/// `feeds` are the other languages' feeds (`fr/atom.xml`).
+fn all<'a>(site: &'a Site, assets: &'a [Asset], feeds: &'a [String]) -> Vec<(&'a str, Owner<'a>)> {
     let mut claims: Vec<(&str, Owner)> = docent_files()
         .map(|(file, what)| (file, Owner::Docent(what)))
         .collect();
+    claims.extend(
+        feeds
+            .iter()
+            .map(|f| (f.as_str(), Owner::Docent("a language's feed"))),
+    );
     for (id, doc) in site.docs() {
         claims.push((doc.output.as_str(), Owner::Doc(id, Made::Page)));
         for alias in &doc.aliases {
@@ -214,7 +221,7 @@ mod tests {
             &[],
             &crate::publish::Publish::now(false, false),
             "S",
-            Default::default(),
+            &Default::default(),
         )
         .unwrap();
         let assets: Vec<Asset> = assets

@@ -21,8 +21,15 @@ pub(crate) struct Config {
     pub(crate) base_url: String,
     #[serde(default)]
     pub(crate) description: String,
-    #[serde(default = "default_language")]
+    /// The default language's code: its pages have no language in their file names or URLs.
+    #[serde(default = "default_language", alias = "default_language")]
     pub(crate) language: String,
+    /// The other languages: `[languages.fr]`, for `page.fr.md` at `/fr/page/`.
+    #[serde(default)]
+    pub(crate) languages: std::collections::BTreeMap<String, LanguageConfig>,
+    /// The default language's strings for `trans(key=...)`.
+    #[serde(default)]
+    pub(crate) translations: std::collections::BTreeMap<String, String>,
     #[serde(default)]
     pub(crate) author: Option<String>,
     /// Build a Pagefind search index into `pagefind/` (Zola's name for the setting).
@@ -101,6 +108,29 @@ pub(crate) struct TaxonomyConfig {
     pub(crate) render: bool,
 }
 
+/// One language besides the default, as site.toml declares it: `[languages.fr]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LanguageConfig {
+    /// The site's title and description on this language's pages (`config.title` there).
+    #[serde(default)]
+    pub(crate) title: Option<String>,
+    #[serde(default)]
+    pub(crate) description: Option<String>,
+    /// An Atom feed of this language's pages, at `/fr/atom.xml` (Zola's `generate_feeds`).
+    #[serde(default = "yes", alias = "generate_feeds", alias = "generate_feed")]
+    pub(crate) feed: bool,
+    /// Whether this language's pages go in the search index, when the site builds one.
+    #[serde(default = "yes")]
+    pub(crate) build_search_index: bool,
+    /// This language's taxonomies, at `/fr/tags/`: pages in it may use only these.
+    #[serde(default)]
+    pub(crate) taxonomies: Vec<TaxonomyConfig>,
+    /// Its strings for `trans(key=..., lang="fr")`.
+    #[serde(default)]
+    pub(crate) translations: std::collections::BTreeMap<String, String>,
+}
+
 pub(crate) fn default_paginate_path() -> String {
     "page".to_string()
 }
@@ -125,6 +155,7 @@ impl Config {
     }
 
     fn check(&self, text: &str) -> Result<(), Diagnostic> {
+        self.check_languages(text)?;
         let Err(why) = base_url_problem(&self.base_url) else {
             return Ok(());
         };
@@ -136,6 +167,37 @@ impl Config {
             None => Diagnostic::in_file(FILE, message),
         };
         Err(d.with_help(help))
+    }
+
+    /// Every language code is a language tag, and the default is not declared twice.
+    fn check_languages(&self, text: &str) -> Result<(), Diagnostic> {
+        let at = |key: &str, message: String| match languages_key_span(text, key) {
+            Some(span) => Diagnostic::at(FILE, text, span, message),
+            None => Diagnostic::in_file(FILE, message),
+        };
+        if !crate::lang::looks_like_code(&self.language) {
+            let message = format!("`language` \"{}\" is not a language code", self.language);
+            let d = match top_level_span(text, "language") {
+                Some(span) => Diagnostic::at(FILE, text, span, message),
+                None => Diagnostic::in_file(FILE, message),
+            };
+            return Err(d.with_help("write a code like \"en\", \"fr\" or \"pt-BR\""));
+        }
+        for code in self.languages.keys() {
+            if *code == self.language {
+                let message = format!("`[languages.{code}]` is the default language");
+                return Err(at(code, message).with_help(
+                    "the default language's settings are site.toml's own (`title`, `translations`); \
+                     `[languages]` lists the others",
+                ));
+            }
+            if !crate::lang::looks_like_code(code) {
+                let message = format!("`[languages.{code}]`: \"{code}\" is not a language code");
+                return Err(at(code, message)
+                    .with_help("write a code like \"fr\", \"pt-BR\" or \"zh-Hans\""));
+            }
+        }
+        Ok(())
     }
 
     /// What this site's settings change about every body's Markdown.
@@ -194,6 +256,21 @@ fn top_level_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
     } else {
         span
     })
+}
+
+/// The span of a language's key under `[languages]` in site.toml.
+fn languages_key_span(text: &str, code: &str) -> Option<std::ops::Range<usize>> {
+    use toml::de::{DeTable, DeValue};
+    let table = DeTable::parse(text).ok()?;
+    let (_, languages) = table
+        .get_ref()
+        .iter()
+        .find(|(k, _)| k.get_ref() == "languages")?;
+    let DeValue::Table(languages) = languages.get_ref() else {
+        return None;
+    };
+    let (key, _) = languages.iter().find(|(k, _)| k.get_ref() == code)?;
+    Some(key.span())
 }
 
 /// The span of the `url` of the `index`th `[[nav]]` item in site.toml's `text`, from the TOML

@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::discover::SourceFile;
 use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::frontmatter::{self, PageFront, RawDate, SectionFront, Shared, SortBy, Split};
+use crate::lang::Languages;
 use crate::publish::{LeftOut, Publish, Publishing, Why};
 use crate::site::{Doc, DocId, Kind, Page, Section, Site, Texts};
 use crate::slug::{self, Slugify, Strategy};
@@ -19,6 +20,22 @@ use crate::slug::{self, Slugify, Strategy};
 mod rows;
 
 pub(crate) use rows::PagesFrom;
+
+/// How content files become URLs: site.toml's `[slugify]` and its languages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub(crate) struct Naming {
+    pub(crate) slugify: Slugify,
+    pub(crate) languages: Languages,
+}
+
+impl Naming {
+    pub(crate) fn of(config: &crate::config::Config) -> Naming {
+        Naming {
+            slugify: config.slugify,
+            languages: Languages::of(config),
+        }
+    }
+}
 
 /// A content file read on its own, before it knows its neighbours.
 #[derive(Debug, Clone)]
@@ -111,26 +128,26 @@ pub(crate) fn index(
     data: &[SourceFile],
     publish: &Publish,
     site_title: &str,
-    slugify: Slugify,
+    naming: &Naming,
 ) -> Result<(Site, Texts), Diagnostics> {
-    let parse = |file| parse(file, slugify);
-    index_with(files, data, (publish, site_title, slugify), &parse)
+    let parse = |file| parse(file, naming);
+    index_with(files, data, (publish, site_title, naming), &parse)
 }
 
 /// [`index`], reading each file with `parse`: [`parse`], or a memo of it.
 pub(crate) fn index_with(
     files: Vec<SourceFile>,
     data: &[SourceFile],
-    (publish, site_title, slugify): (&Publish, &str, Slugify),
+    (publish, site_title, naming): (&Publish, &str, &Naming),
     parse: &(dyn Fn(SourceFile) -> Result<Parsed, Diagnostic> + Sync),
 ) -> Result<(Site, Texts), Diagnostics> {
     let parsed: Vec<_> = files.into_par_iter().map(parse).collect();
     let parsed = collect(parsed.into_iter().map(|r| r.map_err(Diagnostics::from)))?;
-    let parsed = rows::add_pages(parsed, data, slugify.paths)?;
+    let parsed = rows::add_pages(parsed, data, naming)?;
     let (kept, publishing) = published(parsed, publish);
     let (sections, pages): (Vec<Parsed>, Vec<Parsed>) =
         kept.into_iter().partition(|p| p.doc.section().is_some());
-    let mut docs = with_root(sections, site_title);
+    let mut docs = with_roots(sections, site_title, &naming.languages);
     docs.extend(pages);
     link_sections(&mut docs);
     let (texts, docs): (Vec<Arc<str>>, Vec<Doc>) =
@@ -142,17 +159,25 @@ pub(crate) fn index_with(
 /// The docs `publish` keeps, and what it left out. A draft section hides everything under
 /// it; a page's own date and `expires` decide for the page alone.
 fn published(parsed: Vec<Parsed>, publish: &Publish) -> (Vec<Parsed>, Publishing) {
-    let draft_dirs: Vec<String> = parsed
+    let draft_dirs: Vec<(Arc<str>, String)> = parsed
         .iter()
         .filter(|p| p.draft && !publish.drafts && p.doc.section().is_some())
-        .map(|p| format!("{}/", section_dir(&p.doc.rel)))
+        .map(|p| {
+            (
+                Arc::clone(&p.doc.lang),
+                format!("{}/", section_dir(&p.doc.name())),
+            )
+        })
         .collect();
     let mut left_out = Vec::new();
     let mut dates = Vec::new();
     let mut kept = Vec::with_capacity(parsed.len());
     for p in parsed {
         let page = p.doc.section().is_none();
-        let in_draft = draft_dirs.iter().any(|d| p.doc.rel.starts_with(d.as_str()));
+        let name = p.doc.name();
+        let in_draft = draft_dirs
+            .iter()
+            .any(|(lang, d)| *lang == p.doc.lang && name.starts_with(d.as_str()));
         let date = p.doc.date.as_deref().filter(|_| page);
         let why = match in_draft {
             true => Some(Why::Draft),
@@ -174,11 +199,17 @@ fn published(parsed: Vec<Parsed>, publish: &Publish) -> (Vec<Parsed>, Publishing
     (kept, Publishing { left_out, until })
 }
 
-/// Reads one content file on its own, making its URL with `slugify`.
-pub(crate) fn parse(file: SourceFile, slugify: Slugify) -> Result<Parsed, Diagnostic> {
+/// Reads one content file on its own, making its URL as `naming` says.
+pub(crate) fn parse(file: SourceFile, naming: &Naming) -> Result<Parsed, Diagnostic> {
     let split = frontmatter::split(&file)?;
     control_characters(&file, split.body_offset)?;
-    let is_section = file.rel == "_index.md" || file.rel.ends_with("/_index.md");
+    let (lang, name) = naming
+        .languages
+        .read(&file.rel)
+        .map_err(|unknown| unknown_language(&file, unknown))?;
+    let name = name.into_owned();
+    let (slugify, prefix) = (naming.slugify, naming.languages.prefix(&lang));
+    let is_section = name == "_index.md" || name.ends_with("/_index.md");
     let (doc, draft, expires, pages_from) = if is_section {
         let front: SectionFront = frontmatter::parse(&file, &split)?;
         let kind = Kind::Section(Section {
@@ -192,22 +223,25 @@ pub(crate) fn parse(file: SourceFile, slugify: Slugify) -> Result<Parsed, Diagno
             pages: Vec::new(),
             subsections: Vec::new(),
         });
-        let path = dir_path(section_dir(&file.rel), slugify.paths);
+        let path = format!("{prefix}{}", dir_path(section_dir(&name), slugify.paths));
         let keys = Keys::Front(&file, &split);
-        let doc = doc(&keys, split.body_offset, &front, path, kind)?;
+        let doc = doc(&keys, (split.body_offset, lang), &front, path, kind)?;
         (doc, front.draft, None, front.pages_from.map(Box::new))
     } else {
         let mut front: PageFront = frontmatter::parse(&file, &split)?;
         if front.date.is_none() {
-            front.date = date_prefix(page_stem(&file.rel))
+            front.date = date_prefix(page_stem(&name))
                 .0
                 .map(|d| RawDate::Text(d.to_string()));
         }
         let keys = Keys::Front(&file, &split);
-        let slug = page_slug(&keys, front.slug.as_deref(), slugify.paths)?;
+        let slug = page_slug(&keys, (front.slug.as_deref(), &name), slugify.paths)?;
         let path = match &front.path {
             Some(path) => given_path(&keys, path)?,
-            None => format!("{}{slug}/", dir_path(page_dir(&file.rel), slugify.paths)),
+            None => format!(
+                "{prefix}{}{slug}/",
+                dir_path(page_dir(&name), slugify.paths)
+            ),
         };
         let kind = Kind::Page(Page {
             slug,
@@ -216,7 +250,7 @@ pub(crate) fn parse(file: SourceFile, slugify: Slugify) -> Result<Parsed, Diagno
             section: DocId(0), // set by `link_sections` once every section is known
         });
         let expires = dated(&keys, "expires", &front.expires)?;
-        let doc = doc(&keys, split.body_offset, &front, path, kind)?;
+        let doc = doc(&keys, (split.body_offset, lang), &front, path, kind)?;
         (doc, front.draft, expires, None)
     };
     Ok(Parsed {
@@ -226,6 +260,22 @@ pub(crate) fn parse(file: SourceFile, slugify: Slugify) -> Result<Parsed, Diagno
         expires,
         pages_from,
     })
+}
+
+/// A file whose name ends in a language code site.toml does not declare: `x.fe.md`.
+fn unknown_language(file: &SourceFile, unknown: crate::lang::Unknown) -> Diagnostic {
+    let code = &unknown.code;
+    let message = format!(
+        "the file name gives the language `{code}`, which is no language of this site ({})",
+        unknown.known.join(", ")
+    );
+    let help = match &unknown.close {
+        Some(close) => format!(
+            "did you mean `{close}`? Otherwise declare it in site.toml with `[languages.{code}]`"
+        ),
+        None => format!("declare it in site.toml with `[languages.{code}]`, or rename the file"),
+    };
+    Diagnostic::in_file(&file.shown, message).with_help(help)
 }
 
 /// A section's pagination, checked: `paginate_by` is at least 1, and `paginate_path` one URL
@@ -289,7 +339,7 @@ impl Keys<'_> {
 /// The resolved doc, with its dates and aliases checked.
 fn doc(
     keys: &Keys,
-    body_offset: usize,
+    (body_offset, lang): (usize, Arc<str>),
     front: &impl Shared,
     path: String,
     kind: Kind,
@@ -310,6 +360,7 @@ fn doc(
         extra: s.extra.clone(),
         output: Doc::output_of(&path),
         path,
+        lang,
         row: None,
         kind,
     })
@@ -417,12 +468,18 @@ fn given_slug(keys: &Keys, given: &str, strategy: Strategy) -> Result<String, Di
     }
 }
 
-fn page_slug(keys: &Keys, slug: Option<&str>, strategy: Strategy) -> Result<String, Diagnostic> {
+/// A page's slug: the one its front matter gives, or one made from its file's `name` (without
+/// a language code).
+fn page_slug(
+    keys: &Keys,
+    (slug, name): (Option<&str>, &str),
+    strategy: Strategy,
+) -> Result<String, Diagnostic> {
     if let Some(slug) = slug {
         return given_slug(keys, slug, strategy);
     }
     let file = keys.file();
-    let (_, stem) = date_prefix(page_stem(&file.rel));
+    let (_, stem) = date_prefix(page_stem(name));
     let auto = slug::path(stem, strategy);
     if auto.is_empty() {
         return Err(
@@ -463,7 +520,7 @@ fn page_dir(rel: &str) -> &str {
 }
 
 /// `careers/_index.md` -> `careers`; `_index.md` -> ``.
-fn section_dir(rel: &str) -> &str {
+pub(crate) fn section_dir(rel: &str) -> &str {
     rel.strip_suffix("_index.md")
         .unwrap_or(rel)
         .trim_end_matches('/')
@@ -480,69 +537,94 @@ pub(crate) fn dir_path(dir: &str, strategy: Strategy) -> String {
 }
 
 /// The sections with the root first: `content/_index.md`, or one made from the site's title.
-fn with_root(mut sections: Vec<Parsed>, site_title: &str) -> Vec<Parsed> {
+/// Each other language has a root too, `_index.fr.md` or one made for it, after the first.
+fn with_roots(mut sections: Vec<Parsed>, site_title: &str, languages: &Languages) -> Vec<Parsed> {
     match sections.iter().position(|p| p.doc.rel == "_index.md") {
         Some(root) => {
             let root = sections.remove(root);
             sections.insert(0, root);
         }
         None => {
-            let doc = Doc {
-                shown: "content/_index.md".into(),
-                rel: "_index.md".into(),
-                body_offset: 0,
-                path: "/".into(),
-                output: Doc::output_of("/"),
-                title: site_title.to_string(),
-                description: None,
-                date: None,
-                updated: None,
-                weight: None,
-                template: None,
-                extra: toml::Table::new(),
-                aliases: Vec::new(),
-                row: None,
-                kind: Kind::Section(Section {
-                    sort_by: SortBy::Weight,
-                    page_template: None,
-                    schema: None,
-                    paginate: None,
-                    render: true,
-                    redirect_to: None,
-                    parent: None,
-                    pages: Vec::new(),
-                    subsections: Vec::new(),
-                }),
-            };
-            let root = Parsed {
-                text: Arc::from(""),
-                doc,
-                draft: false,
-                expires: None,
-                pages_from: None,
-            };
-            sections.insert(0, root);
+            let lang = languages.default_code();
+            sections.insert(0, made_root("_index.md", site_title, lang, "/"));
+        }
+    }
+    let mut at = 1;
+    for (code, title) in languages.others() {
+        let rel = format!("_index.{code}.md");
+        if sections.iter().all(|p| p.doc.rel != rel) {
+            let path = format!("/{code}/");
+            sections.insert(at, made_root(&rel, title, code, &path));
+            at += 1;
         }
     }
     sections
 }
 
+/// The home section of a language whose site has no `_index.md` for it.
+fn made_root(rel: &str, title: &str, lang: &Arc<str>, path: &str) -> Parsed {
+    let doc = Doc {
+        shown: format!("content/{rel}").into(),
+        rel: rel.into(),
+        body_offset: 0,
+        path: path.into(),
+        output: Doc::output_of(path),
+        title: title.to_string(),
+        description: None,
+        date: None,
+        updated: None,
+        weight: None,
+        template: None,
+        extra: toml::Table::new(),
+        aliases: Vec::new(),
+        lang: Arc::clone(lang),
+        row: None,
+        kind: Kind::Section(Section {
+            sort_by: SortBy::Weight,
+            page_template: None,
+            schema: None,
+            paginate: None,
+            render: true,
+            redirect_to: None,
+            parent: None,
+            pages: Vec::new(),
+            subsections: Vec::new(),
+        }),
+    };
+    Parsed {
+        text: Arc::from(""),
+        doc,
+        draft: false,
+        expires: None,
+        pages_from: None,
+    }
+}
+
+/// Sections by language and folder: `fr` → `blog`.
+type Dirs = BTreeMap<Arc<str>, BTreeMap<String, DocId>>;
+
 /// Gives every section its parent, subsections and ordered pages, and every page its section.
+/// Each language's sections make a tree of their own, under that language's root.
 fn link_sections(docs: &mut [Parsed]) {
     // BTreeMap order puts parents before children, and siblings in name order.
-    let dirs: BTreeMap<String, DocId> = docs
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.doc.section().is_some())
-        .map(|(i, p)| (section_dir(&p.doc.rel).to_string(), DocId(i)))
-        .collect();
+    let mut dirs = Dirs::new();
+    for (i, p) in docs.iter().enumerate() {
+        if p.doc.section().is_some() {
+            let dir = section_dir(&p.doc.name()).to_string();
+            let lang = dirs.entry(Arc::clone(&p.doc.lang)).or_default();
+            lang.insert(dir, DocId(i));
+        }
+    }
     let mut children: Vec<(DocId, DocId)> = Vec::new();
-    for (dir, &id) in dirs.iter().filter(|(dir, _)| !dir.is_empty()) {
-        children.push((nearest_section(&dirs, parent_dir(dir)), id));
+    for (lang, in_lang) in &dirs {
+        for (dir, &id) in in_lang.iter().filter(|(dir, _)| !dir.is_empty()) {
+            children.push((nearest_section(&dirs, lang, parent_dir(dir)), id));
+        }
     }
     for (i, p) in docs.iter_mut().enumerate() {
+        let name = p.doc.name().into_owned();
         if let Kind::Page(page) = &mut p.doc.kind {
-            page.section = nearest_section(&dirs, page_dir(&p.doc.rel));
+            page.section = nearest_section(&dirs, &p.doc.lang, page_dir(&name));
             children.push((page.section, DocId(i)));
         }
     }
@@ -568,8 +650,12 @@ fn parent_dir(dir: &str) -> &str {
     dir.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
-/// The section owning a folder: the folder's own, or the nearest ancestor's. The root always exists.
-fn nearest_section(dirs: &BTreeMap<String, DocId>, mut dir: &str) -> DocId {
+/// The section in `lang` owning a folder: the folder's own, or the nearest ancestor's. Every
+/// language's root exists ([`with_roots`]).
+fn nearest_section(dirs: &Dirs, lang: &Arc<str>, mut dir: &str) -> DocId {
+    let Some(dirs) = dirs.get(lang) else {
+        return DocId(0);
+    };
     loop {
         if let Some(&id) = dirs.get(dir) {
             return id;
@@ -634,7 +720,7 @@ mod tests {
             &[],
             &Publish::now(false, false),
             "Site",
-            Default::default(),
+            &Default::default(),
         )
         .map(|(site, _)| site)
     }
@@ -779,7 +865,10 @@ mod tests {
                 &[],
                 &Publish::now(false, false),
                 "S",
-                off,
+                &Naming {
+                    slugify: off,
+                    ..Naming::default()
+                },
             )
             .unwrap_err();
             assert_eq!(err.0[0].location.as_ref().unwrap().line, 3, "{bad}");
@@ -793,7 +882,10 @@ mod tests {
             &[],
             &Publish::now(false, false),
             "S",
-            safe,
+            &Naming {
+                slugify: safe,
+                ..Naming::default()
+            },
         )
         .unwrap();
         assert_eq!(path(&s, "notes/Café Crème.md"), "/notes/Café Crème/");

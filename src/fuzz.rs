@@ -143,7 +143,7 @@ fn stages(text: &str, templates: &crate::templates::Templates) -> Result<(), Str
         _ => Ok(()),
     };
     for rel in ["x.md", "_index.md", "a/b/index.md"] {
-        if let Err(d) = crate::content::parse(file(rel), Default::default()) {
+        if let Err(d) = crate::content::parse(file(rel), &Default::default()) {
             inside(&d)?;
         }
     }
@@ -152,7 +152,7 @@ fn stages(text: &str, templates: &crate::templates::Templates) -> Result<(), Str
         &[],
         &crate::publish::Publish::now(false, false),
         "S",
-        Default::default(),
+        &Default::default(),
     ) {
         found.0.iter().try_for_each(inside)?;
     }

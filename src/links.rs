@@ -234,7 +234,7 @@ mod tests {
             &[],
             &crate::publish::Publish::now(false, false),
             "S",
-            Default::default(),
+            &Default::default(),
         )
         .unwrap();
         let renders = site

@@ -17,6 +17,8 @@ pub(crate) struct Taxonomies(pub(crate) Vec<Taxonomy>, pub(crate) Strategy);
 #[derive(Debug)]
 pub(crate) struct Taxonomy {
     pub(crate) config: TaxonomyConfig,
+    /// The language whose pages it lists: a taxonomy of another language is at `/fr/tags/`.
+    pub(crate) lang: std::sync::Arc<str>,
     /// URL path of the list of terms: `/tags/`.
     pub(crate) path: String,
     /// In name order.
@@ -45,12 +47,17 @@ impl Taxonomies {
             }
         }
         let mut all = Vec::new();
-        for declared in &config.taxonomies {
+        for (lang, declared) in declared(config) {
             let strategy = config.slugify.taxonomies;
-            let path = format!("/{}/", slug::path(&declared.name, strategy));
+            let prefix = match lang == config.language {
+                true => String::new(),
+                false => format!("/{lang}"),
+            };
+            let path = format!("{prefix}/{}/", slug::path(&declared.name, strategy));
             let mut terms: Vec<Term> = Vec::new();
             let mut by_slug: crate::hashing::Map<String, usize> = Default::default();
-            for (id, _, page) in site.pages() {
+            let in_lang = site.pages().filter(|(_, doc, _)| *doc.lang == *lang);
+            for (id, _, page) in in_lang {
                 for name in page.taxonomies.get(&declared.name).into_iter().flatten() {
                     let slug = slug::path(name, strategy);
                     let at = *by_slug.entry(slug.clone()).or_insert_with(|| {
@@ -84,6 +91,7 @@ impl Taxonomies {
             terms.sort_by_cached_key(|t| (t.name.to_lowercase(), t.slug.clone()));
             all.push(Taxonomy {
                 config: declared.clone(),
+                lang: std::sync::Arc::from(lang),
                 path,
                 terms,
             });
@@ -109,6 +117,20 @@ impl Taxonomies {
     }
 }
 
+/// Every declared taxonomy with its language: site.toml's own `taxonomies` in the default
+/// language, then each `[languages.x]`'s.
+fn declared(config: &Config) -> impl Iterator<Item = (&str, &TaxonomyConfig)> {
+    let default = config
+        .taxonomies
+        .iter()
+        .map(|t| (config.language.as_str(), t));
+    let others = config
+        .languages
+        .iter()
+        .flat_map(|(code, l)| l.taxonomies.iter().map(move |t| (code.as_str(), t)));
+    default.chain(others)
+}
+
 /// The section a page is in.
 fn section_of(site: &Site, id: DocId) -> DocId {
     site[id].page().map_or(DocId(0), |page| page.section)
@@ -117,9 +139,14 @@ fn section_of(site: &Site, id: DocId) -> DocId {
 /// Every page that names a taxonomy site.toml does not declare, or a term that makes no URL:
 /// errors at the page's line.
 pub(crate) fn check(site: &Site, texts: &Texts, config: &Config) -> Result<(), Diagnostics> {
-    let declared: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    let all: Vec<(&str, &TaxonomyConfig)> = declared(config).collect();
     let mut found = Vec::new();
     for (id, doc, page) in site.pages() {
+        let declared: Vec<&str> = all
+            .iter()
+            .filter(|(lang, _)| **lang == *doc.lang)
+            .map(|(_, t)| t.name.as_str())
+            .collect();
         let at = |key: &str, message: String| match doc.row {
             Some(_) => Diagnostic::in_file(doc.source_name(), message),
             None => {
@@ -133,10 +160,22 @@ pub(crate) fn check(site: &Site, texts: &Texts, config: &Config) -> Result<(), D
         };
         for (name, terms) in &page.taxonomies {
             if !declared.contains(&name.as_str()) {
-                let message = format!("the taxonomy `{name}` is not declared in site.toml");
+                let lang = &doc.lang;
+                let (message, table) = match **lang == *config.language {
+                    true => (
+                        format!("the taxonomy `{name}` is not declared in site.toml"),
+                        String::new(),
+                    ),
+                    false => (
+                        format!("the taxonomy `{name}` is not declared for `{lang}` in site.toml"),
+                        format!(" under `[languages.{lang}]`"),
+                    ),
+                };
                 let help = match crate::error::did_you_mean(name, declared.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
-                    None => format!("add `taxonomies = [{{ name = \"{name}\" }}]` to site.toml"),
+                    None => {
+                        format!("add `taxonomies = [{{ name = \"{name}\" }}]` to site.toml{table}")
+                    }
                 };
                 found.push(at(name, message).with_help(help));
                 continue;
@@ -335,6 +374,7 @@ pub(crate) fn term_value(term: &Term, views: &Views, urls: &Urls, pages: bool) -
 pub(crate) fn config_value(taxonomy: &Taxonomy, urls: &Urls) -> Value {
     let value = Value::from_serializable(&taxonomy.config);
     let mut map = value.into_map().unwrap_or_default();
+    map.insert("lang".into(), Value::from(&*taxonomy.lang));
     map.insert("path".into(), Value::from(urls.path(&taxonomy.path)));
     map.insert(
         "permalink".into(),
@@ -357,6 +397,7 @@ pub(crate) fn feeds(
             let title = format!("{} – {}", config.title, term.name);
             let feed = crate::site_files::Feed {
                 title: &title,
+                lang: &taxonomy.lang,
                 path: &path,
                 home: &term.path,
             };

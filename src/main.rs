@@ -29,6 +29,7 @@ mod fuzz;
 mod glossary;
 mod hashing;
 mod import_zola;
+mod lang;
 mod links;
 mod listings;
 mod markdown;

@@ -19,7 +19,7 @@ use bytes::Bytes;
 use rayon::prelude::*;
 use tera::Value;
 
-use crate::content::{self, Parsed};
+use crate::content::{self, Naming, Parsed};
 use crate::data::Data;
 use crate::discover::{self, Read, SourceFile, Sources};
 use crate::error::{Diagnostic, Diagnostics, collect};
@@ -31,7 +31,6 @@ use crate::publish::Publish;
 use crate::render::{self, Job, Reads};
 use crate::schema::Schemas;
 use crate::site::{DocId, Kind, PerDoc, Site, Texts};
-use crate::slug::Slugify;
 use crate::templates::Templates;
 use crate::views::{self, Urls, Views};
 
@@ -71,7 +70,8 @@ struct Kept {
     last_pages: Option<pages::Last>,
     passed: checks::Passed,
     counts: Counts,
-    /// The settings every stage's results depend on, as a hash: `[slugify]` and `[markdown]`.
+    /// The settings every stage's results depend on, as a hash: `[slugify]`, the languages and
+    /// `[markdown]`.
     settings: u64,
 }
 
@@ -82,10 +82,10 @@ impl Entry {
     /// Parses one content file; returns its path relative to content/ and its entry.
     fn read(
         file: SourceFile,
-        slugify: Slugify,
+        naming: &Naming,
     ) -> Result<(String, Entry), crate::error::Diagnostic> {
         let (rel, text) = (file.rel.clone(), Arc::clone(&file.text));
-        let parsed = content::parse(file, slugify)?;
+        let parsed = content::parse(file, naming)?;
         let front = text.get(..parsed.body_offset()).unwrap_or(&text);
         let (version, front) = (hash(&&*text), hash(&front));
         let entry = Entry {
@@ -227,10 +227,10 @@ impl Memo {
         loaded
     }
 
-    /// Forgets everything when site.toml's `[slugify]` or `[markdown]` changed: URLs, heading
+    /// Forgets everything when site.toml's `[slugify]`, languages or `[markdown]` changed: URLs, heading
     /// ids and every body's HTML, which every stage's results hold, are made differently now.
     pub(crate) fn settle(&mut self, config: &crate::config::Config) {
-        let settings = hash(&(config.slugify, config.markdown));
+        let settings = hash(&(Naming::of(config), config.markdown));
         if let Some(kept) = &mut self.kept
             && kept.settings != settings
         {
@@ -266,13 +266,13 @@ impl Memo {
         files: Vec<SourceFile>,
         data: &[SourceFile],
         (publish, title): (&Publish, &str),
-        slugify: Slugify,
+        naming: &Naming,
     ) -> Result<(Arc<Site>, Texts), Diagnostics> {
         let Some(kept) = &mut self.kept else {
-            let (site, texts) = content::index(files, data, publish, title, slugify)?;
+            let (site, texts) = content::index(files, data, publish, title, naming)?;
             return Ok((Arc::new(site), texts));
         };
-        if let Some(same) = kept.same_model(&files, data, (publish, title), slugify) {
+        if let Some(same) = kept.same_model(&files, data, (publish, title), naming) {
             return Ok(same);
         }
         let given: Vec<(String, Arc<str>)> = files
@@ -284,14 +284,14 @@ impl Memo {
         let parse = |file: SourceFile| match parsed.get(&file.rel) {
             Some(entry) if Arc::ptr_eq(&entry.text, &file.text) => Ok(entry.parsed.clone()),
             _ => {
-                let (rel, entry) = Entry::read(file, slugify)?;
+                let (rel, entry) = Entry::read(file, naming)?;
                 let parsed = entry.parsed.clone();
                 let mut fresh = fresh.lock().unwrap_or_else(|e| e.into_inner());
                 fresh.push((rel, entry));
                 Ok(parsed)
             }
         };
-        let result = content::index_with(files, data, (publish, title, slugify), &parse);
+        let result = content::index_with(files, data, (publish, title, naming), &parse);
         kept.parsed
             .extend(fresh.into_inner().unwrap_or_else(|e| e.into_inner()));
         let old = kept.model.take();
@@ -617,7 +617,13 @@ fn view_keys(
             .iter()
             .map(|t| site.lookup(t).map(|t| &*site[t].path))
             .collect();
-        let shared = (versions[id], &doc.path, ancestors, links);
+        // A translation shows its title, description, URL and language: its front matter.
+        let translations: Vec<(u64, &str)> = site
+            .translations(id)
+            .iter()
+            .map(|&t| (fronts[t], &*site[t].path))
+            .collect();
+        let shared = (versions[id], &doc.path, ancestors, links, translations);
         let mut h = crate::hashing::hasher();
         (shared, urls.origin, urls.base_path, sources).hash(&mut h);
         h

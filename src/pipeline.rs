@@ -129,10 +129,12 @@ pub(crate) fn run(
     let views = Arc::new(memo.views(&site, renders, &urls, refs, stop));
     stop.check()?;
     laps.lap("views");
-    let plan = || sink.search(Plan::of(&site, &urls, &config.language));
+    let plan = || sink.search(Plan::of(&site, &urls, &config));
     config.build_search_index.then(plan).transpose()?;
-    let globals = Globals::new(nav, &data);
-    let renderer = Renderer::bind(templates, &site, &views, &urls, (&glossary, &taxonomies));
+    let globals = Globals::new(nav, &data, &config);
+    let strings = Arc::new(crate::lang::Strings::of(&config));
+    let shared = (&glossary, &taxonomies, &strings);
+    let renderer = Renderer::bind(templates, &site, &views, &urls, shared);
     let rendering = Rendering::new(renderer, chosen, &globals);
     laps.lap("templates bound");
     let job = rendering.job(&site, &views, &urls);
@@ -319,7 +321,12 @@ fn load(options: &Options, config: &Config, sources: &mut Sources, memo: &mut Me
                     let data = memo.data(data_files);
                     let publish = Publish::now(options.drafts, options.future);
                     let rules = (&publish, config.title.as_str());
-                    let content = memo.index(markdown, data_files, rules, config.slugify);
+                    let content = memo.index(
+                        markdown,
+                        data_files,
+                        rules,
+                        &crate::content::Naming::of(config),
+                    );
                     (data, content)
                 },
             )
@@ -436,6 +443,9 @@ fn config_value(
         .into_map()
         .unwrap_or_default();
     map.insert("extra".into(), data::table_to_value(&config.extra));
+    // Zola's name for it, which themes read.
+    let default_language = tera::Value::from(config.language.as_str());
+    map.insert("default_language".into(), default_language);
     Ok(tera::Value::from(map))
 }
 

@@ -31,6 +31,8 @@ struct Lookup {
     taxonomies: Arc<Taxonomies>,
     /// Each section's tree for `get_section_tree`, made when first asked for.
     trees: Vec<std::sync::OnceLock<Value>>,
+    /// site.toml's strings for `trans`, and its languages.
+    strings: Arc<crate::lang::Strings>,
     origin: String,
     base_path: String,
 }
@@ -70,6 +72,14 @@ impl Lookup {
     }
 }
 
+/// What the site functions read besides the site and its views: the glossary, the taxonomies
+/// and site.toml's strings.
+pub(crate) type Shared<'a> = (
+    &'a Arc<Glossary>,
+    &'a Arc<Taxonomies>,
+    &'a Arc<crate::lang::Strings>,
+);
+
 impl Renderer {
     /// Replaces the site functions' placeholders with ones that read `site` and its views.
     pub(crate) fn bind(
@@ -77,7 +87,7 @@ impl Renderer {
         site: &Arc<Site>,
         views: &Arc<Views>,
         urls: &Urls,
-        (glossary, taxonomies): (&Arc<Glossary>, &Arc<Taxonomies>),
+        (glossary, taxonomies, strings): Shared,
     ) -> Renderer {
         let heads = site
             .sections()
@@ -103,6 +113,7 @@ impl Renderer {
             trees: (0..site.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
+            strings: Arc::clone(strings),
             origin: urls.origin.to_string(),
             base_path: urls.base_path.to_string(),
         });
@@ -133,25 +144,59 @@ impl Renderer {
 pub(crate) struct Globals {
     pub(crate) config: Value,
     pub(crate) data: Value,
+    /// Each language's code and its `config`: site.toml as templates see it, with the
+    /// language's own title and description. The default language comes first.
+    languages: Vec<(String, Value)>,
 }
 
 impl Globals {
-    pub(crate) fn new(config: Value, data: &crate::data::Data) -> Globals {
+    pub(crate) fn new(
+        config: Value,
+        data: &crate::data::Data,
+        site: &crate::config::Config,
+    ) -> Globals {
+        let mut languages = vec![(site.language.clone(), config.clone())];
+        for (code, language) in &site.languages {
+            let mut map = config.as_map().cloned().unwrap_or_default();
+            let own = [
+                ("title", &language.title),
+                ("description", &language.description),
+            ];
+            for (key, value) in own {
+                if let Some(value) = value {
+                    map.insert(key.into(), Value::from(value.as_str()));
+                }
+            }
+            languages.push((code.clone(), Value::from(map)));
+        }
         Globals {
             config,
             data: data.value.clone(),
+            languages,
         }
     }
 
-    /// What every page's context starts from: `config`, `data` and `lang`.
-    pub(crate) fn context(&self) -> Context {
-        let mut base = Context::new();
-        base.insert_value("config", self.config.clone());
-        base.insert_value("data", self.data.clone());
-        if let Some(lang) = self.config.get_from_path("language") {
-            base.insert_value("lang", lang.clone());
-        }
-        base
+    /// What every page's context starts from, in each language: `config`, `data` and `lang`.
+    pub(crate) fn contexts(&self) -> Bases {
+        let contexts = self.languages.iter().map(|(lang, config)| {
+            let mut base = Context::new();
+            base.insert_value("config", config.clone());
+            base.insert_value("data", self.data.clone());
+            base.insert("lang", lang);
+            (lang.clone(), base)
+        });
+        Bases(contexts.collect())
+    }
+}
+
+/// The context every page starts from, by language; the default language's first.
+pub(crate) struct Bases(Vec<(String, Context)>);
+
+impl Bases {
+    /// The context of a page in `lang`.
+    pub(crate) fn of(&self, lang: &str) -> &Context {
+        let found = self.0.iter().find(|(code, _)| code == lang);
+        &found.unwrap_or(&self.0[0]).1
     }
 }
 
@@ -160,7 +205,7 @@ impl Globals {
 pub(crate) struct Rendering {
     renderer: Renderer,
     chosen: Chosen,
-    base: Context,
+    bases: Bases,
 }
 
 impl Rendering {
@@ -168,7 +213,7 @@ impl Rendering {
         Rendering {
             renderer,
             chosen,
-            base: globals.context(),
+            bases: globals.contexts(),
         }
     }
 
@@ -185,7 +230,7 @@ impl Rendering {
             site,
             views,
             urls,
-            base: &self.base,
+            bases: &self.bases,
         }
     }
 
@@ -208,7 +253,7 @@ pub(crate) struct Job<'a> {
     /// Every doc's view, for the pages a paginated section's `paginator` holds.
     pub(crate) views: &'a Views,
     pub(crate) urls: &'a Urls<'a>,
-    pub(crate) base: &'a Context,
+    pub(crate) bases: &'a Bases,
 }
 
 /// Renders every doc, handing each (doc, HTML) to `emit` as soon as it is ready, so a
@@ -247,7 +292,7 @@ pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, D
         };
         return Ok(crate::site_files::redirect(&to));
     }
-    let mut context = job.base.clone();
+    let mut context = job.bases.of(&doc.lang).clone();
     let key = match doc.kind {
         Kind::Page(_) => "page",
         Kind::Section(_) => "section",
@@ -314,7 +359,13 @@ fn render_listing(
 ) -> Result<String, Diagnostics> {
     FILTERED.with(|n| n.set(0));
     let (urls, views) = (job.urls, job.views);
-    let mut context = job.base.clone();
+    let lang = match &planned.listing {
+        Listing::Pager { section, .. } => &*job.site[*section].lang,
+        Listing::Terms { taxonomy } | Listing::Term { taxonomy, .. } => {
+            &*taxonomies.0[*taxonomy].lang
+        }
+    };
+    let mut context = job.bases.of(lang).clone();
     context.insert("current_path", &urls.path(&planned.path));
     context.insert("current_url", &urls.permalink(&planned.path));
     let template = match &planned.listing {
@@ -525,15 +576,25 @@ impl Lookup {
     /// The taxonomy that `kind` names, by index.
     fn taxonomy_at(&self, kwargs: &Kwargs, call: &str) -> TeraResult<usize> {
         let kind: String = kwargs.must_get("kind")?;
+        let lang: Option<String> = kwargs.get("lang")?;
+        let lang = lang.as_deref().unwrap_or(self.strings.default_lang());
         let all = &self.taxonomies.0;
-        if let Some(at) = all.iter().position(|t| t.config.name == kind) {
+        let found = all
+            .iter()
+            .position(|t| t.config.name == kind && *t.lang == *lang);
+        if let Some(at) = found {
             return Ok(at);
         }
-        let hint = crate::error::did_you_mean(&kind, all.iter().map(|t| t.config.name.as_str()))
+        let in_lang = all.iter().filter(|t| *t.lang == *lang);
+        let hint = crate::error::did_you_mean(&kind, in_lang.map(|t| t.config.name.as_str()))
             .map(|close| format!("; did you mean `{close}`?"))
             .unwrap_or_else(|| "; declare it in site.toml's `taxonomies`".into());
+        let of_lang = match lang == self.strings.default_lang() {
+            true => String::new(),
+            false => format!(" in `{lang}`"),
+        };
         Err(tera::Error::message(format!(
-            "{call}: no taxonomy `{kind}`{hint}"
+            "{call}: no taxonomy `{kind}`{of_lang}{hint}"
         )))
     }
 
@@ -656,6 +717,7 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
     register_markdown(tera, lookup);
     register_taxonomies(tera, lookup);
     register_tree(tera, lookup);
+    register_trans(tera, lookup);
     let find = |kind: &'static str| {
         let lookup = Arc::clone(lookup);
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
@@ -686,6 +748,8 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let path: String = kwargs.must_get("path")?;
             let absolute = kwargs.get::<bool>("absolute")?.unwrap_or(false);
+            let lang: Option<String> = kwargs.get("lang")?;
+            let lang = lookup.strings.other_lang(lang.as_deref())?;
             let prefix = if absolute {
                 format!("{}{}", lookup.origin, lookup.base_path)
             } else {
@@ -696,8 +760,12 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
                     let (file, anchor) = file
                         .split_once('#')
                         .map_or((file, None), |(f, a)| (f, Some(a)));
-                    record(Visit::Url, file);
-                    let id = lookup.site.lookup(file).ok_or_else(|| {
+                    let file = match lang {
+                        Some(lang) => format!("{}.{lang}.md", file.trim_end_matches(".md")),
+                        None => file.to_string(),
+                    };
+                    record(Visit::Url, &file);
+                    let id = lookup.site.lookup(&file).ok_or_else(|| {
                         tera::Error::message(format!("get_url: no content file `{file}`"))
                     })?;
                     let url = &lookup.site[id].path;
@@ -707,8 +775,25 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
                     ))
                 }
                 None if path.contains("://") => Ok(path),
-                None => Ok(format!("{prefix}/{}", path.trim_start_matches('/'))),
+                None => {
+                    let lang = lang.map(|l| format!("/{l}")).unwrap_or_default();
+                    Ok(format!("{prefix}{lang}/{}", path.trim_start_matches('/')))
+                }
             }
+        },
+    );
+}
+
+/// `trans(key=..., lang=...)`: a string from site.toml's `[translations]`, or a language's.
+fn register_trans(tera: &mut Tera, lookup: &Arc<Lookup>) {
+    let lookup = Arc::clone(lookup);
+    tera.register_function(
+        "trans",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let key: String = kwargs.must_get("key")?;
+            let lang: Option<String> = kwargs.get("lang")?;
+            let found = lookup.strings.get(&key, lang.as_deref());
+            found.map(str::to_string).map_err(tera::Error::message)
         },
     );
 }

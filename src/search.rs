@@ -12,6 +12,7 @@ use anyhow::{Context, Result, anyhow};
 use pagefind::api::PagefindIndex;
 use pagefind::options::PagefindServiceConfig;
 
+use crate::config::Config;
 use crate::pipeline::Sink;
 use crate::site::Site;
 use crate::views::Urls;
@@ -37,13 +38,15 @@ impl Indexer {
     /// Starts an indexer for pages with these URLs. Pagefind numbers pages in the order it is
     /// given them, and the site must be the same bytes on every build, so pages are indexed in
     /// sorted URL order whatever order they arrive in.
-    pub(crate) fn start(language: &str, mut urls: Vec<String>) -> Result<Indexer> {
+    /// `language` is the language of every page, or `None` for a site in several: then
+    /// Pagefind reads each page's `<html lang>` and makes an index per language.
+    pub(crate) fn start(language: Option<&str>, mut urls: Vec<String>) -> Result<Indexer> {
         urls.sort();
         let (pages, inbox) = mpsc::channel();
-        let language = language.to_string();
+        let language = language.map(str::to_string);
         let worker = thread::Builder::new()
             .name("search index".into())
-            .spawn(move || index_in_order(&language, &urls, inbox))
+            .spawn(move || index_in_order(language, &urls, inbox))
             .context("could not start the search indexer")?;
         Ok(Indexer { pages, worker })
     }
@@ -67,29 +70,35 @@ impl Indexer {
 /// page first asks for it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Plan {
-    pub(crate) language: String,
+    /// The language of every page; `None` when the site has several.
+    pub(crate) language: Option<String>,
     /// Each page's URL and the output file that holds its HTML.
     pub(crate) pages: Vec<(String, String)>,
 }
 
 impl Plan {
-    /// Every page and section, as the search index names it (its URL path), and its file.
-    pub(crate) fn of(site: &Site, urls: &Urls, language: &str) -> Plan {
+    /// Every page and section, as the search index names it (its URL path), and its file;
+    /// not those of a language whose `build_search_index` is off.
+    pub(crate) fn of(site: &Site, urls: &Urls, config: &Config) -> Plan {
+        let left_out: Vec<&str> = config
+            .languages
+            .iter()
+            .filter(|(_, l)| !l.build_search_index)
+            .map(|(code, _)| code.as_str())
+            .collect();
         let pages = site
             .docs()
-            .filter(|(_, doc)| doc.rendered())
+            .filter(|(_, doc)| doc.rendered() && !left_out.contains(&&*doc.lang))
             .map(|(_, doc)| (urls.path(&doc.path), doc.output.clone()))
             .collect();
-        Plan {
-            language: language.to_string(),
-            pages,
-        }
+        let language = config.languages.is_empty().then(|| config.language.clone());
+        Plan { language, pages }
     }
 
     /// Indexes the pages, reading their HTML with `html` (a missing file is skipped).
     pub(crate) fn index<'a>(&self, html: impl Fn(&str) -> Option<&'a [u8]>) -> Result<Files> {
         let urls = self.pages.iter().map(|(url, _)| url.clone()).collect();
-        let indexer = Indexer::start(&self.language, urls)?;
+        let indexer = Indexer::start(self.language.as_deref(), urls)?;
         for (url, file) in &self.pages {
             if let Some(bytes) = html(file) {
                 indexer.add(url.clone(), String::from_utf8_lossy(bytes).into_owned());
@@ -129,7 +138,7 @@ impl<'a> Indexing<'a> {
 impl Sink for Indexing<'_> {
     fn search(&self, plan: Plan) -> Result<()> {
         let urls = plan.pages.iter().map(|(url, _)| url.clone()).collect();
-        let indexer = Indexer::start(&plan.language, urls)?;
+        let indexer = Indexer::start(plan.language.as_deref(), urls)?;
         let by_file = plan
             .pages
             .into_iter()
@@ -154,7 +163,7 @@ impl Sink for Indexing<'_> {
 /// Indexes what arrives in `inbox`, in the order of `urls`. If the sender goes away without
 /// [`Message::Finish`] (the build failed), it stops without building the index.
 fn index_in_order(
-    language: &str,
+    language: Option<String>,
     urls: &[String],
     inbox: mpsc::Receiver<Message>,
 ) -> Result<Files> {
@@ -163,9 +172,11 @@ fn index_in_order(
         .build()
         .context("could not start the search indexer")?;
     runtime.block_on(async {
-        let config = PagefindServiceConfig::builder()
-            .force_language(language.to_string())
-            .build();
+        let builder = PagefindServiceConfig::builder();
+        let config = match language {
+            Some(language) => builder.force_language(language).build(),
+            None => builder.build(),
+        };
         let mut index = PagefindIndex::new(Some(config)).context("could not set up Pagefind")?;
         let mut waiting: HashMap<String, String> = HashMap::new();
         let mut next = 0;
@@ -224,8 +235,11 @@ mod tests {
     }
 
     fn index(pages: &[(&str, String)], announced: &[&str]) -> Files {
-        let indexer = Indexer::start("en", announced.iter().map(|u| u.to_string()).collect())
-            .expect("the indexer starts");
+        let indexer = Indexer::start(
+            Some("en"),
+            announced.iter().map(|u| u.to_string()).collect(),
+        )
+        .expect("the indexer starts");
         for (url, html) in pages {
             indexer.add(url.to_string(), html.clone());
         }
@@ -274,7 +288,7 @@ mod tests {
     #[test]
     fn a_plan_indexes_the_files_it_names() {
         let plan = Plan {
-            language: "en".into(),
+            language: Some("en".into()),
             pages: vec![
                 ("/a/".into(), "a/index.html".into()),
                 ("/b/".into(), "b/index.html".into()),
@@ -297,7 +311,7 @@ mod tests {
 
     #[test]
     fn a_dropped_indexer_stops_without_building() {
-        let indexer = Indexer::start("en", vec!["/a/".into()]).unwrap();
+        let indexer = Indexer::start(Some("en"), vec!["/a/".into()]).unwrap();
         indexer.add("/a/".into(), page("Coding", "Words."));
         let Indexer { pages, worker } = indexer;
         drop(pages);

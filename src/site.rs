@@ -39,6 +39,8 @@ pub(crate) struct Doc {
     pub(crate) extra: toml::Table,
     /// Output files of the redirect pages for old URLs: `old/url/index.html`.
     pub(crate) aliases: Vec<String>,
+    /// Its language's code: from its file name, or the default language.
+    pub(crate) lang: std::sync::Arc<str>,
     /// For a page made from a data row: where in its data file (`shown`) the row is.
     pub(crate) row: Option<std::sync::Arc<Row>>,
     pub(crate) kind: Kind,
@@ -138,6 +140,12 @@ impl Doc {
         d
     }
 
+    /// The name its translations share: its `rel` without a language code (`blog/x.md` for
+    /// `blog/x.fr.md`).
+    pub(crate) fn name(&self) -> std::borrow::Cow<'_, str> {
+        crate::lang::canonical(&self.rel, &self.lang)
+    }
+
     /// The doc's source as the author knows it: its file, or its row of a data file.
     pub(crate) fn source_name(&self) -> String {
         let file = crate::error::display_path(&self.shown);
@@ -163,6 +171,8 @@ impl Doc {
 pub(crate) struct Site {
     docs: Vec<Doc>,
     by_file: Map<String, DocId>,
+    /// The docs that have translations, each with all of them, itself too.
+    translations: Map<DocId, std::sync::Arc<[DocId]>>,
     publishing: Publishing,
 }
 
@@ -175,11 +185,19 @@ impl Site {
             .enumerate()
             .map(|(i, doc)| (doc.rel.clone(), DocId(i)))
             .collect();
+        let translations = translations(&docs);
         Site {
             docs,
             by_file,
+            translations,
             publishing,
         }
+    }
+
+    /// The doc's translations, itself among them, the default language first and then by
+    /// code; empty when it has none.
+    pub(crate) fn translations(&self, id: DocId) -> &[DocId] {
+        self.translations.get(&id).map_or(&[], |t| t)
     }
 
     /// What the publishing rules left out, and until when that holds.
@@ -262,6 +280,32 @@ impl Site {
         chain.reverse();
         chain
     }
+}
+
+/// The docs whose names differ only in their language code, grouped. A site in one language
+/// has none, and pays for nothing.
+fn translations(docs: &[Doc]) -> Map<DocId, std::sync::Arc<[DocId]>> {
+    let Some(first) = docs.first() else {
+        return Map::default();
+    };
+    if docs.iter().all(|doc| doc.lang == first.lang) {
+        return Map::default();
+    }
+    let mut groups: BTreeMap<(bool, std::borrow::Cow<str>), Vec<DocId>> = BTreeMap::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let key = (doc.section().is_some(), doc.name());
+        groups.entry(key).or_default().push(DocId(i));
+    }
+    let mut translations = Map::default();
+    for mut group in groups.into_values().filter(|g| g.len() > 1) {
+        // The first doc, the root section, is in the default language.
+        group.sort_by_key(|id| (docs[id.0].lang != first.lang, docs[id.0].lang.clone()));
+        let group: std::sync::Arc<[DocId]> = group.into();
+        for &id in group.iter() {
+            translations.insert(id, std::sync::Arc::clone(&group));
+        }
+    }
+    translations
 }
 
 impl Index<DocId> for Site {

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::markdown::html_escape;
-use crate::site::{Doc, Site};
+use crate::site::{Doc, DocId, Site};
 use crate::views::Urls;
 
 /// Every file besides pages and assets, by output path: sitemap, robots.txt, feed, 404 page
@@ -36,9 +36,9 @@ pub(crate) fn all_but_sitemap(
     let not_found = not_found.unwrap_or_else(|| default_404(config, urls));
     let mut files = vec![
         ("robots.txt".to_string(), robots(urls)),
-        ("atom.xml".to_string(), atom(site, config, urls)),
         ("404.html".to_string(), not_found),
     ];
+    files.extend(atoms(site, config, urls));
     for (_, doc) in site.docs().filter(|(_, doc)| !doc.aliases.is_empty()) {
         let to = redirect(&urls.path(&doc.path));
         files.extend(doc.aliases.iter().map(|alias| (alias.clone(), to.clone())));
@@ -52,18 +52,34 @@ pub(crate) fn all_but_sitemap(
 /// The files [`all`] writes besides aliases: no page or asset may take their place.
 pub(crate) const RESERVED: [&str; 4] = ["sitemap.xml", "robots.txt", "atom.xml", "404.html"];
 
+/// One URL of the sitemap: its path, its date, and the doc it is of, if any, for its
+/// translations.
+type SitemapEntry<'a> = (&'a str, Option<&'a String>, Option<DocId>);
+
+/// sitemap.xml: every page, each with its translations as `hreflang` alternates.
 pub(crate) fn sitemap(site: &Site, urls: &Urls, listed: &[String]) -> String {
-    let mut metas: Vec<(&str, Option<&String>)> = site
+    let mut metas: Vec<SitemapEntry> = site
         .docs()
         .filter(|(_, doc)| doc.rendered())
-        .map(|(_, doc)| (&*doc.path, doc.updated.as_ref().or(doc.date.as_ref())))
-        .chain(listed.iter().map(|path| (path.as_str(), None)))
+        .map(|(id, doc)| {
+            (
+                &*doc.path,
+                doc.updated.as_ref().or(doc.date.as_ref()),
+                Some(id),
+            )
+        })
+        .chain(listed.iter().map(|path| (path.as_str(), None, None)))
         .collect();
     metas.sort_by(|a, b| a.0.cmp(b.0));
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    let translated = site.ids().any(|id| !site.translations(id).is_empty());
+    let xhtml = match translated {
+        true => " xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"",
+        false => "",
+    };
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"{xhtml}>\n",
     );
-    for (path, date) in metas {
+    for (path, date, id) in metas {
         xml.push_str("  <url>\n    <loc>");
         xml.push_str(&html_escape(&urls.permalink(path)));
         xml.push_str("</loc>\n");
@@ -71,6 +87,14 @@ pub(crate) fn sitemap(site: &Site, urls: &Urls, listed: &[String]) -> String {
             xml.push_str(&format!(
                 "    <lastmod>{}</lastmod>\n",
                 html_escape(&date[..10])
+            ));
+        }
+        let translations = id.map_or(&[][..], |id| site.translations(id));
+        for &t in translations.iter().filter(|&&t| site[t].rendered()) {
+            xml.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                html_escape(&site[t].lang),
+                html_escape(&urls.permalink(&site[t].path))
             ));
         }
         xml.push_str("  </url>\n");
@@ -95,20 +119,52 @@ fn rfc3339(date: &str) -> String {
     }
 }
 
-/// An Atom feed of the dated pages, newest first.
-pub(crate) fn atom(site: &Site, config: &Config, urls: &Urls) -> String {
-    let pages: Vec<&Doc> = site.pages().map(|(_, doc, _)| doc).collect();
-    let feed = Feed {
-        title: &config.title,
-        path: "/atom.xml",
-        home: "/",
-    };
-    atom_of(pages, &feed, config, urls)
+/// An Atom feed of the dated pages of each language, newest first: `atom.xml` for the default
+/// language's, `fr/atom.xml` for French, unless `[languages.fr]` turns it off.
+pub(crate) fn atoms(site: &Site, config: &Config, urls: &Urls) -> Vec<(String, String)> {
+    let mut feeds = vec![(config.language.as_str(), config.title.as_str())];
+    for (code, language) in config.languages.iter().filter(|(_, l)| l.feed) {
+        feeds.push((code, language.title.as_deref().unwrap_or(&config.title)));
+    }
+    feeds
+        .into_iter()
+        .map(|(lang, title)| {
+            let home = match lang == config.language {
+                true => "/".to_string(),
+                false => format!("/{lang}/"),
+            };
+            let path = format!("{home}atom.xml");
+            let pages: Vec<&Doc> = site
+                .pages()
+                .filter(|(_, doc, _)| *doc.lang == *lang)
+                .map(|(_, doc, _)| doc)
+                .collect();
+            let feed = Feed {
+                title,
+                lang,
+                path: &path,
+                home: &home,
+            };
+            let xml = atom_of(pages, &feed, config, urls);
+            (path.trim_start_matches('/').to_string(), xml)
+        })
+        .collect()
+}
+
+/// The feed files docent writes, which no page or asset may take the place of.
+pub(crate) fn feed_files(config: &Config) -> Vec<String> {
+    let others = config.languages.iter().filter(|(_, l)| l.feed);
+    let others = others.map(|(code, _)| format!("{code}/atom.xml"));
+    std::iter::once("atom.xml".to_string())
+        .chain(others)
+        .collect()
 }
 
 /// What an Atom feed is called and where it and the pages it follows live.
 pub(crate) struct Feed<'a> {
     pub(crate) title: &'a str,
+    /// The language of its pages.
+    pub(crate) lang: &'a str,
     /// The feed's own URL path, and the page it is the feed of.
     pub(crate) path: &'a str,
     pub(crate) home: &'a str,
@@ -126,7 +182,7 @@ pub(crate) fn atom_of(pages: Vec<&Doc>, feed: &Feed, config: &Config, urls: &Url
         .map_or("1970-01-01T00:00:00Z".to_string(), |d| stamp(d));
     let mut xml = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <link rel=\"self\" href=\"{}\"/>\n  <link href=\"{}\"/>\n  <id>{}</id>\n  <updated>{updated}</updated>\n",
-        html_escape(&config.language),
+        html_escape(feed.lang),
         html_escape(feed.title),
         html_escape(&urls.permalink(feed.path)),
         html_escape(&urls.permalink(feed.home)),

@@ -15,7 +15,7 @@ use crate::site::{Doc, DocId, Kind, PerDoc, Site, Texts};
 /// The functions that read the site. Tera checks at load time that every function a template
 /// calls exists, so these are registered here with bodies that refuse; rendering replaces them
 /// with ones that read the site ([`crate::render::Renderer`]).
-pub(crate) const SITE_FUNCTIONS: [&str; 7] = [
+pub(crate) const SITE_FUNCTIONS: [&str; 8] = [
     "get_page",
     "get_section",
     "get_section_tree",
@@ -23,6 +23,7 @@ pub(crate) const SITE_FUNCTIONS: [&str; 7] = [
     "get_taxonomy",
     "get_taxonomy_term",
     "get_taxonomy_url",
+    "trans",
 ];
 
 pub(crate) fn register_filters(tera: &mut Tera) {
@@ -284,7 +285,8 @@ impl Templates {
                 }
             }
             Kind::Section(_) => {
-                let default = if id == DocId(0) {
+                // Every language's home: `_index.md`, `_index.fr.md`.
+                let default = if doc.section().is_some_and(|s| s.parent.is_none()) {
                     "index.html"
                 } else {
                     "section.html"

@@ -37,15 +37,21 @@ struct Common<'a> {
     word_count: usize,
     reading_time: usize,
     ancestors: Vec<&'a str>,
+    lang: &'a str,
+    /// The same page or section in every language it is written in, itself too (Zola's).
+    translations: Vec<Neighbour<'a>>,
 }
 
-/// A neighbour in section order: enough to link to it.
+/// A neighbour in section order, or a translation: enough to link to it.
 #[derive(Serialize)]
 struct Neighbour<'a> {
     title: &'a str,
     description: Option<&'a str>,
     path: String,
     permalink: String,
+    /// A translation's language; not shown for a neighbour, which shares the page's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<&'a str>,
 }
 
 pub(crate) struct Urls<'a> {
@@ -158,6 +164,7 @@ impl<'a> Neighbours<'a> {
                 description: doc.description.as_deref(),
                 path: self.urls.path(&doc.path),
                 permalink: self.urls.permalink(&doc.path),
+                lang: None,
             })
         };
         self.links[id.0].get_or_init(make).clone()
@@ -213,6 +220,21 @@ fn common(
             .ancestors(id)
             .iter()
             .map(|&a| site[a].rel.as_str())
+            .collect(),
+        lang: &doc.lang,
+        translations: site
+            .translations(id)
+            .iter()
+            .map(|&t| {
+                let doc = &site[t];
+                Neighbour {
+                    title: &doc.title,
+                    description: doc.description.as_deref(),
+                    path: urls.path(&doc.path),
+                    permalink: urls.permalink(&doc.path),
+                    lang: Some(&doc.lang),
+                }
+            })
             .collect(),
         permalink,
     };

@@ -332,6 +332,66 @@ fn taxonomy_and_pagination_errors() {
     );
 }
 
+/// The basic fixture's site.toml with `more` added at its end.
+fn config_with(more: &str) -> String {
+    let config = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/site.toml"),
+    )
+    .unwrap();
+    format!("{config}\n{more}")
+}
+
+#[test]
+fn language_errors() {
+    let french = config_with("[languages.fr]\ntitle = \"Base\"\n");
+    error_for(
+        "language_unknown_in_a_file_name",
+        &[
+            ("site.toml", Some(&french)),
+            (
+                "content/notes/first.fe.md",
+                Some(&page("title = \"Premier\"", "Corps")),
+            ),
+        ],
+    );
+    error_for(
+        "language_default_declared_twice",
+        &[(
+            "site.toml",
+            Some(&config_with("[languages.en]\ntitle = \"Basic\"\n")),
+        )],
+    );
+    error_for(
+        "language_code_malformed",
+        &[("site.toml", Some(&config_with("[languages.French]\n")))],
+    );
+    error_for(
+        "language_trans_unknown_key",
+        &[
+            (
+                "site.toml",
+                Some(&config_with("[translations]\nwelcome = \"Welcome\"\n")),
+            ),
+            (
+                "templates/index.html",
+                Some("<p>{{ trans(key=\"welcom\") }}</p>\n"),
+            ),
+        ],
+    );
+    let tagged = page(
+        "title = \"Étiqueté\"\n[taxonomies]\ntags = [\"codage\"]",
+        "Corps",
+    );
+    let config = with_taxonomies("[{ name = \"tags\", render = false }]");
+    error_for(
+        "language_taxonomy_not_declared",
+        &[
+            ("site.toml", Some(&format!("{config}\n[languages.fr]\n"))),
+            ("content/notes/tagged.fr.md", Some(&tagged)),
+        ],
+    );
+}
+
 #[test]
 fn template_errors() {
     error_for(

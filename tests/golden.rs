@@ -34,6 +34,7 @@ golden! {
     zola_layout => "zola-layout",
     pages_from_data => "pages-from-data",
     taxonomies_and_pagination => "taxonomies-and-pagination",
+    languages => "languages",
     error_broken_link => "error-broken-link",
     error_duplicate_url => "error-duplicate-url",
     error_front_matter_type => "error-front-matter-type",

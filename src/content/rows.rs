@@ -69,12 +69,12 @@ impl Spans {
 pub(super) fn add_pages(
     mut parsed: Vec<Parsed>,
     data: &[SourceFile],
-    strategy: Strategy,
+    naming: &super::Naming,
 ) -> Result<Vec<Parsed>, Diagnostics> {
     let mut made = Vec::new();
     let mut errors = Vec::new();
     for section in parsed.iter().filter(|p| p.pages_from.is_some()) {
-        match pages(section, data, strategy) {
+        match pages(section, data, naming.slugify.paths) {
             Ok(pages) => made.extend(pages),
             Err(found) => errors.extend(found.0),
         }
@@ -322,10 +322,15 @@ fn row_page(
     row: Row,
     from: &PagesFrom,
 ) -> Result<Parsed, Diagnostic> {
-    let dir = section_dir(&section.doc.rel);
-    let rel = match dir {
-        "" => format!("{slug}.md"),
-        dir => format!("{dir}/{slug}.md"),
+    // A row of a section in another language is a page in that language: `x.fr.md`.
+    let name = section.doc.name();
+    let code = match *name != *section.doc.rel {
+        true => format!(".{}", section.doc.lang),
+        false => String::new(),
+    };
+    let rel = match section_dir(&name) {
+        "" => format!("{slug}{code}.md"),
+        dir => format!("{dir}/{slug}{code}.md"),
     };
     let path = format!("{}{slug}/", section.doc.path);
     let expires = dated(keys, "expires", &front.expires)?;
@@ -338,7 +343,8 @@ fn row_page(
     if front.template.is_none() {
         front.template.clone_from(&from.template);
     }
-    let mut doc = doc(keys, 0, &front, path, kind)?;
+    let lang = std::sync::Arc::clone(&section.doc.lang);
+    let mut doc = doc(keys, (0, lang), &front, path, kind)?;
     doc.rel = rel;
     doc.row = Some(Arc::new(row));
     Ok(Parsed {

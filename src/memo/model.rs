@@ -143,7 +143,7 @@ impl Kept {
         files: &[SourceFile],
         data: &[SourceFile],
         (publish, title): (&Publish, &str),
-        slugify: crate::slug::Slugify,
+        naming: &content::Naming,
     ) -> Option<(Arc<Site>, Texts)> {
         let model = self.model.as_ref()?;
         if !model.holds(files, data, publish, title) {
@@ -161,7 +161,7 @@ impl Kept {
                 entry.parsed.with_text(Arc::clone(&file.text))
             } else {
                 // An error is reported by the full reading that follows.
-                let parsed = content::parse(file.clone(), slugify).ok()?;
+                let parsed = content::parse(file.clone(), naming).ok()?;
                 entry.parsed.same_place(&parsed).then_some(parsed)?
             };
             edited.push((i, parsed, front));
