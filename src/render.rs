@@ -130,9 +130,7 @@ impl Renderer {
     ) -> Option<Result<String, Diagnostics>> {
         let tera = &self.templates.tera;
         tera.contains_template(name).then(|| {
-            let mut context = Context::new();
-            context.insert_value("config", globals.config.clone());
-            context.insert_value("data", globals.data.clone());
+            let context = globals.contexts().of("").clone();
             let _watched = crate::watchdog::rendering(|| format!("templates/{name}"));
             tera.render(name, &context)
                 .map_err(|e| Diagnostics::from(self.templates.diagnose(&e, None)))
