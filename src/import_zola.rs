@@ -76,6 +76,13 @@ pub(crate) fn import(zola: &Table) -> Result<Imported> {
             "default_language" => {
                 site.insert("language".into(), value.clone());
             }
+            "translations" => {
+                site.insert(key.clone(), value.clone());
+            }
+            "languages" => {
+                let default = zola.get("default_language").and_then(Value::as_str);
+                languages(value, default.unwrap_or("en"), &mut site, &mut left);
+            }
             "taxonomies" => {
                 site.insert(key.clone(), taxonomies(value, &mut left));
             }
@@ -98,6 +105,58 @@ pub(crate) fn import(zola: &Table) -> Result<Imported> {
     Ok(Imported { site_toml, left })
 }
 
+/// Zola's `[languages.x]` tables as docent's: the same keys, `generate_feeds` named `feed`. A
+/// table for the default language (Zola allows one) goes to site.toml's own keys.
+fn languages(
+    value: &Value,
+    default: &str,
+    site: &mut Table,
+    left: &mut Vec<(String, &'static str)>,
+) {
+    let mut out = Table::new();
+    for (code, table) in value.as_table().into_iter().flatten() {
+        let mut language = Table::new();
+        for (key, value) in table.as_table().into_iter().flatten() {
+            match key.as_str() {
+                "title" | "description" | "build_search_index" | "translations" => {
+                    language.insert(key.clone(), value.clone());
+                }
+                "generate_feeds" | "generate_feed" => {
+                    language.insert("feed".into(), value.clone());
+                }
+                "taxonomies" => {
+                    language.insert(key.clone(), taxonomies(value, left));
+                }
+                _ => left.push((
+                    format!("languages.{code}.{key}"),
+                    "docent's languages take title, description, feed, build_search_index, taxonomies and translations",
+                )),
+            }
+        }
+        if code != default {
+            out.insert(code.clone(), Value::Table(language));
+            continue;
+        }
+        for (key, value) in language {
+            let to = match key.as_str() {
+                "feed" => continue, // docent always writes the default language's feed
+                _ => key,
+            };
+            match (site.get_mut(&to), value) {
+                (Some(Value::Array(have)), Value::Array(more)) => have.extend(more),
+                (Some(Value::Table(have)), Value::Table(more)) => have.extend(more),
+                (Some(_), _) => {}
+                (None, value) => {
+                    site.insert(to, value);
+                }
+            }
+        }
+    }
+    if !out.is_empty() {
+        site.insert("languages".into(), Value::Table(out));
+    }
+}
+
 /// Zola's taxonomies with the keys docent has; `rss`, Zola's old name for `feed`, becomes it.
 fn taxonomies(value: &Value, left: &mut Vec<(String, &'static str)>) -> Value {
     let kept = ["name", "feed", "paginate_by", "paginate_path", "render"];
@@ -115,7 +174,7 @@ fn taxonomies(value: &Value, left: &mut Vec<(String, &'static str)>) -> Value {
                 }
                 "lang" => left.push((
                     format!("taxonomies.{key}"),
-                    "docent has one language per site for now",
+                    "docent takes a language's taxonomies from its `[languages.x]` table",
                 )),
                 _ => left.push((
                     format!("taxonomies.{key}"),
@@ -191,7 +250,6 @@ fn unsupported(key: &str, value: &Value) -> Option<(String, &'static str)> {
             "docent always writes one Atom feed, /atom.xml, with the 50 newest dated pages"
         }
         "highlight_code" | "highlight_theme" => "docent always highlights code, with CSS classes",
-        "languages" | "translations" => "docent has one language per site for now",
         "search" => "docent's search is Pagefind, built when build_search_index is true",
         "link_checker" => "docent checks every internal link and anchor, and fails on a broken one",
         "theme" => {
@@ -207,6 +265,41 @@ fn unsupported(key: &str, value: &Value) -> Option<(String, &'static str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn languages_carry_over() {
+        let zola: Table = toml::from_str(
+            r#"
+base_url = "https://example.org"
+title = "Blog"
+default_language = "en"
+[translations]
+more = "More"
+[languages.en]
+description = "In English"
+[languages.es]
+title = "Blog en español"
+generate_feeds = false
+feed_filenames = ["rss.xml"]
+taxonomies = [{ name = "tags" }]
+[languages.es.translations]
+more = "Más"
+"#,
+        )
+        .unwrap();
+        let imported = import(&zola).unwrap();
+        let config = crate::config::Config::parse(&imported.site_toml).unwrap();
+        assert_eq!(config.description, "In English");
+        assert_eq!(config.translations["more"], "More");
+        let es = &config.languages["es"];
+        assert_eq!(es.title.as_deref(), Some("Blog en español"));
+        assert!(!es.feed);
+        assert_eq!(es.taxonomies[0].name, "tags");
+        assert_eq!(es.translations["more"], "Más");
+        assert!(!config.languages.contains_key("en"));
+        let left: Vec<&str> = imported.left.iter().map(|(k, _)| k.as_str()).collect();
+        assert!(left.contains(&"languages.es.feed_filenames"), "{left:?}");
+    }
 
     #[test]
     fn a_zola_config_becomes_a_site_toml_and_says_what_it_left() {
