@@ -140,7 +140,6 @@ impl Renderer {
 
 /// What every template sees besides its own page or section.
 pub(crate) struct Globals {
-    pub(crate) config: Value,
     pub(crate) data: Value,
     /// Each language's code and its `config`: site.toml as templates see it, with the
     /// language's own title and description. The default language comes first.
@@ -168,7 +167,6 @@ impl Globals {
             languages.push((code.clone(), Value::from(map)));
         }
         Globals {
-            config,
             data: data.value.clone(),
             languages,
         }
