@@ -203,11 +203,7 @@ fn published(parsed: Vec<Parsed>, publish: &Publish) -> (Vec<Parsed>, Publishing
 pub(crate) fn parse(file: SourceFile, naming: &Naming) -> Result<Parsed, Diagnostic> {
     let split = frontmatter::split(&file)?;
     control_characters(&file, split.body_offset)?;
-    let (lang, name) = naming
-        .languages
-        .read(&file.rel)
-        .map_err(|unknown| unknown_language(&file, unknown))?;
-    let name = name.into_owned();
+    let (lang, name) = language(&file, &naming.languages)?;
     let (slugify, prefix) = (naming.slugify, naming.languages.prefix(&lang));
     let is_section = name == "_index.md" || name.ends_with("/_index.md");
     let (doc, draft, expires, pages_from) = if is_section {
@@ -260,6 +256,14 @@ pub(crate) fn parse(file: SourceFile, naming: &Naming) -> Result<Parsed, Diagnos
         expires,
         pages_from,
     })
+}
+
+/// A content file's language, and its name without the code.
+fn language(file: &SourceFile, languages: &Languages) -> Result<(Arc<str>, String), Diagnostic> {
+    let (lang, name) = languages
+        .read(&file.rel)
+        .map_err(|unknown| unknown_language(file, unknown))?;
+    Ok((lang, name.into_owned()))
 }
 
 /// A file whose name ends in a language code site.toml does not declare: `x.fe.md`.

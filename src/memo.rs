@@ -609,6 +609,8 @@ fn view_keys(
         refs.glossary.fingerprint,
     ));
     let ids: Vec<DocId> = site.ids().collect();
+    // A neighbour or a translation shows only its title, description and URL: its front matter.
+    let neighbour = |&n: &DocId| (fronts[n], &*site[n].path);
     let own = |id: DocId| {
         let doc = &site[id];
         let ancestors: Vec<&str> = site.ancestors(id).iter().map(|&a| &*site[a].rel).collect();
@@ -617,19 +619,13 @@ fn view_keys(
             .iter()
             .map(|t| site.lookup(t).map(|t| &*site[t].path))
             .collect();
-        // A translation shows its title, description, URL and language: its front matter.
-        let translations: Vec<(u64, &str)> = site
-            .translations(id)
-            .iter()
-            .map(|&t| (fronts[t], &*site[t].path))
-            .collect();
+        let translations: Vec<(u64, &str)> = site.translations(id).iter().map(neighbour).collect();
         let shared = (versions[id], &doc.path, ancestors, links, translations);
         let mut h = crate::hashing::hasher();
         (shared, urls.origin, urls.base_path, sources).hash(&mut h);
         h
     };
-    // A neighbour shows only its title, description and URL: its front matter.
-    let neighbour = |n: Option<&DocId>| n.map(|&n| (fronts[n], &site[n].path));
+    let around = |n: Option<&DocId>| n.map(neighbour);
     let position = positions(site);
     let mut keys: Vec<u64> = ids
         .par_iter()
@@ -641,7 +637,7 @@ fn view_keys(
                     .map_or(&[][..], |s| &s.pages[..]);
                 let at = position[id.0];
                 let lower = at.checked_sub(1).and_then(|i| order.get(i));
-                let around = (neighbour(lower), neighbour(order.get(at + 1)));
+                let around = (around(lower), around(order.get(at + 1)));
                 (&site[page.section].rel, around).hash(&mut h);
             }
             h.finish()

@@ -355,13 +355,7 @@ fn render_listing(
 ) -> Result<String, Diagnostics> {
     FILTERED.with(|n| n.set(0));
     let (urls, views) = (job.urls, job.views);
-    let lang = match &planned.listing {
-        Listing::Pager { section, .. } => &*job.site[*section].lang,
-        Listing::Terms { taxonomy } | Listing::Term { taxonomy, .. } => {
-            &*taxonomies.0[*taxonomy].lang
-        }
-    };
-    let mut context = job.bases.of(lang).clone();
+    let mut context = job.bases.of(listing_lang(job, taxonomies, planned)).clone();
     context.insert("current_path", &urls.path(&planned.path));
     context.insert("current_url", &urls.permalink(&planned.path));
     let template = match &planned.listing {
@@ -409,6 +403,16 @@ fn render_listing(
         .render(&template, &context)
         .map(scrub)
         .map_err(|err| Diagnostics::from(templates.diagnose(&err, None)))
+}
+
+/// The language of a listing: its section's, or its taxonomy's.
+fn listing_lang<'a>(job: &'a Job, taxonomies: &'a Taxonomies, planned: &Planned) -> &'a str {
+    match &planned.listing {
+        Listing::Pager { section, .. } => &job.site[*section].lang,
+        Listing::Terms { taxonomy } | Listing::Term { taxonomy, .. } => {
+            &taxonomies.0[*taxonomy].lang
+        }
+    }
 }
 
 /// What a term's page sees (`taxonomy`, `term`, and `paginator` when the taxonomy paginates);
@@ -738,6 +742,11 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
     };
     tera.register_function("get_page", find("page"));
     tera.register_function("get_section", find("section"));
+    register_get_url(tera, lookup);
+}
+
+/// `get_url(path=..., absolute=..., lang=...)`: a content file's URL, or a path in the site.
+fn register_get_url(tera: &mut Tera, lookup: &Arc<Lookup>) {
     let lookup = Arc::clone(lookup);
     tera.register_function(
         "get_url",

@@ -222,20 +222,7 @@ fn common(
             .map(|&a| site[a].rel.as_str())
             .collect(),
         lang: &doc.lang,
-        translations: site
-            .translations(id)
-            .iter()
-            .map(|&t| {
-                let doc = &site[t];
-                Neighbour {
-                    title: &doc.title,
-                    description: doc.description.as_deref(),
-                    path: urls.path(&doc.path),
-                    permalink: urls.permalink(&doc.path),
-                    lang: Some(&doc.lang),
-                }
-            })
-            .collect(),
+        translations: translations(site, id, urls),
         permalink,
     };
     let mut map = Value::from_serializable(&common)
@@ -259,6 +246,21 @@ fn common(
         citations(&rendered.citations, refs.sources),
     );
     map
+}
+
+/// A doc's translations, itself among them, as links.
+fn translations<'a>(site: &'a Site, id: DocId, urls: &Urls) -> Vec<Neighbour<'a>> {
+    let link = |t: &DocId| {
+        let doc = &site[*t];
+        Neighbour {
+            title: &doc.title,
+            description: doc.description.as_deref(),
+            path: urls.path(&doc.path),
+            permalink: urls.permalink(&doc.path),
+            lang: Some(&doc.lang),
+        }
+    };
+    site.translations(id).iter().map(link).collect()
 }
 
 /// The table of contents as Zola shapes it: `level`, `id`, `title`, `permalink`, `children`.
