@@ -64,10 +64,7 @@ impl Languages {
 
     /// What a URL path in `lang` starts with: `/fr` for French, nothing for the default.
     pub(crate) fn prefix(&self, lang: &str) -> String {
-        match lang == &*self.codes[0] {
-            true => String::new(),
-            false => format!("/{lang}"),
-        }
+        prefix(&self.codes[0], lang)
     }
 
     /// A content file's language and its name without the code (`blog/x.fr.md` is French,
@@ -91,6 +88,14 @@ impl Languages {
             // `v1.2.md`: a dot in a name, not a language.
             None => Ok(default),
         }
+    }
+}
+
+/// What a URL path in `lang` starts with, in a site whose default language is `default`.
+pub(crate) fn prefix(default: &str, lang: &str) -> String {
+    match lang == default {
+        true => String::new(),
+        false => format!("/{lang}"),
     }
 }
 

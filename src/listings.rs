@@ -49,10 +49,7 @@ impl Taxonomies {
         let mut all = Vec::new();
         for (lang, declared) in declared(config) {
             let strategy = config.slugify.taxonomies;
-            let prefix = match lang == config.language {
-                true => String::new(),
-                false => format!("/{lang}"),
-            };
+            let prefix = crate::lang::prefix(&config.language, lang);
             let path = format!("{prefix}/{}/", slug::path(&declared.name, strategy));
             let mut terms: Vec<Term> = Vec::new();
             let mut by_slug: crate::hashing::Map<String, usize> = Default::default();

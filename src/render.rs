@@ -130,7 +130,7 @@ impl Renderer {
     ) -> Option<Result<String, Diagnostics>> {
         let tera = &self.templates.tera;
         tera.contains_template(name).then(|| {
-            let context = globals.contexts().of("").clone();
+            let context = globals.contexts().default_language().clone();
             let _watched = crate::watchdog::rendering(|| format!("templates/{name}"));
             tera.render(name, &context)
                 .map_err(|e| Diagnostics::from(self.templates.diagnose(&e, None)))
@@ -192,7 +192,12 @@ impl Bases {
     /// The context of a page in `lang`.
     pub(crate) fn of(&self, lang: &str) -> &Context {
         let found = self.0.iter().find(|(code, _)| code == lang);
-        &found.unwrap_or(&self.0[0]).1
+        found.map_or_else(|| self.default_language(), |(_, context)| context)
+    }
+
+    /// The context of a page that belongs to no language, like the 404 page: the default's.
+    pub(crate) fn default_language(&self) -> &Context {
+        &self.0[0].1
     }
 }
 

@@ -122,17 +122,8 @@ fn rfc3339(date: &str) -> String {
 /// An Atom feed of the dated pages of each language, newest first: `atom.xml` for the default
 /// language's, `fr/atom.xml` for French, unless `[languages.fr]` turns it off.
 pub(crate) fn atoms(site: &Site, config: &Config, urls: &Urls) -> Vec<(String, String)> {
-    let mut feeds = vec![(config.language.as_str(), config.title.as_str())];
-    for (code, language) in config.languages.iter().filter(|(_, l)| l.feed) {
-        feeds.push((code, language.title.as_deref().unwrap_or(&config.title)));
-    }
-    feeds
-        .into_iter()
-        .map(|(lang, title)| {
-            let home = match lang == config.language {
-                true => "/".to_string(),
-                false => format!("/{lang}/"),
-            };
+    feeds(config)
+        .map(|(lang, title, home)| {
             let path = format!("{home}atom.xml");
             let pages: Vec<&Doc> = site
                 .pages()
@@ -153,11 +144,21 @@ pub(crate) fn atoms(site: &Site, config: &Config, urls: &Urls) -> Vec<(String, S
 
 /// The feed files docent writes, which no page or asset may take the place of.
 pub(crate) fn feed_files(config: &Config) -> Vec<String> {
-    let others = config.languages.iter().filter(|(_, l)| l.feed);
-    let others = others.map(|(code, _)| format!("{code}/atom.xml"));
-    std::iter::once("atom.xml".to_string())
-        .chain(others)
+    let files = feeds(config).map(|(_, _, home)| format!("{home}atom.xml"));
+    files
+        .map(|path| path.trim_start_matches('/').to_string())
         .collect()
+}
+
+/// Each language that has a feed: its code, its title, and the path of its home page.
+fn feeds(config: &Config) -> impl Iterator<Item = (&str, &str, String)> {
+    let others = config.languages.iter().filter(|(_, l)| l.feed);
+    let others = others.map(|(code, l)| (code.as_str(), l.title.as_deref()));
+    let all = std::iter::once((config.language.as_str(), None)).chain(others);
+    all.map(|(lang, title)| {
+        let home = format!("{}/", crate::lang::prefix(&config.language, lang));
+        (lang, title.unwrap_or(&config.title), home)
+    })
 }
 
 /// What an Atom feed is called and where it and the pages it follows live.
