@@ -53,6 +53,9 @@ pub(crate) struct Config {
     /// Zola's taxonomies: each gets a page listing its terms and a page per term.
     #[serde(default)]
     pub(crate) taxonomies: Vec<TaxonomyConfig>,
+    /// The teaching lint that `check` runs: what it allows and the reading grades it aims at.
+    #[serde(default)]
+    pub(crate) lint: crate::lint::LintConfig,
     /// Free-form values for templates.
     #[serde(default)]
     pub(crate) extra: toml::Table,

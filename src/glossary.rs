@@ -117,6 +117,16 @@ impl Glossary {
         glossary
     }
 
+    /// Every entry once, as (id, term, expansion).
+    pub(crate) fn entries(&self) -> impl Iterator<Item = (&str, &str, Option<&str>)> {
+        let mut entries: Vec<_> = (self.terms.iter())
+            .filter(|(key, term)| **key == term.id.to_lowercase())
+            .map(|(_, t)| (t.id.as_str(), t.term.as_str(), t.expansion.as_deref()))
+            .collect();
+        entries.sort();
+        entries.into_iter()
+    }
+
     /// Why `name` cannot be shown as a term, if it cannot: no glossary, or no such term.
     pub(crate) fn problem(&self, name: &str) -> Option<(String, String)> {
         // Without a glossary, terms are shown as written, as Zola shows them; `check` warns.

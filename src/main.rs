@@ -31,6 +31,7 @@ mod hashing;
 mod import_zola;
 mod lang;
 mod links;
+mod lint;
 mod listings;
 mod markdown;
 mod memo;

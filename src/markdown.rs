@@ -94,7 +94,8 @@ pub(crate) struct Rendered {
 /// A heading being read: level, explicit id, classes, and the events inside it.
 type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
 
-fn options(settings: Settings) -> Options {
+/// The parser's options for a body, as `settings` ask; the teaching lint reads bodies with them.
+pub(crate) fn options(settings: Settings) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

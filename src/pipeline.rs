@@ -116,6 +116,7 @@ pub(crate) fn run(
     stop.check()?;
     check_bodies(report, (&site, &texts, &renders), refs)?;
     check::lint_markdown(report, &site, &texts, &renders, &sources, &config, &data);
+    crate::lint::teaching(report, &site, &texts, &config, &glossary);
     let taxonomies = taxonomies(report, &site, &texts, &config)?;
     laps.lap("link checks");
     let templates = templates?;

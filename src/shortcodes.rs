@@ -10,7 +10,7 @@
 //! see their arguments, `nth` (1 for the page's first call of that shortcode, 2 for the next…)
 //! and, for a call with a body, `body`.
 
-mod parse;
+pub(crate) mod parse;
 
 use std::borrow::Cow;
 use std::ops::Range;
