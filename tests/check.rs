@@ -252,3 +252,117 @@ fn check_lists_pages_left_out_for_their_dates() {
     let (_, _, stderr) = docent(&site, &["check", "--future", "--drafts"]);
     assert!(!stderr.contains("unpublished"), "{stderr}");
 }
+
+/// A lesson with one slip of each kind the teaching lint looks for, each on a line of its own.
+const SLIPS: &str = "+++\ntitle = \"Slips\"\n+++\nThe EHR comes first here, and [[EHR]] after.\n\n![](https://example.org/chart.png)\n\nSee [click here](@/glossary.md) for more.\n\n## Part\n\n#### Too deep\n\n| | |\n|---|---|\n| 1 | 2 |\n\n<img src=\"https://example.org/x.png\">\n";
+
+/// The findings of `docent check` on `site`, as (code, line).
+fn lint_findings(site: &Site) -> Vec<(String, u64)> {
+    let (_, stdout, _) = docent(site, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["file"] == "content/lessons/slips.md")
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_teaching_lint_finds_each_slip_at_its_line() {
+    let site = Site::fixture("teaching");
+    let (ok, _, stderr) = docent(&site, &["check"]);
+    assert!(ok, "the fixture is clean: {stderr}");
+    site.write("content/lessons/slips.md", SLIPS);
+    let found = lint_findings(&site);
+    let expected = [
+        ("term-first-use", 4),
+        ("image-alt", 6),
+        ("link-text", 8),
+        ("heading-skip", 12),
+        ("table-header", 14),
+        ("image-alt", 18),
+    ];
+    let mut expected: Vec<_> = expected.iter().map(|(c, l)| (c.to_string(), *l)).collect();
+    expected.sort_by_key(|(_, line)| *line);
+    assert_eq!(found, expected);
+    let (ok, _, stderr) = docent(&site, &["check"]);
+    assert!(!ok, "alt text, link text and table headers are errors");
+    let slips = stderr
+        .split("\n\n")
+        .filter(|f| f.contains("slips.md"))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    insta::assert_snapshot!("teaching_lint", slips);
+}
+
+#[test]
+fn lint_codes_are_turned_off_by_site_or_by_page() {
+    let site = Site::fixture("teaching");
+    site.write("content/lessons/slips.md", SLIPS);
+    let config = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        format!("{config}\n[lint]\nallow = [\"image-alt\", \"table-header\"]\n"),
+    );
+    let codes: Vec<String> = lint_findings(&site).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes, ["term-first-use", "link-text", "heading-skip"]);
+    site.write(
+        "content/lessons/slips.md",
+        format!("{SLIPS}\n<!-- lint-allow: link-text heading-skip -->\n"),
+    );
+    let codes: Vec<String> = lint_findings(&site).into_iter().map(|(c, _)| c).collect();
+    assert_eq!(codes, ["term-first-use"]);
+}
+
+#[test]
+fn reading_grades_have_a_site_target_and_section_targets() {
+    let site = Site::fixture("teaching");
+    let sentence = "Relational databases organize information into normalized tables. ";
+    site.write(
+        "content/lessons/dense.md",
+        format!("+++\ntitle = \"Dense\"\n+++\n{}\n", sentence.repeat(20)),
+    );
+    let grade = |site: &Site| -> Vec<String> {
+        let (_, stdout, _) = docent(site, &["check", "--format", "json"]);
+        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "reading-grade")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let found = grade(&site);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("above its target of 12 (140 words in 20 sentences)"),
+        "{found:?}"
+    );
+    let config = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        format!("{config}\n[lint]\nreading_grade = 8\n[lint.sections]\nlessons = 30\n"),
+    );
+    assert_eq!(
+        grade(&site),
+        Vec::<String>::new(),
+        "the section's own target wins"
+    );
+    site.write(
+        "site.toml",
+        format!("{config}\n[lint.sections]\nlesons = 30\n"),
+    );
+    let (_, _, stderr) = docent(&site, &["check"]);
+    assert!(
+        stderr.contains("`[lint.sections]` names `lesons`, which is not a section"),
+        "{stderr}"
+    );
+}

@@ -148,8 +148,8 @@ impl Walk {
                 raw: true,
                 span: span.clone(),
             });
-        } else if lower == "</a>" {
-            if let Some(mut link) = self.links.pop_if(|l| l.raw) {
+        } else if lower == "</a>" && self.links.last().is_some_and(|l| l.raw) {
+            if let Some(mut link) = self.links.pop() {
                 link.span.end = span.end;
                 self.scan.links.push(link);
                 return;
@@ -183,7 +183,8 @@ impl Walk {
                 dest_url,
                 ..
             } => self.links.push(Link {
-                dest: dest_url.to_string(),
+                // In a table, `[[id\|text]]` escapes its pipe; the parser keeps the backslash.
+                dest: dest_url.trim_end_matches('\\').to_string(),
                 text: String::new(),
                 term: matches!(link_type, LinkType::WikiLink { .. }),
                 raw: false,

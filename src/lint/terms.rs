@@ -197,6 +197,13 @@ mod tests {
     }
 
     #[test]
+    fn a_link_in_a_table_counts_with_its_pipe_escaped() {
+        let body = "| [[health-informatics\\|HI]] | x |\n|---|---|\n| HI | 1 |\n";
+        assert!(flagged(body).is_empty(), "{body}");
+        assert_eq!(flagged("| x | y |\n|---|---|\n| HI | 1 |\n"), ["HI"]);
+    }
+
+    #[test]
     fn headings_and_longer_words_are_not_uses() {
         assert!(flagged("## RHIA\n\nCCS-P and HIM and THIS.\n").is_empty());
         assert_eq!(flagged("CCS-P, then CCS."), ["CCS"]);
