@@ -265,3 +265,37 @@ fn the_search_index_is_the_same_bytes_on_every_build() {
         );
     }
 }
+
+#[test]
+fn the_bundled_site_passes_check_and_its_teaching_lint() {
+    let site = Site::bundled();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args(["check", "--format", "json", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings: Vec<String> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}:{} {}", f["code"], f["file"], f["line"], f["message"]))
+        .collect();
+    assert_eq!(json["errors"], 0, "{findings:#?}");
+    let lint = [
+        "image-alt",
+        "link-text",
+        "table-header",
+        "heading-skip",
+        "term-first-use",
+        "reading-grade",
+    ];
+    let teaching: Vec<_> = findings
+        .iter()
+        .filter(|f| {
+            lint.iter()
+                .any(|code| f.starts_with(&format!("\"{code}\"")))
+        })
+        .collect();
+    assert!(teaching.is_empty(), "{teaching:#?}");
+}
