@@ -151,6 +151,18 @@ pub(crate) fn lint_markdown(
     report.lint(Severity::Warning, "unused-source", || {
         unused_sources(site, renders, data, data_files)
     });
+    let fresh = crate::freshness::lint(&crate::freshness::Inputs {
+        site,
+        texts,
+        renders,
+        sources: data.tree.get(links::SOURCES).and_then(|s| s.as_table()),
+        data_files,
+        max_age: config.lint.max_source_age,
+        today: crate::freshness::today(),
+    });
+    report.lint(Severity::Error, "source-date", || fresh.errors);
+    report.lint(Severity::Warning, "stale-source", || fresh.stale);
+    report.lint(Severity::Warning, "unchecked-source", || fresh.unchecked);
 }
 
 /// Every section that has a page of its own and no title: Zola allows it, and the page's

@@ -22,6 +22,7 @@ mod discover;
 mod error;
 mod filters;
 mod fingerprint;
+mod freshness;
 mod frontmatter;
 mod fs;
 #[cfg(test)]

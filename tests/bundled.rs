@@ -299,3 +299,26 @@ fn the_bundled_site_passes_check_and_its_teaching_lint() {
         .collect();
     assert!(teaching.is_empty(), "{teaching:#?}");
 }
+
+#[test]
+fn every_cited_page_says_when_its_figures_were_checked() {
+    let site = Site::bundled();
+    site.build_ok();
+    let sources = data(&site, "sources.toml");
+    for file in html_files(&site) {
+        let html = site.html(&file);
+        let cited = attrs(&html, ".references li[id^=ref-]", "id");
+        if cited.is_empty() {
+            continue;
+        }
+        let dates: Vec<String> = cited
+            .iter()
+            .filter_map(|id| sources[id.trim_start_matches("ref-")].get("checked"))
+            .map(|d| d.to_string())
+            .collect();
+        let shown = attrs(&html, ".checked-note time", "datetime");
+        let (first, last) = (dates.iter().min(), dates.iter().max());
+        assert_eq!(shown.first(), first, "{file}");
+        assert!(first == last || shown.last() == last, "{file}: {shown:?}");
+    }
+}

@@ -366,3 +366,86 @@ fn reading_grades_have_a_site_target_and_section_targets() {
         "{stderr}"
     );
 }
+
+#[test]
+fn sources_past_their_review_date_are_listed_page_by_page_with_their_figures() {
+    let site = Site::fixture("basic");
+    let sources = std::fs::read_to_string(site.root.join("content/data/sources.toml")).unwrap();
+    let dated = sources
+        .replace(
+            "date = \"2023\"",
+            "date = \"2023\"\nchecked = 2020-01-01\nreview_after = 2021-01-01\nurl = \"https://bls.example/ooh\"",
+        )
+        .replace("date = \"undated\"", "date = \"undated\"\nchecked = 2020-01-01");
+    site.write("content/data/sources.toml", &dated);
+    edit(
+        &site,
+        "content/notes/first.md",
+        "Intro with a fact [@bls-2023]",
+        "Intro with a fact: pay rose 16% to $58,250 [@bls-2023]",
+    );
+    let (ok, stdout, _) = docent(&site, &["check", "--format", "json"]);
+    assert!(ok, "stale sources are warnings: {stdout}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let stale: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "stale-source")
+        .collect();
+    assert_eq!(stale.len(), 1, "one page cites it: {stale:#?}");
+    assert_eq!(stale[0]["file"], "content/notes/first.md");
+    assert_eq!(stale[0]["line"], 11);
+    assert_eq!(
+        stale[0]["message"],
+        "cites `bls-2023`, due for review since 2021-01-01 (last checked 2020-01-01)"
+    );
+    let help = stale[0]["help"].as_str().unwrap();
+    assert!(
+        help.contains("(16%, $58,250)") && help.contains("https://bls.example/ooh"),
+        "{help}"
+    );
+
+    // With a site-wide maximum age, a source checked long ago is due too.
+    let config = std::fs::read_to_string(site.root.join("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        format!("{config}\n[lint]\nmax_source_age = 365\n"),
+    );
+    let (_, stdout, _) = docent(&site, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let messages: Vec<_> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "stale-source")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        messages.contains(
+            &"cites `uc`, due for review since 2020-12-31 (last checked 2020-01-01)".to_string()
+        ),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn a_source_date_that_is_not_a_date_is_an_error_at_its_line() {
+    let site = Site::fixture("basic");
+    let sources = std::fs::read_to_string(site.root.join("content/data/sources.toml")).unwrap();
+    site.write(
+        "content/data/sources.toml",
+        sources.replace(
+            "date = \"undated\"",
+            "date = \"undated\"\nchecked = \"last spring\"",
+        ),
+    );
+    let (ok, _, stderr) = docent(&site, &["check"]);
+    assert!(!ok, "{stderr}");
+    let finding = stderr
+        .split("\n\n")
+        .filter(|f| f.contains("source-date") || f.contains("unchecked-source"))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    insta::assert_snapshot!("source_date_not_a_date", finding);
+}

@@ -53,6 +53,9 @@ pub(crate) struct LintConfig {
     /// Other grades for sections, by their folder under content/ (`guide`, `courses/intro`):
     /// a section's pages and its subsections' pages take the nearest one.
     pub(crate) sections: BTreeMap<String, f64>,
+    /// Days after a source's `checked` date that it is due for review, when it has no
+    /// `review_after` of its own.
+    pub(crate) max_source_age: Option<u32>,
 }
 
 impl Default for LintConfig {
@@ -61,6 +64,7 @@ impl Default for LintConfig {
             allow: Vec::new(),
             reading_grade: 12.0,
             sections: BTreeMap::new(),
+            max_source_age: None,
         }
     }
 }
