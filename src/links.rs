@@ -21,14 +21,20 @@ pub(crate) const SOURCES: &str = "sources";
 pub(crate) struct Refs<'a> {
     pub(crate) sources: Option<&'a toml::Table>,
     pub(crate) glossary: &'a Glossary,
+    pub(crate) quizzes: &'a crate::quiz::Quizzes,
 }
 
 impl<'a> Refs<'a> {
-    /// The bibliography in `data`, and `glossary`.
-    pub(crate) fn of(data: &'a crate::data::Data, glossary: &'a Glossary) -> Refs<'a> {
+    /// The bibliography in `data`, `glossary` and `quizzes`.
+    pub(crate) fn of(
+        data: &'a crate::data::Data,
+        glossary: &'a Glossary,
+        quizzes: &'a crate::quiz::Quizzes,
+    ) -> Refs<'a> {
         Refs {
             sources: data.tree.get(SOURCES).and_then(|s| s.as_table()),
             glossary,
+            quizzes,
         }
     }
 }
@@ -257,6 +263,7 @@ mod tests {
             Refs {
                 sources: None,
                 glossary: &Glossary::default(),
+                quizzes: &crate::quiz::Quizzes::default(),
             },
         )
         .unwrap();
@@ -279,6 +286,7 @@ mod tests {
             Refs {
                 sources: None,
                 glossary: &Glossary::default(),
+                quizzes: &crate::quiz::Quizzes::default(),
             },
         )
         .unwrap_err();
@@ -299,6 +307,7 @@ mod tests {
             Refs {
                 sources: Some(&sources),
                 glossary: &Glossary::default(),
+                quizzes: &crate::quiz::Quizzes::default(),
             },
         )
         .unwrap_err();

@@ -40,6 +40,7 @@ mod new;
 mod output;
 mod pipeline;
 mod publish;
+mod quiz;
 mod render;
 mod report;
 mod schema;

@@ -607,6 +607,7 @@ fn view_keys(
     let sources = hash(&(
         refs.sources.map(|s| s.to_string()),
         refs.glossary.fingerprint,
+        refs.quizzes.fingerprint,
     ));
     let ids: Vec<DocId> = site.ids().collect();
     // A neighbour or a translation shows only its title, description and URL: its front matter.

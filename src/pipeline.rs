@@ -112,7 +112,12 @@ pub(crate) fn run(
     let renders = memo.markdown(&site, &texts, loaded, &versions);
     laps.lap("markdown");
     let glossary = Arc::new(report.take("config", glossary(&config, &data, &site))?);
-    let refs = Refs::of(&data, &glossary);
+    let sources_table = data
+        .tree
+        .get(crate::links::SOURCES)
+        .and_then(|s| s.as_table());
+    let quizzes = report.take("quiz", crate::quiz::load(&sources.data, sources_table))?;
+    let refs = Refs::of(&data, &glossary, &quizzes);
     stop.check()?;
     check_bodies(report, (&site, &texts, &renders), refs)?;
     check::lint_markdown(report, &site, &texts, &renders, &sources, &config, &data);
@@ -159,7 +164,8 @@ fn check_bodies(
 ) -> Result<()> {
     let bad = links::body_problems(site, texts, renders, Severity::Error);
     report.check("markdown", errors(bad))?;
-    report.check("link", links::check(site, texts, renders, refs))
+    report.check("link", links::check(site, texts, renders, refs))?;
+    report.check("quiz", refs.quizzes.check_uses(site, texts))
 }
 
 /// Renders every doc, each handed to `sink` as soon as it is ready.

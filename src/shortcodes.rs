@@ -24,7 +24,7 @@ use crate::report::Severity;
 use crate::templates::Templates;
 
 /// The shortcodes docent ships, as (template name, text).
-pub(crate) const BUILT_IN: [(&str, &str); 4] = [
+pub(crate) const BUILT_IN: [(&str, &str); 5] = [
     (
         "shortcodes/figure.html",
         include_str!("shortcodes/figure.html"),
@@ -38,6 +38,7 @@ pub(crate) const BUILT_IN: [(&str, &str); 4] = [
         include_str!("shortcodes/details.md"),
     ),
     ("shortcodes/tab.md", include_str!("shortcodes/tab.md")),
+    ("shortcodes/quiz.html", include_str!("shortcodes/quiz.html")),
 ];
 
 /// What HTML shortcodes leave in the Markdown: a private-use mark around their number. The

@@ -235,7 +235,8 @@ fn common(
     map.shift_insert(at, Key::Str("toc"), toc);
     let resolve = |html: &str| {
         let html = links::resolve_hrefs(html, site, urls.base_path);
-        Value::safe_string(&refs.glossary.resolve(&html))
+        let html = refs.glossary.resolve(&html);
+        Value::safe_string(&refs.quizzes.resolve(&html, refs.sources))
     };
     map.insert("content".into(), resolve(&rendered.html));
     let summary = rendered.summary.as_deref().map(resolve);
