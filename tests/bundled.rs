@@ -322,3 +322,33 @@ fn every_cited_page_says_when_its_figures_were_checked() {
         assert!(first == last || shown.last() == last, "{file}: {shown:?}");
     }
 }
+
+#[test]
+fn every_quiz_is_on_a_page_with_all_its_questions_and_answers() {
+    let site = Site::bundled();
+    site.build_ok();
+    let quizzes = data(&site, "quizzes.toml");
+    let mut shown = BTreeSet::new();
+    for file in html_files(&site) {
+        let html = site.html(&file);
+        for id in attrs(&html, ".quiz[data-quiz]", "data-quiz") {
+            let questions = quizzes[&id]["questions"].as_array().unwrap();
+            let selector = format!("#quiz-{id} .quiz-q");
+            let ids = attrs(&html, &selector, "id");
+            let expected: Vec<String> = questions
+                .iter()
+                .map(|q| format!("q-{}", q["id"].as_str().unwrap()))
+                .collect();
+            assert_eq!(ids, expected, "{file}");
+            let answers = texts(&html, &format!("#quiz-{id} details.quiz-answer strong"));
+            assert_eq!(
+                answers.len(),
+                questions.len(),
+                "{file}: an answer is missing"
+            );
+            assert!(shown.insert(id.clone()), "quiz {id} is on two pages");
+        }
+    }
+    let all: BTreeSet<String> = quizzes.keys().cloned().collect();
+    assert_eq!(shown, all, "every quiz is embedded once");
+}

@@ -591,3 +591,50 @@ fn file_and_folder_errors() {
     std::fs::create_dir(site.root.join("content")).unwrap();
     insta::assert_snapshot!("content_empty", site.build_err());
 }
+
+/// A quiz file for the basic fixture, with `from` replaced by `to`.
+fn quiz(from: &str, to: &str) -> String {
+    let text = "[check]\nobjectives = { pay = \"Read a BLS pay figure\" }\n\n[[check.questions]]\nid = \"pay-1\"\nkind = \"single\"\nprompt = \"Which is the 2023 median?\"\noptions = [\"$110,680\", \"$58,250\"]\nanswer = \"$110,680\"\nexplanation = \"The BLS gives $110,680 for May 2023.\"\nsources = [\"bls-2023\"]\nobjective = \"pay\"\n\n[[check.questions]]\nid = \"pay-2\"\nkind = \"true-false\"\nprompt = \"The figure is for 2023.\"\nanswer = true\nexplanation = \"It is for May 2023.\"\nobjective = \"pay\"\n";
+    assert!(text.contains(from), "{from}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn quiz_errors() {
+    let quizzes = "content/data/quizzes.toml";
+    error_for(
+        "quiz_answer_not_among_options",
+        &[(
+            quizzes,
+            Some(&quiz("answer = \"$110,680\"", "answer = \"$110,860\"")),
+        )],
+    );
+    error_for(
+        "quiz_duplicate_id",
+        &[(quizzes, Some(&quiz("id = \"pay-2\"", "id = \"pay-1\"")))],
+    );
+    error_for(
+        "quiz_unknown_objective",
+        &[(
+            quizzes,
+            Some(&quiz("objective = \"pay\"\n\n", "objective = \"pays\"\n\n")),
+        )],
+    );
+    error_for(
+        "quiz_unknown_kind",
+        &[(
+            quizzes,
+            Some(&quiz("kind = \"true-false\"", "kind = \"yes-no\"")),
+        )],
+    );
+    error_for(
+        "quiz_unknown_in_a_page",
+        &[
+            (quizzes, Some(&quiz("", ""))),
+            (
+                "content/notes/x.md",
+                Some(&page("title = \"X\"", "Try it:\n\n{{ quiz(id=\"chek\") }}")),
+            ),
+        ],
+    );
+}

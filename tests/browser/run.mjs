@@ -686,6 +686,75 @@ async function main() {
       }
     });
 
+    await check("quiz: without JavaScript every question is readable with its answer behind <details>", async () => {
+      const { context, page, problems } = await open(browser, origin + "/guide/key-differences/", { width: 390, js: false });
+      try {
+        const quiz = await page.$$eval(".quiz .quiz-q", (items) => items.map((q) => ({
+          inputs: q.querySelectorAll("input").length,
+          details: q.querySelectorAll("details.quiz-answer").length,
+          open: q.querySelector("details").open,
+          answerVisible: q.querySelector("details > p").getBoundingClientRect().height > 0,
+        })));
+        assert(quiz.length >= 4, `only ${quiz.length} questions`);
+        assert(quiz.every((q) => q.inputs > 0 && q.details === 1 && !q.open && !q.answerVisible), `answers are not tucked away: ${JSON.stringify(quiz)}`);
+        assert((await page.$$(".quiz-check")).length === 0, "Check buttons appear without JavaScript");
+        await page.click(".quiz-q details summary");
+        assert(await page.$eval(".quiz-q details", (d) => d.open), "the first answer does not open");
+        await axe(page, "quiz without JavaScript");
+        noProblems(problems, "quiz without JavaScript");
+      } finally {
+        await context.close();
+      }
+    });
+
+    await check("quiz: Check scores each answer, the score is kept across visits, Start again clears it", async () => {
+      for (const scheme of SCHEMES) {
+        const { context, page, problems } = await open(browser, origin + "/guide/key-differences/", { width: 320, scheme });
+        try {
+          const questions = await page.$$eval(".quiz .quiz-q", (items) => items.map((q) => ({ id: q.id, kind: q.dataset.kind, answer: q.dataset.answer })));
+          assert(questions.length >= 4, `only ${questions.length} questions`);
+          // Answer the first question wrongly and every other one rightly.
+          for (const [i, q] of questions.entries()) {
+            const sel = `#${q.id}`;
+            if (q.kind === "numeric") {
+              const value = Number(q.answer.split(" ")[0]) + (i === 0 ? 1000 : 0);
+              await page.fill(`${sel} input`, value.toLocaleString("en-US"));
+            } else if (q.kind === "true-false") {
+              const right = q.answer;
+              await page.check(`${sel} input[value="${i === 0 ? String(right !== "true") : right}"]`);
+            } else {
+              const right = q.answer.split(" ");
+              const all = await page.$$eval(`${sel} input`, (inputs) => inputs.map((x) => x.value));
+              const pick = i === 0 ? [all.find((v) => !right.includes(v))] : right;
+              for (const v of pick) await page.check(`${sel} input[value="${v}"]`);
+            }
+            await page.click(`${sel} .quiz-check`);
+            const cls = await page.getAttribute(sel, "class");
+            assert(cls.includes(i === 0 ? "is-wrong" : "is-right"), `${q.id}: marked ${cls}`);
+            assert(await page.$eval(`${sel} details`, (d) => d.open), `${q.id}: the explanation does not open after Check`);
+          }
+          const n = questions.length;
+          const score = await page.textContent(".quiz-score");
+          assert(score.includes(`${n - 1} of ${n} right`), `score says "${score}"`);
+          await snapshot(page.locator(".quiz"), { path: path.join(shots, `quiz-320-${scheme}.png`) });
+          await axe(page, `quiz after checking, ${scheme}`);
+          await noSidewaysScroll(page, `quiz at 320px, ${scheme}`);
+          await page.reload({ waitUntil: "load" });
+          const kept = await page.textContent(".quiz-score");
+          assert(kept.includes(`${n - 1} of ${n} right`), `after a reload the score says "${kept}"`);
+          assert((await page.getAttribute(`#${questions[1].id}`, "class")).includes("is-right"), "a reload forgot the answers");
+          await page.click(".quiz-reset");
+          assert((await page.textContent(".quiz-score")).trim() === "", "Start again left a score");
+          assert((await page.$$(".quiz .is-right, .quiz .is-wrong, .quiz input:checked")).length === 0, "Start again left answers");
+          const stored = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("docent-quiz:")));
+          assert(stored.length === 1, `progress is stored under ${JSON.stringify(stored)}`);
+          noProblems(problems, `quiz, ${scheme}`);
+        } finally {
+          await context.close();
+        }
+      }
+    });
+
     await check("faq: the filter narrows the questions and an address #id opens its answer", async () => {
       const { context, page, problems } = await open(browser, origin + "/faq/", { width: 320 });
       try {
