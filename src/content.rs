@@ -243,6 +243,8 @@ pub(crate) fn parse(file: SourceFile, naming: &Naming) -> Result<Parsed, Diagnos
             slug,
             authors: std::mem::take(&mut front.authors),
             taxonomies: std::mem::take(&mut front.taxonomies),
+            prerequisites: std::mem::take(&mut front.prerequisites),
+            objectives: std::mem::take(&mut front.objectives),
             section: DocId(0), // set by `link_sections` once every section is known
         });
         let expires = dated(&keys, "expires", &front.expires)?;

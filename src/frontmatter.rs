@@ -147,6 +147,12 @@ pub(crate) struct PageFront {
     /// Zola's taxonomies (`tags = [...]`), passed to templates as `page.taxonomies`.
     #[serde(default)]
     pub(crate) taxonomies: BTreeMap<String, Vec<String>>,
+    /// Pages to read first, as `@/path.md`: checked, and shown as "before you start".
+    #[serde(default)]
+    pub(crate) prerequisites: Vec<String>,
+    /// What a reader can do after the page, one sentence each.
+    #[serde(default)]
+    pub(crate) objectives: Vec<String>,
     #[serde(default)]
     pub(crate) extra: toml::Table,
 }

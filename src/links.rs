@@ -22,6 +22,7 @@ pub(crate) struct Refs<'a> {
     pub(crate) sources: Option<&'a toml::Table>,
     pub(crate) glossary: &'a Glossary,
     pub(crate) quizzes: &'a crate::quiz::Quizzes,
+    pub(crate) learning: &'a crate::learning::Learning,
 }
 
 impl<'a> Refs<'a> {
@@ -29,12 +30,13 @@ impl<'a> Refs<'a> {
     pub(crate) fn of(
         data: &'a crate::data::Data,
         glossary: &'a Glossary,
-        quizzes: &'a crate::quiz::Quizzes,
+        (quizzes, learning): (&'a crate::quiz::Quizzes, &'a crate::learning::Learning),
     ) -> Refs<'a> {
         Refs {
             sources: data.tree.get(SOURCES).and_then(|s| s.as_table()),
             glossary,
             quizzes,
+            learning,
         }
     }
 }
@@ -264,6 +266,7 @@ mod tests {
                 sources: None,
                 glossary: &Glossary::default(),
                 quizzes: &crate::quiz::Quizzes::default(),
+                learning: &crate::learning::Learning::default(),
             },
         )
         .unwrap();
@@ -287,6 +290,7 @@ mod tests {
                 sources: None,
                 glossary: &Glossary::default(),
                 quizzes: &crate::quiz::Quizzes::default(),
+                learning: &crate::learning::Learning::default(),
             },
         )
         .unwrap_err();
@@ -308,6 +312,7 @@ mod tests {
                 sources: Some(&sources),
                 glossary: &Glossary::default(),
                 quizzes: &crate::quiz::Quizzes::default(),
+                learning: &crate::learning::Learning::default(),
             },
         )
         .unwrap_err();

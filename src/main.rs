@@ -31,6 +31,7 @@ mod glossary;
 mod hashing;
 mod import_zola;
 mod lang;
+mod learning;
 mod links;
 mod lint;
 mod listings;

@@ -621,7 +621,26 @@ fn view_keys(
             .map(|t| site.lookup(t).map(|t| &*site[t].path))
             .collect();
         let translations: Vec<(u64, &str)> = site.translations(id).iter().map(neighbour).collect();
-        let shared = (versions[id], &doc.path, ancestors, links, translations);
+        // Its learning path shows the titles and URLs of what comes before and after it.
+        let learning = (
+            refs.learning
+                .before(id)
+                .iter()
+                .map(neighbour)
+                .collect::<Vec<_>>(),
+            refs.learning
+                .after(id)
+                .iter()
+                .map(neighbour)
+                .collect::<Vec<_>>(),
+        );
+        let shared = (
+            versions[id],
+            &doc.path,
+            ancestors,
+            links,
+            (translations, learning),
+        );
         let mut h = crate::hashing::hasher();
         (shared, urls.origin, urls.base_path, sources).hash(&mut h);
         h

@@ -117,7 +117,8 @@ pub(crate) fn run(
         .get(crate::links::SOURCES)
         .and_then(|s| s.as_table());
     let quizzes = report.take("quiz", crate::quiz::load(&sources.data, sources_table))?;
-    let refs = Refs::of(&data, &glossary, &quizzes);
+    let learning = report.take("prerequisite", crate::learning::of(&site, &texts))?;
+    let refs = Refs::of(&data, &glossary, (&quizzes, &learning));
     stop.check()?;
     check_bodies(report, (&site, &texts, &renders), refs)?;
     check::lint_markdown(report, &site, &texts, &renders, &sources, &config, &data);

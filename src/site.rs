@@ -76,6 +76,9 @@ pub(crate) struct Page {
     pub(crate) slug: String,
     pub(crate) authors: Vec<String>,
     pub(crate) taxonomies: BTreeMap<String, Vec<String>>,
+    /// The pages to read first, as written (`@/guide/x.md`); `learning` resolves them.
+    pub(crate) prerequisites: Vec<String>,
+    pub(crate) objectives: Vec<String>,
     /// The section it belongs to.
     pub(crate) section: DocId,
 }

@@ -103,6 +103,7 @@ pub(crate) fn build(
                 Kind::Page(page) => {
                     let mut map = common(site, id, rendered, urls, refs);
                     page_fields(&mut map, site, id, page, &neighbours);
+                    learning_fields(&mut map, id, page, (refs.learning, &neighbours));
                     Value::from(map)
                 }
                 // A section's own fields; its pages join once every page's view is made.
@@ -124,6 +125,7 @@ pub(crate) fn build(
             .collect();
         map.insert("subsections".into(), Value::from_serializable(&subsections));
         map.insert("schema".into(), Value::from(section.schema.clone()));
+        reading_order(&mut map, site, id, (refs.learning, &neighbours));
         views[id.0] = Value::from(map);
     }
     PerDoc::from_vec(views)
@@ -169,6 +171,52 @@ impl<'a> Neighbours<'a> {
         };
         self.links[id.0].get_or_init(make).clone()
     }
+}
+
+/// A page's place on its learning path: what to read first, what builds on it, and what the
+/// reader can do after it.
+fn learning_fields(
+    map: &mut Map,
+    id: DocId,
+    page: &Page,
+    (learning, neighbours): (&crate::learning::Learning, &Neighbours),
+) {
+    let links =
+        |ids: &[DocId]| Value::from(ids.iter().map(|&d| neighbours.link(d)).collect::<Vec<_>>());
+    map.insert("prerequisites".into(), links(learning.before(id)));
+    map.insert("next_steps".into(), links(learning.after(id)));
+    map.insert("objectives".into(), Value::from(page.objectives.clone()));
+}
+
+/// A section's pages in reading order, and its path drawn as SVG when any of them has
+/// prerequisites.
+fn reading_order(
+    map: &mut Map,
+    site: &Site,
+    id: DocId,
+    (learning, neighbours): (&crate::learning::Learning, &Neighbours),
+) {
+    let order = learning.reading_order(site, id);
+    let index = |d: DocId| order.iter().position(|&o| o == d);
+    let steps: Vec<crate::learning::svg::Step> = order
+        .iter()
+        .map(|&p| crate::learning::svg::Step {
+            title: &site[p].title,
+            needs: learning
+                .before(p)
+                .iter()
+                .filter_map(|&b| index(b))
+                .collect(),
+        })
+        .collect();
+    let drawn = steps.iter().any(|s| !s.needs.is_empty());
+    let diagram = match drawn {
+        true => Value::safe_string(&crate::learning::svg::draw(&steps, &site[id].title)),
+        false => Value::none(),
+    };
+    map.insert("path_diagram".into(), diagram);
+    let links: Vec<Value> = order.iter().map(|&p| neighbours.link(p)).collect();
+    map.insert("reading_order".into(), Value::from(links));
 }
 
 /// What only a page's view has: its own keys and links to its neighbours in section order.

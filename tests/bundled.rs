@@ -352,3 +352,38 @@ fn every_quiz_is_on_a_page_with_all_its_questions_and_answers() {
     let all: BTreeSet<String> = quizzes.keys().cloned().collect();
     assert_eq!(shown, all, "every quiz is embedded once");
 }
+
+#[test]
+fn guide_articles_show_their_place_on_the_learning_path() {
+    let site = Site::bundled();
+    site.build_ok();
+    let html = site.html("guide/which-path-fits/index.html");
+    assert_eq!(
+        texts(&html, "[aria-labelledby=before-title] a"),
+        ["Key differences between HI and HIM", "Career ladders"]
+    );
+    assert_eq!(
+        texts(&html, "[aria-labelledby=next-title] a"),
+        ["Where to go next"]
+    );
+    let key = site.html("guide/key-differences/index.html");
+    let next = texts(&key, "[aria-labelledby=next-title] a");
+    assert!(
+        next.len() >= 3 && next.contains(&"Where HI and HIM meet".to_string()),
+        "{next:?}"
+    );
+    // The guide's path: one numbered box per article, one arrow per prerequisite.
+    let guide = site.html("guide/index.html");
+    let articles = texts(&guide, "ol.cards > li > a").len();
+    assert_eq!(texts(&guide, ".path-diagram .path-number").len(), articles);
+    let arrows = std::fs::read_dir(site.root.join("content/guide"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|t| {
+            t.lines()
+                .find(|l| l.starts_with("prerequisites"))
+                .map_or(0, |l| l.matches("@/").count())
+        })
+        .sum::<usize>();
+    assert_eq!(attrs(&guide, ".path-diagram .path-edge", "d").len(), arrows);
+}

@@ -638,3 +638,46 @@ fn quiz_errors() {
         ],
     );
 }
+
+#[test]
+fn prerequisite_errors() {
+    error_for(
+        "prerequisite_missing",
+        &[(
+            "content/notes/x.md",
+            Some(&page(
+                "title = \"X\"\nprerequisites = [\"@/notes/frist.md\"]",
+                "Body",
+            )),
+        )],
+    );
+    error_for(
+        "prerequisite_not_a_link",
+        &[(
+            "content/notes/x.md",
+            Some(&page(
+                "title = \"X\"\nprerequisites = [\"notes/first.md\"]",
+                "Body",
+            )),
+        )],
+    );
+    error_for(
+        "prerequisite_circle",
+        &[
+            (
+                "content/notes/x.md",
+                Some(&page(
+                    "title = \"X\"\nprerequisites = [\"@/notes/y.md\"]",
+                    "Body",
+                )),
+            ),
+            (
+                "content/notes/y.md",
+                Some(&page(
+                    "title = \"Y\"\nprerequisites = [\"@/notes/x.md\"]",
+                    "Body",
+                )),
+            ),
+        ],
+    );
+}

@@ -338,6 +338,8 @@ fn row_page(
         slug,
         authors: std::mem::take(&mut front.authors),
         taxonomies: std::mem::take(&mut front.taxonomies),
+        prerequisites: std::mem::take(&mut front.prerequisites),
+        objectives: std::mem::take(&mut front.objectives),
         section: DocId(0), // set by `link_sections` once every section is known
     });
     if front.template.is_none() {

@@ -18,7 +18,7 @@ pub(super) fn write(out: &mut String, quiz: &Ready, sources: Option<&toml::Table
         esc(&quiz.title)
     );
     if !quiz.objectives.is_empty() {
-        out.push_str("<p class=\"quiz-lead\">After this page you should be able to:</p><ul class=\"quiz-objectives\">");
+        out.push_str("<p class=\"quiz-lead\">This quiz checks that you can:</p><ul class=\"quiz-objectives\">");
         for (_, objective) in &quiz.objectives {
             let _ = write!(out, "<li>{}</li>", esc(objective));
         }
