@@ -612,39 +612,7 @@ fn view_keys(
     let ids: Vec<DocId> = site.ids().collect();
     // A neighbour or a translation shows only its title, description and URL: its front matter.
     let neighbour = |&n: &DocId| (fronts[n], &*site[n].path);
-    let own = |id: DocId| {
-        let doc = &site[id];
-        let ancestors: Vec<&str> = site.ancestors(id).iter().map(|&a| &*site[a].rel).collect();
-        let links: Vec<Option<&str>> = renders[id]
-            .href_targets
-            .iter()
-            .map(|t| site.lookup(t).map(|t| &*site[t].path))
-            .collect();
-        let translations: Vec<(u64, &str)> = site.translations(id).iter().map(neighbour).collect();
-        // Its learning path shows the titles and URLs of what comes before and after it.
-        let learning = (
-            refs.learning
-                .before(id)
-                .iter()
-                .map(neighbour)
-                .collect::<Vec<_>>(),
-            refs.learning
-                .after(id)
-                .iter()
-                .map(neighbour)
-                .collect::<Vec<_>>(),
-        );
-        let shared = (
-            versions[id],
-            &doc.path,
-            ancestors,
-            links,
-            (translations, learning),
-        );
-        let mut h = crate::hashing::hasher();
-        (shared, urls.origin, urls.base_path, sources).hash(&mut h);
-        h
-    };
+    let own = |id: DocId| own_key(site, renders, (versions, fronts), (urls, refs, sources), id);
     let around = |n: Option<&DocId>| n.map(neighbour);
     let position = positions(site);
     let mut keys: Vec<u64> = ids
@@ -675,6 +643,51 @@ fn view_keys(
     let tree = tree_keys(site, &heads, fronts);
     let (view, head) = (PerDoc::from_vec(keys), PerDoc::from_vec(heads));
     Keys { view, head, tree }
+}
+
+/// The part of a doc's view key that is its own: its text and templates, its URL and
+/// ancestors, where its links go, and the titles and URLs of its translations and of the
+/// pages before and after it on its learning path.
+fn own_key(
+    site: &Site,
+    renders: &Renders,
+    (versions, fronts): (&PerDoc<u64>, &PerDoc<u64>),
+    (urls, refs, sources): (&Urls, Refs, u64),
+    id: DocId,
+) -> impl Hasher + Clone {
+    // A neighbour or a translation shows only its title, description and URL: its front matter.
+    let neighbour = |&n: &DocId| (fronts[n], &*site[n].path);
+    let doc = &site[id];
+    let ancestors: Vec<&str> = site.ancestors(id).iter().map(|&a| &*site[a].rel).collect();
+    let links: Vec<Option<&str>> = renders[id]
+        .href_targets
+        .iter()
+        .map(|t| site.lookup(t).map(|t| &*site[t].path))
+        .collect();
+    let translations: Vec<(u64, &str)> = site.translations(id).iter().map(neighbour).collect();
+    // Its learning path shows the titles and URLs of what comes before and after it.
+    let learning = (
+        refs.learning
+            .before(id)
+            .iter()
+            .map(neighbour)
+            .collect::<Vec<_>>(),
+        refs.learning
+            .after(id)
+            .iter()
+            .map(neighbour)
+            .collect::<Vec<_>>(),
+    );
+    let shared = (
+        versions[id],
+        &doc.path,
+        ancestors,
+        links,
+        (translations, learning),
+    );
+    let mut h = crate::hashing::hasher();
+    (shared, urls.origin, urls.base_path, sources).hash(&mut h);
+    h
 }
 
 /// Each doc's keys, as the views stage made them.

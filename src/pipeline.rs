@@ -111,18 +111,12 @@ pub(crate) fn run(
     let loaded = (templates.as_ref().ok(), config.markdown_settings());
     let renders = memo.markdown(&site, &texts, loaded, &versions);
     laps.lap("markdown");
-    let glossary = Arc::new(report.take("config", glossary(&config, &data, &site))?);
-    let sources_table = data
-        .tree
-        .get(crate::links::SOURCES)
-        .and_then(|s| s.as_table());
-    let quizzes = report.take("quiz", crate::quiz::load(&sources.data, sources_table))?;
-    let learning = report.take("prerequisite", crate::learning::of(&site, &texts))?;
+    let bodies = (&*site, &texts, &renders);
+    let (glossary, quizzes, learning) = teaching(report, bodies, (&data, &sources), &config)?;
     let refs = Refs::of(&data, &glossary, (&quizzes, &learning));
     stop.check()?;
-    check_bodies(report, (&site, &texts, &renders), refs)?;
-    check::lint_markdown(report, &site, &texts, &renders, &sources, &config, &data);
-    crate::lint::teaching(report, &site, &texts, &config, &glossary);
+    check_bodies(report, bodies, refs)?;
+    lint(report, bodies, (&sources, &data), (&config, &glossary));
     let taxonomies = taxonomies(report, &site, &texts, &config)?;
     laps.lap("link checks");
     let templates = templates?;
@@ -279,6 +273,35 @@ impl Ran {
             laps,
         }
     }
+}
+
+/// `check`'s lints on the bodies: files, sources and glossary use, then the teaching lint.
+fn lint(
+    report: &mut Report,
+    (site, texts, renders): (&Site, &Texts, &links::Renders),
+    (sources, data): (&Sources, &data::Data),
+    (config, glossary): (&Config, &Glossary),
+) {
+    check::lint_markdown(report, site, texts, renders, sources, config, data);
+    crate::lint::teaching(report, site, texts, config, glossary);
+}
+
+/// The glossary, the quizzes in `content/data/quizzes.toml`, and the pages' learning paths.
+fn teaching(
+    report: &mut Report,
+    (site, texts, _): (&Site, &Texts, &links::Renders),
+    (data, sources): (&data::Data, &Sources),
+    config: &Config,
+) -> Result<(
+    Arc<Glossary>,
+    crate::quiz::Quizzes,
+    crate::learning::Learning,
+)> {
+    let glossary = Arc::new(report.take("config", glossary(config, data, site))?);
+    let cited = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
+    let quizzes = report.take("quiz", crate::quiz::load(&sources.data, cited))?;
+    let learning = report.take("prerequisite", crate::learning::of(site, texts))?;
+    Ok((glossary, quizzes, learning))
 }
 
 /// The glossary that site.toml names, if it names one.

@@ -141,76 +141,99 @@ pub(crate) fn load(
     let parsed: BTreeMap<String, Spanned<Quiz>> =
         crate::tomlfile::parse(&file.shown, &file.text, 0, &file.text)
             .map_err(Diagnostics::from)?;
-    let mut problems = Vec::new();
-    let at = |span: Range<usize>, message: String| {
-        Diagnostic::at(&file.shown, &file.text, span, message)
+    let mut reader = Reader {
+        file,
+        sources,
+        seen: HashMap::new(),
+        problems: Vec::new(),
     };
-    let mut seen: HashMap<String, Range<usize>> = HashMap::new();
     let mut quizzes = Quizzes::default();
     for (id, quiz) in &parsed {
+        let ready = reader.quiz(id, quiz);
+        quizzes.names.push(id.clone());
+        quizzes.quizzes.insert(id.clone(), ready);
+    }
+    if !reader.problems.is_empty() {
+        return Err(Diagnostics(reader.problems));
+    }
+    let mut h = crate::hashing::hasher();
+    file.text.hash(&mut h);
+    quizzes.fingerprint = h.finish();
+    Ok(quizzes)
+}
+
+/// The state of reading the file: the question ids met so far and the problems found.
+struct Reader<'f> {
+    file: &'f SourceFile,
+    sources: Option<&'f toml::Table>,
+    seen: HashMap<String, Range<usize>>,
+    problems: Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn at(&self, span: Range<usize>, message: String) -> Diagnostic {
+        Diagnostic::at(&self.file.shown, &self.file.text, span, message)
+    }
+
+    /// One quiz, checked; its problems join the reader's.
+    fn quiz(&mut self, id: &str, quiz: &Spanned<Quiz>) -> Ready {
         let span = quiz.span();
         let quiz = quiz.get_ref();
         let mut tested = HashSet::new();
         let mut questions = Vec::new();
         for question in &quiz.questions {
             let q = question.get_ref();
-            if let Some(first) = seen.insert(q.id.get_ref().clone(), q.id.span()) {
-                let line = crate::error::Location::of(&file.text, first).line;
-                problems.push(
-                    at(q.id.span(), format!("question id `{}` is used twice", q.id.get_ref()))
-                        .with_help(format!("its first use is on line {line}; ids are unique across the file, so progress is kept per question")),
-                );
-            }
+            self.unique(q);
             if let Some(objective) = &q.objective {
                 tested.insert(objective.get_ref().clone());
             }
-            match check_question(q, quiz, sources) {
+            match check_question(q, quiz, self.sources) {
                 Ok(checked) => questions.push(checked),
-                Err((span, message, help)) => problems.push(at(span, message).with_help(help)),
+                Err((span, message, help)) => {
+                    let d = self.at(span, message).with_help(help);
+                    self.problems.push(d);
+                }
             }
         }
         let mut objectives = Vec::new();
         for (name, text) in &quiz.objectives {
-            match text.as_str() {
-                Some(text) => objectives.push((name.clone(), text.to_string())),
-                None => problems.push(
-                    at(
-                        span.clone(),
-                        format!("objective `{name}` of quiz `{id}` is not a string"),
-                    )
-                    .with_help("write it as `name = \"what the reader can do\"`"),
-                ),
-            }
-        }
-        for name in quiz.objectives.keys().filter(|o| !tested.contains(*o)) {
-            problems.push(
-                at(
-                    span.clone(),
+            let problem = match text.as_str() {
+                Some(text) if tested.contains(name) => {
+                    objectives.push((name.clone(), text.to_string()));
+                    continue;
+                }
+                Some(_) => (
                     format!("objective `{name}` of quiz `{id}` is tested by no question"),
-                )
-                .with_help(
                     "give a question `objective = \"...\"` with it, or remove the objective",
                 ),
-            );
+                None => (
+                    format!("objective `{name}` of quiz `{id}` is not a string"),
+                    "write it as `name = \"what the reader can do\"`",
+                ),
+            };
+            let d = self.at(span.clone(), problem.0).with_help(problem.1);
+            self.problems.push(d);
         }
-        quizzes.names.push(id.clone());
-        quizzes.quizzes.insert(
-            id.clone(),
-            Ready {
-                id: id.clone(),
-                title: quiz.title.clone(),
-                objectives,
-                questions,
-            },
-        );
+        Ready {
+            id: id.to_string(),
+            title: quiz.title.clone(),
+            objectives,
+            questions,
+        }
     }
-    if !problems.is_empty() {
-        return Err(Diagnostics(problems));
+
+    /// A question id met before is an error: progress is kept by id.
+    fn unique(&mut self, q: &Question) {
+        let Some(first) = self.seen.insert(q.id.get_ref().clone(), q.id.span()) else {
+            return;
+        };
+        let line = crate::error::Location::of(&self.file.text, first).line;
+        let message = format!("question id `{}` is used twice", q.id.get_ref());
+        let d = self.at(q.id.span(), message).with_help(format!(
+            "its first use is on line {line}; ids are unique across the file, so progress is kept per question"
+        ));
+        self.problems.push(d);
     }
-    let mut h = crate::hashing::hasher();
-    file.text.hash(&mut h);
-    quizzes.fingerprint = h.finish();
-    Ok(quizzes)
 }
 
 /// A problem in a question: its span, message and help.
@@ -280,75 +303,33 @@ fn check_question(
 
 /// The answer, as its kind needs it.
 fn answer_of(q: &Question) -> Result<Answer, Mistake> {
-    let id = q.id.get_ref();
-    let span = q.answer.span();
+    options_fit(q)?;
     let kind = *q.kind.get_ref();
-    let options = q.options.as_ref();
-    let wrong = |message: String, help: &str| Err((span.clone(), message, help.to_string()));
-    match (kind, options) {
-        (Kind::TrueFalse | Kind::Numeric, Some(options)) => {
-            return Err((
-                options.span(),
-                format!(
-                    "question `{id}` is a {} question and takes no `options`",
-                    kind.name()
-                ),
-                "remove `options`".into(),
-            ));
-        }
-        (Kind::Single | Kind::Multiple, None) => {
-            return Err((
-                q.kind.span(),
-                format!(
-                    "question `{id}` is a {} question but has no `options`",
-                    kind.name()
-                ),
-                "list the choices as `options = [\"...\", \"...\"]`".into(),
-            ));
-        }
-        _ => {}
-    }
-    let find = |text: &str| options.and_then(|o| o.get_ref().iter().position(|x| x == text));
-    let listed = || {
-        options
-            .map(|o| {
-                o.get_ref()
-                    .iter()
-                    .map(|x| format!("\"{x}\""))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default()
-    };
+    let options = q
+        .options
+        .as_ref()
+        .map_or(&[][..], |o| o.get_ref().as_slice());
     match (kind, q.answer.get_ref()) {
-        (Kind::Single, toml::Value::String(text)) => match find(text) {
-            Some(i) => Ok(Answer::Options(vec![i])),
-            None => wrong(
-                format!("the answer \"{text}\" of question `{id}` is not among its options"),
-                &format!("write one of the options exactly: {}", listed()),
-            ),
-        },
+        (Kind::Single, toml::Value::String(text)) => {
+            Ok(Answer::Options(vec![option(q, options, text)?]))
+        }
         (Kind::Multiple, toml::Value::Array(items)) if !items.is_empty() => {
             let mut picked = Vec::new();
             for item in items {
-                let text = item.as_str().unwrap_or_default();
-                match find(text) {
-                    Some(i) if !picked.contains(&i) => picked.push(i),
-                    Some(_) => {
-                        return wrong(
-                            format!("the answer \"{text}\" of question `{id}` is listed twice"),
-                            "list each right option once",
-                        );
-                    }
-                    None => {
-                        return wrong(
-                            format!(
-                                "the answer \"{text}\" of question `{id}` is not among its options"
-                            ),
-                            &format!("write options exactly as listed: {}", listed()),
-                        );
-                    }
+                let i = option(q, options, item.as_str().unwrap_or_default())?;
+                if picked.contains(&i) {
+                    let message = format!(
+                        "the answer \"{}\" of question `{}` is listed twice",
+                        options[i],
+                        q.id.get_ref()
+                    );
+                    return Err((
+                        q.answer.span(),
+                        message,
+                        "list each right option once".into(),
+                    ));
                 }
+                picked.push(i);
             }
             picked.sort_unstable();
             Ok(Answer::Options(picked))
@@ -356,20 +337,59 @@ fn answer_of(q: &Question) -> Result<Answer, Mistake> {
         (Kind::TrueFalse, toml::Value::Boolean(b)) => Ok(Answer::Bool(*b)),
         (Kind::Numeric, toml::Value::Integer(n)) => number(*n as f64, q),
         (Kind::Numeric, toml::Value::Float(n)) => number(*n, q),
-        (_, other) => wrong(
-            format!(
-                "the answer of question `{id}` is {} {}, which a {} question cannot take",
-                if other.type_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
-                    "an"
-                } else {
-                    "a"
-                },
+        (_, other) => {
+            let article = match other.type_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+                true => "an",
+                false => "a",
+            };
+            let message = format!(
+                "the answer of question `{}` is {article} {}, which a {} question cannot take",
+                q.id.get_ref(),
                 other.type_str(),
                 kind.name()
-            ),
-            kind.answer_help(),
-        ),
+            );
+            Err((q.answer.span(), message, kind.answer_help().into()))
+        }
     }
+}
+
+/// Options where the kind takes them, and none where it does not.
+fn options_fit(q: &Question) -> Result<(), Mistake> {
+    let (id, kind) = (q.id.get_ref(), *q.kind.get_ref());
+    match (kind, &q.options) {
+        (Kind::TrueFalse | Kind::Numeric, Some(options)) => Err((
+            options.span(),
+            format!(
+                "question `{id}` is a {} question and takes no `options`",
+                kind.name()
+            ),
+            "remove `options`".into(),
+        )),
+        (Kind::Single | Kind::Multiple, None) => Err((
+            q.kind.span(),
+            format!(
+                "question `{id}` is a {} question but has no `options`",
+                kind.name()
+            ),
+            "list the choices as `options = [\"...\", \"...\"]`".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The index of the option written `text`, or an error listing the options.
+fn option(q: &Question, options: &[String], text: &str) -> Result<usize, Mistake> {
+    options.iter().position(|o| o == text).ok_or_else(|| {
+        let listed: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
+        (
+            q.answer.span(),
+            format!(
+                "the answer \"{text}\" of question `{}` is not among its options",
+                q.id.get_ref()
+            ),
+            format!("write options exactly as listed: {}", listed.join(", ")),
+        )
+    })
 }
 
 fn number(value: f64, q: &Question) -> Result<Answer, Mistake> {

@@ -50,19 +50,7 @@ pub(crate) fn draw(steps: &[Step<'_>], label: &str) -> String {
             order.join("; ")
         ))
     );
-    for (j, step) in steps.iter().enumerate() {
-        for &i in &step.needs {
-            // Longer jumps bulge further left, so arrows that span several steps stay apart.
-            let bulge = 14 + 10 * (j - i).min(6);
-            let x = BOX_X - 2;
-            let (y1, y2) = (middle(i), middle(j));
-            let _ = write!(
-                out,
-                "<path class=\"path-edge\" d=\"M{x} {y1}C{c} {y1} {c} {y2} {x} {y2}\" marker-end=\"url(#path-arrow)\"/>",
-                c = x.saturating_sub(bulge)
-            );
-        }
-    }
+    write_edges(&mut out, steps, &middle);
     for (i, text) in lines.iter().enumerate() {
         let top = tops[i];
         let _ = write!(
@@ -88,6 +76,23 @@ pub(crate) fn draw(steps: &[Step<'_>], label: &str) -> String {
     }
     out.push_str("</svg>");
     out
+}
+
+/// One arrow in the left margin for each prerequisite, from the step it needs to the step.
+fn write_edges(out: &mut String, steps: &[Step<'_>], middle: &dyn Fn(usize) -> usize) {
+    for (j, step) in steps.iter().enumerate() {
+        for &i in &step.needs {
+            // Longer jumps bulge further left, so arrows that span several steps stay apart.
+            let bulge = 14 + 10 * (j - i).min(6);
+            let x = BOX_X - 2;
+            let (y1, y2) = (middle(i), middle(j));
+            let _ = write!(
+                out,
+                "<path class=\"path-edge\" d=\"M{x} {y1}C{c} {y1} {c} {y2} {x} {y2}\" marker-end=\"url(#path-arrow)\"/>",
+                c = x.saturating_sub(bulge)
+            );
+        }
+    }
 }
 
 /// `text` in lines of at most `width` characters, broken at spaces (a longer word stands alone).

@@ -63,6 +63,20 @@ fn write_question(out: &mut String, q: &Checked, sources: Option<&toml::Table>) 
          <fieldset><legend>{}</legend>",
         esc(&q.prompt)
     );
+    write_inputs(out, q, &id);
+    out.push_str("</fieldset><p class=\"quiz-result\" aria-live=\"polite\"></p>");
+    let _ = write!(
+        out,
+        "<details class=\"quiz-answer\"><summary>Show the answer</summary><p><strong>{}</strong></p><p>{}</p>",
+        esc(&answer_text(q)),
+        esc(&q.explanation)
+    );
+    write_sources(out, &q.sources, sources);
+    out.push_str("</details></li>");
+}
+
+/// The controls of a question: a radio or checkbox per option, True and False, or a text box.
+fn write_inputs(out: &mut String, q: &Checked, id: &str) {
     match &q.answer {
         Answer::Options(_) => {
             let input = if q.kind == Kind::Multiple {
@@ -105,15 +119,6 @@ fn write_question(out: &mut String, q: &Checked, sources: Option<&toml::Table>) 
             );
         }
     }
-    out.push_str("</fieldset><p class=\"quiz-result\" aria-live=\"polite\"></p>");
-    let _ = write!(
-        out,
-        "<details class=\"quiz-answer\"><summary>Show the answer</summary><p><strong>{}</strong></p><p>{}</p>",
-        esc(&answer_text(q)),
-        esc(&q.explanation)
-    );
-    write_sources(out, &q.sources, sources);
-    out.push_str("</details></li>");
 }
 
 /// The right answer in words: the options, true or false, or the number with its unit.
