@@ -693,17 +693,29 @@ async function main() {
           inputs: q.querySelectorAll("input").length,
           details: q.querySelectorAll("details.quiz-answer").length,
           open: q.querySelector("details").open,
-          answerVisible: q.querySelector("details > p").getBoundingClientRect().height > 0,
+          answerVisible: q.querySelector("details > p").checkVisibility(),
         })));
         assert(quiz.length >= 4, `only ${quiz.length} questions`);
         assert(quiz.every((q) => q.inputs > 0 && q.details === 1 && !q.open && !q.answerVisible), `answers are not tucked away: ${JSON.stringify(quiz)}`);
         assert((await page.$$(".quiz-check")).length === 0, "Check buttons appear without JavaScript");
         await page.click(".quiz-q details summary");
         assert(await page.$eval(".quiz-q details", (d) => d.open), "the first answer does not open");
-        await axe(page, "quiz without JavaScript");
         noProblems(problems, "quiz without JavaScript");
       } finally {
         await context.close();
+      }
+      // axe needs scripts to run, so the script-free quiz is checked with quiz.js blocked.
+      for (const scheme of SCHEMES) {
+        const context = await browser.newContext({ viewport: { width: 390, height: 900 }, colorScheme: scheme });
+        try {
+          const page = await context.newPage();
+          await page.route("**/js/quiz.js", (route) => route.abort());
+          await page.goto(origin + "/guide/key-differences/", { waitUntil: "load" });
+          assert((await page.$$(".quiz-check")).length === 0, "quiz.js ran although it was blocked");
+          await axe(page, `quiz without its script, ${scheme}`);
+        } finally {
+          await context.close();
+        }
       }
     });
 
