@@ -39,7 +39,9 @@ fn site() -> (tempfile::TempDir, Options) {
     let see = "{% set f = get_page(path=\"notes/first.md\") %}<p class=\"see\">{{ f.title }}: {{ f.content | length }}</p>";
     // And a sidebar of the whole site, as a course theme draws it.
     let tree = "{% set t = get_section_tree() %}<nav class=\"tree\">{% for s in t.subsections %}<b>{{ s.title }}</b>{% for p in s.pages %}<a href=\"{{ p.path }}\"{% if p.path == current_path %} aria-current=\"page\"{% endif %}>{{ p.title }}</a>{% endfor %}{% endfor %}</nav>";
-    let template = template.replace("<article>", &format!("<article>{crumbs}{see}{tree}"));
+    // And the page's learning path, as the bundled theme shows it.
+    let path = "{% for p in page.prerequisites %}<a class=\"before\">{{ p.title }}</a>{% endfor %}{% for p in page.next_steps %}<a class=\"next\">{{ p.title }}</a>{% endfor %}";
+    let template = template.replace("<article>", &format!("<article>{crumbs}{see}{tree}{path}"));
     std::fs::write(&note, template).unwrap();
     // A glossary, and a term on every generated note.
     let glossary = "[[terms]]\nid = \"ehr\"\nterm = \"EHR\"\ndefinition = \"A record.\"\n";
@@ -462,6 +464,17 @@ fn a_title_edit_reaches_every_sidebar_but_a_body_edit_does_not() {
         "a body edit renders fewer pages ({}) than a title edit ({all})",
         memo.counts().pages
     );
+}
+
+#[test]
+fn a_new_prerequisite_reaches_the_where_next_of_the_page_it_names() {
+    // Not neighbours in their section: only the learning path links them.
+    let needs = front("prerequisites", "[\"@/notes/first.md\"]".into());
+    let (_dir, _, built) = after_one_edit("content/notes/n5.md", &needs);
+    let named = String::from_utf8_lossy(&built.files["notes/first/index.html"]).into_owned();
+    assert!(named.contains("<a class=\"next\">Note 5</a>"), "{named}");
+    let page = String::from_utf8_lossy(&built.files["notes/n5/index.html"]).into_owned();
+    assert!(page.contains("<a class=\"before\">First note</a>"), "{page}");
 }
 
 #[test]
