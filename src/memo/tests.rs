@@ -474,7 +474,10 @@ fn a_new_prerequisite_reaches_the_where_next_of_the_page_it_names() {
     let named = String::from_utf8_lossy(&built.files["notes/first/index.html"]).into_owned();
     assert!(named.contains("<a class=\"next\">Note 5</a>"), "{named}");
     let page = String::from_utf8_lossy(&built.files["notes/n5/index.html"]).into_owned();
-    assert!(page.contains("<a class=\"before\">First note</a>"), "{page}");
+    assert!(
+        page.contains("<a class=\"before\">First note</a>"),
+        "{page}"
+    );
 }
 
 #[test]

@@ -130,13 +130,37 @@ fn answer_text(q: &Checked) -> String {
         }
         Answer::Bool(b) => format!("Answer: {}.", if *b { "true" } else { "false" }),
         Answer::Number { value, tolerance } => {
-            let unit = q.unit.as_deref().unwrap_or("");
+            // "29%", but "94,500 dollars".
+            let unit = match q.unit.as_deref() {
+                Some(u) if u.chars().all(|c| !c.is_alphanumeric()) => u.to_string(),
+                Some(u) => format!(" {u}"),
+                None => String::new(),
+            };
             let within = match *tolerance > 0.0 {
-                true => format!(" (within {tolerance})"),
+                true => format!(" (within {})", number(*tolerance)),
                 false => String::new(),
             };
-            format!("Answer: {value}{unit}{within}.")
+            format!("Answer: {}{unit}{within}.", number(*value))
         }
+    }
+}
+
+/// A number as a reader writes it: whole numbers with thousands separators (94,500).
+fn number(value: f64) -> String {
+    if value.fract() != 0.0 || value.abs() >= 1e15 {
+        return value.to_string();
+    }
+    let digits = format!("{}", value.abs() as u64);
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    match value < 0.0 {
+        true => format!("-{out}"),
+        false => out,
     }
 }
 
@@ -163,4 +187,16 @@ fn write_sources(out: &mut String, keys: &[String], sources: Option<&toml::Table
         }
     }
     out.push_str("</p>");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_written_with_thousands_separators() {
+        let shown: Vec<String> = [94500.0, 29.0, 1234567.0, 0.5, -1200.0]
+            .iter()
+            .map(|&n| super::number(n))
+            .collect();
+        assert_eq!(shown, ["94,500", "29", "1,234,567", "0.5", "-1,200"]);
+    }
 }

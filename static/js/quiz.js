@@ -17,9 +17,9 @@
     } catch (e) { /* private mode or full storage: progress lasts for this page only */ }
   }
 
-  // A number as typed: "58,250", "$58,250" and "29 %" all count.
+  // A number as typed: "58,250", "$58,250", "29 %" and "94500 dollars" all count.
   function parseNumber(text) {
-    var cleaned = String(text).replace(/[\s,$%]/g, "");
+    var cleaned = String(text).replace(/[^0-9.\-]/g, "");
     return cleaned === "" ? NaN : Number(cleaned);
   }
 
