@@ -108,7 +108,7 @@ function buildSite() {
 const TYPES = {
   ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".mjs": "text/javascript",
   ".json": "application/json", ".xml": "application/xml", ".txt": "text/plain", ".svg": "image/svg+xml",
-  ".png": "image/png", ".ico": "image/x-icon", ".wasm": "application/wasm",
+  ".png": "image/png", ".ico": "image/x-icon", ".wasm": "application/wasm", ".woff2": "font/woff2",
 };
 
 function serve(root) {

@@ -60,7 +60,7 @@ function build() {
 }
 
 function serve(root) {
-  const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".json": "application/json" };
+  const types = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".json": "application/json", ".woff2": "font/woff2" };
   const server = http.createServer((req, res) => {
     const rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
     let file = path.join(root, path.normalize(rel).replace(/^([/\\])+/, ""));
@@ -186,6 +186,27 @@ async function main() {
       } finally {
         await context.close();
       }
+    });
+
+    await check("maths: the bundled maths font loads for a page with maths, and only there", async () => {
+      const fontRequests = async (address) => {
+        const { context, page } = await open(browser, address, { width: 1280, scheme: "light" });
+        try {
+          const fetched = [];
+          page.on("request", (r) => { if (r.url().endsWith(".woff2")) fetched.push(r.url()); });
+          await page.reload({ waitUntil: "load" });
+          await page.evaluate(() => document.fonts.ready);
+          const faces = await page.evaluate(() => [...document.fonts].filter((f) => f.family.includes("STIX Two Math")).map((f) => f.status));
+          return { fetched, faces };
+        } finally {
+          await context.close();
+        }
+      };
+      const withMaths = await fontRequests(url);
+      assert(withMaths.fetched.some((u) => u.endsWith("/fonts/stix-two-math.woff2")), `no maths font was fetched: ${withMaths.fetched}`);
+      assert(withMaths.faces.includes("loaded"), `the maths font did not load: ${withMaths.faces}`);
+      const without = await fontRequests(url.replace(/guide\/teaching-elements\/$/, ""));
+      assert(without.fetched.length === 0, `a page without maths fetched ${without.fetched}`);
     });
 
     await check("video: nothing loads until pressed, then a player in place of the link", async () => {
