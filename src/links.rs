@@ -23,6 +23,7 @@ pub(crate) struct Refs<'a> {
     pub(crate) glossary: &'a Glossary,
     pub(crate) quizzes: &'a crate::quiz::Quizzes,
     pub(crate) learning: &'a crate::learning::Learning,
+    pub(crate) figures: &'a crate::figrefs::Numbers,
 }
 
 impl<'a> Refs<'a> {
@@ -30,16 +31,24 @@ impl<'a> Refs<'a> {
     pub(crate) fn of(
         data: &'a crate::data::Data,
         glossary: &'a Glossary,
-        (quizzes, learning): (&'a crate::quiz::Quizzes, &'a crate::learning::Learning),
+        (quizzes, learning, figures): Teaching<'a>,
     ) -> Refs<'a> {
         Refs {
             sources: data.tree.get(SOURCES).and_then(|s| s.as_table()),
             glossary,
             quizzes,
             learning,
+            figures,
         }
     }
 }
+
+/// The quizzes, learning paths and figure numbers views read.
+pub(crate) type Teaching<'a> = (
+    &'a crate::quiz::Quizzes,
+    &'a crate::learning::Learning,
+    &'a crate::figrefs::Numbers,
+);
 
 /// Every rendered body, by doc, shared with the memo that may keep it.
 pub(crate) type Renders = PerDoc<std::sync::Arc<Rendered>>;
@@ -267,6 +276,7 @@ mod tests {
                 glossary: &Glossary::default(),
                 quizzes: &crate::quiz::Quizzes::default(),
                 learning: &crate::learning::Learning::default(),
+                figures: &crate::figrefs::Numbers::default(),
             },
         )
         .unwrap();
@@ -291,6 +301,7 @@ mod tests {
                 glossary: &Glossary::default(),
                 quizzes: &crate::quiz::Quizzes::default(),
                 learning: &crate::learning::Learning::default(),
+                figures: &crate::figrefs::Numbers::default(),
             },
         )
         .unwrap_err();
@@ -313,6 +324,7 @@ mod tests {
                 glossary: &Glossary::default(),
                 quizzes: &crate::quiz::Quizzes::default(),
                 learning: &crate::learning::Learning::default(),
+                figures: &crate::figrefs::Numbers::default(),
             },
         )
         .unwrap_err();

@@ -20,6 +20,7 @@ mod content;
 mod data;
 mod discover;
 mod error;
+mod figrefs;
 mod filters;
 mod fingerprint;
 mod freshness;

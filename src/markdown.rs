@@ -89,6 +89,8 @@ pub(crate) struct Rendered {
     pub(crate) terms: Vec<TermUse>,
     /// The shortcode templates the body used: what it depends on besides its text.
     pub(crate) shortcodes: Vec<String>,
+    /// Each numbered figure's id and number, in page order.
+    pub(crate) figures: Vec<(String, usize)>,
 }
 
 /// A heading being read: level, explicit id, classes, and the events inside it.
@@ -184,6 +186,7 @@ fn render_expanded(expanded: Expanded, settings: Settings) -> Rendered {
     }
     out.problems.extend(expanded.problems);
     out.shortcodes = expanded.used;
+    out.figures = expanded.figures;
     out
 }
 

@@ -659,10 +659,14 @@ fn own_key(
     let neighbour = |&n: &DocId| (fronts[n], &*site[n].path);
     let doc = &site[id];
     let ancestors: Vec<&str> = site.ancestors(id).iter().map(|&a| &*site[a].rel).collect();
-    let links: Vec<Option<&str>> = renders[id]
+    // Where each link goes, and the numbers of the figures there, which `[](@/x.md#fig)` shows.
+    let links: Vec<Option<(&str, &[Figure])>> = renders[id]
         .href_targets
         .iter()
-        .map(|t| site.lookup(t).map(|t| &*site[t].path))
+        .map(|t| {
+            site.lookup(t)
+                .map(|t| (&*site[t].path, &renders[t].figures[..]))
+        })
         .collect();
     let translations: Vec<(u64, &str)> = site.translations(id).iter().map(neighbour).collect();
     // Its learning path shows the titles and URLs of what comes before and after it.
@@ -689,6 +693,9 @@ fn own_key(
     (shared, urls.origin, urls.base_path, sources).hash(&mut h);
     h
 }
+
+/// A figure's id and number on its page.
+type Figure = (String, usize);
 
 /// Each doc's keys, as the views stage made them.
 #[derive(Default, Clone)]

@@ -112,8 +112,8 @@ pub(crate) fn run(
     let renders = memo.markdown(&site, &texts, loaded, &versions);
     laps.lap("markdown");
     let bodies = (&*site, &texts, &renders);
-    let (glossary, quizzes, learning) = teaching(report, bodies, (&data, &sources), &config)?;
-    let refs = Refs::of(&data, &glossary, (&quizzes, &learning));
+    let (glossary, quizzes, paths, figures) = teaching(report, bodies, (&data, &sources), &config)?;
+    let refs = Refs::of(&data, &glossary, (&quizzes, &paths, &figures));
     stop.check()?;
     check_bodies(report, bodies, refs)?;
     lint(report, bodies, (&sources, &data), (&config, &glossary));
@@ -283,25 +283,31 @@ fn lint(
     (config, glossary): (&Config, &Glossary),
 ) {
     check::lint_markdown(report, site, texts, renders, sources, config, data);
-    crate::lint::teaching(report, site, texts, config, glossary);
+    crate::lint::teaching(report, (site, texts, renders), config, glossary);
 }
 
-/// The glossary, the quizzes in `content/data/quizzes.toml`, and the pages' learning paths.
-fn teaching(
-    report: &mut Report,
-    (site, texts, _): (&Site, &Texts, &links::Renders),
-    (data, sources): (&data::Data, &Sources),
-    config: &Config,
-) -> Result<(
+/// What the views read besides the bodies: the glossary, the quizzes in
+/// `content/data/quizzes.toml`, the pages' learning paths and their figures' numbers.
+type Teaching = (
     Arc<Glossary>,
     crate::quiz::Quizzes,
     crate::learning::Learning,
-)> {
+    crate::figrefs::Numbers,
+);
+
+/// The [`Teaching`] of the site, checked.
+fn teaching(
+    report: &mut Report,
+    (site, texts, renders): (&Site, &Texts, &links::Renders),
+    (data, sources): (&data::Data, &Sources),
+    config: &Config,
+) -> Result<Teaching> {
     let glossary = Arc::new(report.take("config", glossary(config, data, site))?);
     let cited = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
     let quizzes = report.take("quiz", crate::quiz::load(&sources.data, cited))?;
     let learning = report.take("prerequisite", crate::learning::of(site, texts))?;
-    Ok((glossary, quizzes, learning))
+    let figures = crate::figrefs::Numbers::of(renders);
+    Ok((glossary, quizzes, learning, figures))
 }
 
 /// The glossary that site.toml names, if it names one.

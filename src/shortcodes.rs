@@ -56,6 +56,8 @@ pub(crate) struct Expanded<'b> {
     pub(crate) problems: Vec<Problem>,
     /// The templates the body used: what its rendering depends on besides its text.
     pub(crate) used: Vec<String>,
+    /// Each `figure` with an `id`, and its number on the page: what `[](#fig-x)` says.
+    pub(crate) figures: Vec<(String, usize)>,
 }
 
 /// Where expansion replaced text: (span in the expanded text, span in the body as written).
@@ -100,6 +102,12 @@ pub(crate) fn expand<'b>(body: &'b str, templates: &Templates) -> Expanded<'b> {
             }
             parse::Found::Call(call) => {
                 let nth = count(&mut counts, &call.name);
+                if call.name == "figure" {
+                    let id = call.args.iter().find(|(k, ..)| k == "id");
+                    if let Some((_, serde_json::Value::String(id), _)) = id {
+                        out.figures.push((id.clone(), nth));
+                    }
+                }
                 let replacement = out.call(&call, nth, templates);
                 (call.span.clone(), replacement)
             }

@@ -282,7 +282,8 @@ fn common(
         .map_or(map.len(), |i| i + 1);
     map.shift_insert(at, Key::Str("toc"), toc);
     let resolve = |html: &str| {
-        let html = links::resolve_hrefs(html, site, urls.base_path);
+        let html = refs.figures.fill(html, site, id);
+        let html = links::resolve_hrefs(&html, site, urls.base_path);
         let html = refs.glossary.resolve(&html);
         Value::safe_string(&refs.quizzes.resolve(&html, refs.sources))
     };

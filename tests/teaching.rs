@@ -137,3 +137,55 @@ fn a_link_to_a_missing_figure_is_an_error() {
     );
     assert!(stderr.contains("did you mean `#fig-visits`?"), "{stderr}");
 }
+
+#[test]
+fn a_link_with_no_text_to_a_figure_says_its_number() {
+    let site = Site::fixture("teaching");
+    let summary = "content/lessons/summary/index.md";
+    let text = std::fs::read_to_string(site.root.join(summary)).unwrap();
+    site.write(
+        summary,
+        format!("{text}\nCompare [](@/lessons/queries/index.md#fig-visits) with [](#fig-share).\n"),
+    );
+    site.build_ok();
+    let html = site.html("lessons/summary/index.html");
+    let refs: Vec<(String, String)> = html
+        .select(&Selector::parse("main p a").unwrap())
+        .map(|a| {
+            (
+                a.value().attr("href").unwrap().to_string(),
+                a.text().collect::<String>(),
+            )
+        })
+        .skip(1) // the page's own link, with words of its own
+        .collect();
+    assert_eq!(
+        refs,
+        [
+            (
+                "/course/lessons/queries/#fig-visits".to_string(),
+                "Figure 1".to_string()
+            ),
+            ("#fig-share".to_string(), "Figure 1".to_string()),
+        ]
+    );
+    // The teaching lint takes them for what they will say, but not an empty link elsewhere.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args(["check", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("link-text"), "{stderr}");
+    site.write(summary, format!("{text}\nSee [](#nowhere).\n"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args(["check", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error[link-text]: this link has no text"),
+        "{stderr}"
+    );
+}

@@ -97,8 +97,7 @@ impl Finding {
 /// Runs the teaching lint on every page and section with a body, into `report`.
 pub(crate) fn teaching(
     report: &mut Report,
-    site: &Site,
-    texts: &Texts,
+    (site, texts, renders): (&Site, &Texts, &crate::links::Renders),
     config: &Config,
     glossary: &Glossary,
 ) {
@@ -114,13 +113,17 @@ pub(crate) fn teaching(
         .glossary
         .as_ref()
         .map(|g| g.page.trim_start_matches("@/").to_string());
+    let figures = crate::figrefs::Numbers::of(renders);
     let mut found: Vec<(&'static str, Diagnostic)> = Vec::new();
     for (id, doc) in site.docs() {
         let text = texts.body(site, id);
         if text.trim().is_empty() {
             continue;
         }
-        let scan = body::scan(text, options);
+        let mut scan = body::scan(text, options);
+        // `[](#fig-x)` says "Figure 2" once built: its text is the figure's number.
+        scan.links
+            .retain(|l| !(l.text.trim().is_empty() && figures.names_a_figure(site, id, &l.dest)));
         let mut page = Vec::new();
         access::images(&scan, &mut page);
         access::links(&scan, &mut page);
