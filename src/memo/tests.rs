@@ -481,6 +481,28 @@ fn a_new_prerequisite_reaches_the_where_next_of_the_page_it_names() {
 }
 
 #[test]
+fn a_new_figure_renumbers_the_references_on_other_pages() {
+    let (dir, options) = site();
+    let figure = "{{ figure(src=\"a.svg\", alt=\"A\", caption=\"A\", id=\"fig-a\") }}";
+    change(dir.path(), "content/notes/n3.md", &|t| {
+        format!("{t}\n{figure}\n")
+    });
+    change(dir.path(), "content/notes/n5.md", &|t| {
+        format!("{t}\nSee [](@/notes/n3.md#fig-a).\n")
+    });
+    let mut memo = Memo::keeping();
+    render(&options, &mut memo, &Stop::default()).unwrap();
+    let before = "{{ figure(src=\"b.svg\", alt=\"B\", caption=\"B\", id=\"fig-b\") }}";
+    let touched = change(dir.path(), "content/notes/n3.md", &|t| {
+        t.replacen(figure, &format!("{before}\n\n{figure}"), 1)
+    });
+    memo.touched(dir.path(), touched);
+    let built = render(&options, &mut memo, &Stop::default()).unwrap();
+    let page = String::from_utf8_lossy(&built.files["notes/n5/index.html"]).into_owned();
+    assert!(page.contains("#fig-a\">Figure 2</a>"), "{page}");
+}
+
+#[test]
 fn a_slugify_change_makes_every_url_and_id_again() {
     let (dir, options) = site();
     let mut memo = Memo::keeping();
