@@ -20,17 +20,7 @@ impl Rng {
 
 /// A copy of the basic fixture, with a few more notes so pages have neighbours on both sides.
 fn site() -> (tempfile::TempDir, Options) {
-    let dir = tempfile::tempdir().unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
+    let (dir, options) = copy_of("tests/fixtures/basic");
     // Breadcrumbs, as the bundled theme draws them: each ancestor's own fields only.
     let crumbs = "{% for a in page.ancestors %}{% set s = get_section(path=a, metadata_only=true) %}<a href=\"{{ s.path }}\">{{ s.title }}</a>{% endfor %}";
     let note = dir.path().join("templates/note.html");
@@ -68,6 +58,22 @@ fn site() -> (tempfile::TempDir, Options) {
     let rows_section = "+++\ntitle = \"Rows\"\npage_template = \"note.html\"\n[pages_from]\ndata = \"rows\"\n+++\nRows.\n";
     std::fs::write(dir.path().join("content/rows/_index.md"), rows_section).unwrap();
     std::fs::write(dir.path().join("content/data/rows.toml"), ROWS).unwrap();
+    (dir, options)
+}
+
+/// A copy of the site at `rel` in the repository, and the options to build it.
+fn copy_of(rel: &str) -> (tempfile::TempDir, Options) {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
     let options = Options {
         root: dir.path().to_path_buf(),
         base_url: None,
@@ -541,4 +547,23 @@ fn after_one_edit(rel: &str, f: &dyn Fn(String) -> String) -> (tempfile::TempDir
     let clean = render(&options, &mut Memo::none(), &Stop::default());
     same(&incremental, &clean).unwrap();
     (dir, memo, incremental.unwrap())
+}
+
+#[test]
+fn a_translation_title_edit_reaches_the_other_language_page() {
+    // English and French, with translated pages.
+    let (dir, options) = copy_of("tests/golden/languages/site");
+    let mut memo = Memo::keeping();
+    render(&options, &mut memo, &Stop::default()).unwrap();
+    let retitle = front("title", "\"Le codage, revu\"".into());
+    let touched = change(dir.path(), "content/guide/coding.fr.md", &retitle);
+    memo.touched(dir.path(), touched);
+    let incremental = render(&options, &mut memo, &Stop::default());
+    let clean = render(&options, &mut Memo::none(), &Stop::default());
+    if let Err(why) = same(&incremental, &clean) {
+        panic!("{why}");
+    }
+    let english = incremental.unwrap().files["guide/coding/index.html"].clone();
+    let english = String::from_utf8_lossy(&english).into_owned();
+    assert!(english.contains(">Le codage, revu</a>"), "{english}");
 }
