@@ -230,6 +230,67 @@ fn lint_output(
     report.lint(Severity::Warning, "orphan", || {
         orphans(site, files, base_path)
     });
+    report.lint(Severity::Error, "missing-anchor", || {
+        missing_anchors(site, &texts, files, base_path)
+    });
+}
+
+/// Links in the built pages to an `#id` that the page they point at does not have: what a
+/// template's `{# anchors: ... #}` promised and did not write, or a hand-written URL.
+fn missing_anchors(
+    site: &Site,
+    texts: &[String],
+    files: &BTreeMap<String, bytes::Bytes>,
+    base_path: &str,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for ((_, doc), text) in site.docs().zip(texts) {
+        let Some(html) = files
+            .get(&doc.output)
+            .and_then(|b| std::str::from_utf8(b).ok())
+        else {
+            continue;
+        };
+        let dir = doc.path.trim_matches('/');
+        for reference in local_references(html) {
+            let Some((_, anchor)) = reference.split_once('#') else {
+                continue;
+            };
+            let Some(target) = resolve(&reference, dir, base_path) else {
+                continue;
+            };
+            let page = format!("{}/index.html", target.trim_end_matches('/'));
+            let target_html = files
+                .get(page.trim_start_matches('/'))
+                .or_else(|| files.get(&target));
+            let Some(target_html) = target_html.and_then(|b| std::str::from_utf8(b).ok()) else {
+                continue; // a missing file is `missing-file`'s to report
+            };
+            if anchor.is_empty() || target_html.contains(&format!(" id=\"{anchor}\"")) {
+                continue;
+            }
+            let message = format!("`{reference}` points at an id its page does not have");
+            let mark = format!("#{anchor}");
+            let located = text
+                .lines()
+                .enumerate()
+                .find_map(|(i, l)| l.find(&mark).map(|c| (i, c)));
+            let d = match located {
+                Some((i, c)) => {
+                    Diagnostic::at_line(&doc.shown, text, i + 1, c, mark.len(), message)
+                }
+                None => {
+                    Diagnostic::in_file(&doc.shown, format!("{message} (in the rendered page)"))
+                }
+            };
+            found.push(d.with_help(
+                "if a template draws it, check the id there and its `{# anchors: ... #}` comment",
+            ));
+        }
+    }
+    found.sort_by(|a, b| a.message.cmp(&b.message));
+    found.dedup();
+    found
 }
 
 /// Pages that no other page of the built site links to, through content, templates or nav.

@@ -60,8 +60,24 @@ pub(crate) fn check(
     texts: &Texts,
     renders: &Renders,
     refs: Refs,
+    declared: Option<&PerDoc<Vec<String>>>,
 ) -> Result<(), Diagnostics> {
-    let anchors = |target| &renders[target].anchors;
+    // A page whose template declares ids of its own can be linked to them too.
+    let mut with_declared: std::collections::HashMap<DocId, HashSet<String>> = Default::default();
+    for (id, ids) in declared
+        .into_iter()
+        .flat_map(|d| d.iter())
+        .filter(|(_, ids)| !ids.is_empty())
+    {
+        let mut all = renders[id].anchors.clone();
+        all.extend(ids.iter().cloned());
+        with_declared.insert(id, all);
+    }
+    let anchors = |target| {
+        with_declared
+            .get(&target)
+            .unwrap_or(&renders[target].anchors)
+    };
     let ids: Vec<DocId> = site.ids().collect();
     let results: Vec<_> = ids
         .par_iter()
@@ -278,6 +294,7 @@ mod tests {
                 learning: &crate::learning::Learning::default(),
                 figures: &crate::figrefs::Numbers::default(),
             },
+            None,
         )
         .unwrap();
         let html = &renders[site.lookup("b.md").unwrap()].html;
@@ -303,6 +320,7 @@ mod tests {
                 learning: &crate::learning::Learning::default(),
                 figures: &crate::figrefs::Numbers::default(),
             },
+            None,
         )
         .unwrap_err();
         assert_eq!(err.0.len(), 2);
@@ -326,6 +344,7 @@ mod tests {
                 learning: &crate::learning::Learning::default(),
                 figures: &crate::figrefs::Numbers::default(),
             },
+            None,
         )
         .unwrap_err();
         assert_eq!(err.0[0].message, "unknown citation key `bls-2024`");

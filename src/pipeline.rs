@@ -115,7 +115,7 @@ pub(crate) fn run(
     let (glossary, quizzes, paths, figures) = teaching(report, bodies, (&data, &sources), &config)?;
     let refs = Refs::of(&data, &glossary, (&quizzes, &paths, &figures));
     stop.check()?;
-    check_bodies(report, bodies, refs)?;
+    check_bodies(report, bodies, refs, templates.as_ref().ok())?;
     lint(report, bodies, (&sources, &data), (&config, &glossary));
     let taxonomies = taxonomies(report, &site, &texts, &config)?;
     laps.lap("link checks");
@@ -156,10 +156,13 @@ fn check_bodies(
     report: &mut Report,
     (site, texts, renders): (&Site, &Texts, &links::Renders),
     refs: Refs,
+    templates: Option<&Templates>,
 ) -> Result<()> {
     let bad = links::body_problems(site, texts, renders, Severity::Error);
     report.check("markdown", errors(bad))?;
-    report.check("link", links::check(site, texts, renders, refs))?;
+    let declared = templates.map(|t| t.declared_anchors(site));
+    let checked = links::check(site, texts, renders, refs, declared.as_ref());
+    report.check("link", checked)?;
     report.check("quiz", refs.quizzes.check_uses(site, texts))
 }
 

@@ -41,6 +41,20 @@ pub(crate) struct Templates {
     sources: HashMap<String, SourceFile>,
 }
 
+/// The ids a template's `{# anchors: a, b #}` comment names.
+fn declared_in(source: &str) -> Vec<String> {
+    let Some(start) = source.find("{# anchors:") else {
+        return Vec::new();
+    };
+    let rest = &source[start + "{# anchors:".len()..];
+    let list = &rest[..rest.find("#}").unwrap_or(0)];
+    list.split([',', ' ', '\n'])
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// Each doc's template name, from [`Templates::choose`].
 pub(crate) type Chosen = PerDoc<String>;
 
@@ -244,6 +258,19 @@ impl Templates {
             Some(note) => diagnostic.with_help(note),
             None => diagnostic,
         }
+    }
+
+    /// The ids each doc's template declares it writes, `{# anchors: fig-skills, skills-title #}`,
+    /// so that `@/page.md#fig-skills` can point at what a template draws. `check` verifies
+    /// them against the rendered pages.
+    pub(crate) fn declared_anchors(&self, site: &Site) -> PerDoc<Vec<String>> {
+        let declared = site.docs().map(|(id, doc)| {
+            let Ok(name) = self.template_for(site, id, doc, "") else {
+                return Vec::new();
+            };
+            self.source(&name).map(declared_in).unwrap_or_default()
+        });
+        PerDoc::from_vec(declared.collect())
     }
 
     /// The template every section and page renders with, checked to exist. Reports every

@@ -449,3 +449,46 @@ fn a_source_date_that_is_not_a_date_is_an_error_at_its_line() {
         .join("\n\n");
     insta::assert_snapshot!("source_date_not_a_date", finding);
 }
+
+#[test]
+fn a_template_can_declare_the_ids_it_draws_and_check_holds_it_to_them() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/drawn.html",
+        "{% extends \"base.html\" %}\n{# anchors: chart, table #}\n{% block main %}<figure id=\"chart\"></figure>{{ page.content }}{% endblock main %}\n",
+    );
+    site.write(
+        "content/notes/drawn.md",
+        "+++\ntitle = \"Drawn\"\ntemplate = \"drawn.html\"\n+++\nA page a template draws on.\n",
+    );
+    site.write(
+        "content/notes/third.md",
+        "+++\ntitle = \"Third\"\n+++\nSee [the chart](@/notes/drawn.md#chart) and [the table](@/notes/drawn.md#table).\n",
+    );
+    site.build_ok();
+    let (ok, _, stderr) = docent(&site, &["check"]);
+    assert!(!ok, "{stderr}");
+    let anchors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error[missing-anchor]"))
+        .collect();
+    assert_eq!(
+        anchors,
+        [
+            "error[missing-anchor]: `/docs/notes/drawn/#table` points at an id its page does not have"
+        ],
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--> content/notes/third.md:4:73"),
+        "{stderr}"
+    );
+    // An id no template declares is still a broken anchor at the link.
+    edit(&site, "content/notes/third.md", "#table", "#tabel");
+    let stderr = site.build_err();
+    assert!(
+        stderr.contains("has no heading with id `tabel`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("did you mean `#table`?"), "{stderr}");
+}

@@ -124,16 +124,9 @@ pub(crate) fn teaching(
         // `[](#fig-x)` says "Figure 2" once built: its text is the figure's number.
         scan.links
             .retain(|l| !(l.text.trim().is_empty() && figures.names_a_figure(site, id, &l.dest)));
-        let mut page = Vec::new();
-        access::images(&scan, &mut page);
-        access::links(&scan, &mut page);
-        access::tables(&scan, &mut page);
-        access::headings(&scan, &mut page);
-        if glossary_page.as_deref() != Some(doc.rel.as_str()) {
-            terms::first_uses(&scan, text, &abbreviations, &mut page);
-        }
-        let target = target_grade(site, id, &config.lint);
-        page.extend(reading_grade(&scan, target));
+        let terms =
+            (glossary_page.as_deref() != Some(doc.rel.as_str())).then_some(&abbreviations[..]);
+        let page = lint_page(&scan, text, terms, target_grade(site, id, &config.lint));
         let allowed = page_allows(text);
         let full = texts.full(id);
         found.extend(
@@ -156,6 +149,26 @@ pub(crate) fn teaching(
     report.lint(Severity::Warning, "config", || {
         unknown_sections(site, &config.lint)
     });
+}
+
+/// Every finding in one body: accessibility, abbreviations (unless `terms` is `None`, as on
+/// the glossary page) and its reading grade against `target`.
+fn lint_page(
+    scan: &body::Scan,
+    text: &str,
+    terms: Option<&[terms::Abbreviation]>,
+    target: f64,
+) -> Vec<Finding> {
+    let mut page = Vec::new();
+    access::images(scan, &mut page);
+    access::links(scan, &mut page);
+    access::tables(scan, &mut page);
+    access::headings(scan, &mut page);
+    if let Some(terms) = terms {
+        terms::first_uses(scan, text, terms, &mut page);
+    }
+    page.extend(reading_grade(scan, target));
+    page
 }
 
 /// The codes a page's `<!-- lint-allow: a b -->` comments turn off.
