@@ -695,16 +695,22 @@ impl Lookup {
     }
 }
 
-/// `get_section_tree(path=...)`: a section (the home page's by default) with its pages in
-/// order and its subsections, all the way down, for a course's sidebar.
+/// `get_section_tree(path=...)`: a section (by default the home page of the language being
+/// rendered) with its pages in order and its subsections, all the way down, for a course's
+/// sidebar.
 fn register_tree(tera: &mut Tera, lookup: &Arc<Lookup>) {
     let lookup = Arc::clone(lookup);
     tera.register_function(
         "get_section_tree",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        move |kwargs: Kwargs, state: &State| -> TeraResult<Value> {
             let path: Option<String> = kwargs.get("path")?;
+            let home = state
+                .get::<String>("lang")?
+                .map(|lang| format!("_index.{lang}.md"))
+                .filter(|home| lookup.site.lookup(home).is_some());
             let path = path
                 .as_deref()
+                .or(home.as_deref())
                 .unwrap_or("_index.md")
                 .trim_start_matches("@/");
             record(Visit::Tree, path);

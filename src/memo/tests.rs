@@ -567,3 +567,27 @@ fn a_translation_title_edit_reaches_the_other_language_page() {
     let english = String::from_utf8_lossy(&english).into_owned();
     assert!(english.contains(">Le codage, revu</a>"), "{english}");
 }
+
+#[test]
+fn the_section_tree_is_the_language_of_the_page_by_default() {
+    let (dir, options) = copy_of("tests/golden/languages/site");
+    let template = dir.path().join("templates/page.html");
+    let text = std::fs::read_to_string(&template).unwrap();
+    let tree = "{% set t = get_section_tree() %}<p class=\"tree\">{{ t.title }}</p>";
+    std::fs::write(
+        &template,
+        text.replace(
+            "{% endblock main %}",
+            &format!("{tree}{{% endblock main %}}"),
+        ),
+    )
+    .unwrap();
+    let built = render(&options, &mut Memo::none(), &Stop::default()).unwrap();
+    let page = |rel: &str| String::from_utf8_lossy(&built.files[rel]).into_owned();
+    assert!(page("fr/guide/coding/index.html").contains("<p class=\"tree\">Notes de terrain</p>"));
+    let english = page("guide/coding/index.html");
+    assert!(
+        !english.contains("Notes de terrain") && english.contains("<p class=\"tree\">"),
+        "{english}"
+    );
+}
