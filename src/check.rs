@@ -270,19 +270,7 @@ fn missing_anchors(
                 continue;
             }
             let message = format!("`{reference}` points at an id its page does not have");
-            let mark = format!("#{anchor}");
-            let located = text
-                .lines()
-                .enumerate()
-                .find_map(|(i, l)| l.find(&mark).map(|c| (i, c)));
-            let d = match located {
-                Some((i, c)) => {
-                    Diagnostic::at_line(&doc.shown, text, i + 1, c, mark.len(), message)
-                }
-                None => {
-                    Diagnostic::in_file(&doc.shown, format!("{message} (in the rendered page)"))
-                }
-            };
+            let d = at_source(&doc.shown, text, &format!("#{anchor}"), message);
             found.push(d.with_help(
                 "if a template draws it, check the id there and its `{# anchors: ... #}` comment",
             ));
@@ -374,9 +362,7 @@ fn unused_sources(
 
 /// The span of the `[key]` header of a top-level table, from the TOML parser's own spans.
 fn table_header_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
-    let table = toml::de::DeTable::parse(text).ok()?;
-    let (name, _) = table.get_ref().iter().find(|(k, _)| k.get_ref() == key)?;
-    let span = name.span();
+    let span = crate::tomlfile::key_span(text, key, None)?;
     // `[key]`: the bracket before the name and the one after it.
     let start = text[..span.start].rfind('[').unwrap_or(span.start);
     let end = text[span.end..]
@@ -424,20 +410,24 @@ fn missing_files<'a>(
                 continue;
             }
             let message = format!("`{reference}` points at a file the site does not have");
-            let located = text
-                .lines()
-                .enumerate()
-                .find_map(|(i, l)| l.find(&reference).map(|c| (i, c)));
-            let d = match located {
-                Some((i, c)) => {
-                    Diagnostic::at_line(shown, text, i + 1, c, reference.len(), message)
-                }
-                None => Diagnostic::in_file(shown, format!("{message} (in the rendered page)")),
-            };
+            let d = at_source(shown, text, &reference, message);
             found.push(d.with_help("add the file to static/ or beside the page, or fix the path"));
         }
     }
     found
+}
+
+/// A finding about the rendered page at the first line of its source `text` that holds `needle`,
+/// or at the file when none does.
+fn at_source(shown: &Path, text: &str, needle: &str, message: String) -> Diagnostic {
+    let located = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i, c)));
+    match located {
+        Some((i, c)) => Diagnostic::at_line(shown, text, i + 1, c, needle.len(), message),
+        None => Diagnostic::in_file(shown, format!("{message} (in the rendered page)")),
+    }
 }
 
 /// Every `href` and `src` value that points inside the site.

@@ -96,7 +96,7 @@ fn read_dates(
         };
         let mut read = |name: &str| match entry.get(name).map(date_of) {
             Some(Err(why)) => {
-                errors.push(at_key(file, key, name, format!("`{name}` of `{key}` {why}")).with_help(
+                errors.push(at_key(file, key, Some(name), format!("`{name}` of `{key}` {why}")).with_help(
                     "write a TOML date such as `checked = 2026-11-01`, without quotes or a time",
                 ));
                 None
@@ -110,7 +110,7 @@ fn read_dates(
             if r < c {
                 let message = format!("`review_after` of `{key}` ({r}) is before `checked` ({c})");
                 errors.push(
-                    at_key(file, key, "review_after", message)
+                    at_key(file, key, Some("review_after"), message)
                         .with_help("the review comes after the check: swap them or fix the year"),
                 );
             }
@@ -149,30 +149,13 @@ fn date_of(value: &toml::Value) -> Result<Date, String> {
     }
 }
 
-/// A finding at `name = …` inside `[key]` of sources.toml, or at the file.
-fn at_key(file: Option<&SourceFile>, key: &str, name: &str, message: String) -> Diagnostic {
-    let shown = || format!("content/data/{FILE}");
-    match file.and_then(|f| key_span(&f.text, key, Some(name)).map(|s| (f, s))) {
+/// A finding at `[key]` of sources.toml, or at `name = …` inside it, or at the file.
+fn at_key(file: Option<&SourceFile>, key: &str, name: Option<&str>, message: String) -> Diagnostic {
+    let span = file.and_then(|f| crate::tomlfile::key_span(&f.text, key, name).map(|s| (f, s)));
+    match span {
         Some((f, span)) => Diagnostic::at(&f.shown, &f.text, span, message),
-        None => Diagnostic::in_file(shown(), message),
+        None => Diagnostic::in_file(format!("content/data/{FILE}"), message),
     }
-}
-
-/// The span of top-level table `key`'s name, or of `name` inside it, from the parser's spans.
-fn key_span(text: &str, key: &str, name: Option<&str>) -> Option<Range<usize>> {
-    let table = toml::de::DeTable::parse(text).ok()?;
-    let (found, value) = table.get_ref().iter().find(|(k, _)| k.get_ref() == key)?;
-    let Some(name) = name else {
-        return Some(found.span());
-    };
-    let toml::de::DeValue::Table(inner) = value.get_ref() else {
-        return Some(found.span());
-    };
-    let span = inner
-        .iter()
-        .find(|(k, _)| k.get_ref() == name)
-        .map_or(found.span(), |(k, _)| k.span());
-    Some(span)
 }
 
 /// Sources with no `checked` date, on a site that dates its sources.
@@ -182,11 +165,7 @@ fn unchecked(dates: &BTreeMap<String, Dates>, file: Option<&SourceFile>) -> Vec<
         .filter(|(_, d)| d.checked.is_none())
         .map(|(key, d)| {
             let message = format!("source `{key}` has no `checked` date");
-            match file.and_then(|f| key_span(&f.text, key, None).map(|s| (f, s))) {
-                Some((f, span)) => Diagnostic::at(&f.shown, &f.text, span, message),
-                None => Diagnostic::in_file(format!("content/data/{FILE}"), message),
-            }
-            .with_help(format!(
+            at_key(file, key, None, message).with_help(format!(
                 "compare what the site says with {}, then add `checked = YYYY-MM-DD`",
                 d.url
             ))
@@ -210,7 +189,7 @@ fn stale_uses(inputs: &Inputs<'_>, due: &BTreeMap<&str, &Dates>) -> Vec<Diagnost
                 entry.figures.extend(figures_before(body, cite.span.start));
             }
         }
-        for (key, figures) in data_figures(&toml::Value::Table(doc.extra.clone()), due) {
+        for (key, figures) in data_figures(&doc.extra, due) {
             let entry = cited.entry(key).or_insert(Use {
                 span: None,
                 figures: Vec::new(),
@@ -291,18 +270,10 @@ fn numbers_in(text: &str) -> Vec<String> {
 /// The due sources a doc's data names (`source`, `*_source`, `sources`), each with the
 /// figures of the table that names it: `median = 58250` beside `median_source`.
 fn data_figures<'d>(
-    value: &toml::Value,
+    table: &toml::Table,
     due: &BTreeMap<&'d str, &Dates>,
 ) -> Vec<(&'d str, Vec<String>)> {
     let mut found = Vec::new();
-    let toml::Value::Table(table) = value else {
-        if let toml::Value::Array(items) = value {
-            for item in items {
-                found.extend(data_figures(item, due));
-            }
-        }
-        return found;
-    };
     for (name, v) in table {
         let keys: Vec<&str> = match (name.as_str(), v) {
             ("sources", toml::Value::Array(items)) => {
@@ -310,7 +281,7 @@ fn data_figures<'d>(
             }
             (n, toml::Value::String(s)) if n == "source" || n.ends_with("_source") => vec![s],
             _ => {
-                found.extend(data_figures(v, due));
+                nested_figures(v, due, &mut found);
                 continue;
             }
         };
@@ -325,6 +296,19 @@ fn data_figures<'d>(
         }
     }
     found
+}
+
+/// [`data_figures`] of the tables inside `value`, however deep.
+fn nested_figures<'d>(
+    value: &toml::Value,
+    due: &BTreeMap<&'d str, &Dates>,
+    found: &mut Vec<(&'d str, Vec<String>)>,
+) {
+    match value {
+        toml::Value::Table(table) => found.extend(data_figures(table, due)),
+        toml::Value::Array(items) => items.iter().for_each(|i| nested_figures(i, due, found)),
+        _ => {}
+    }
 }
 
 /// The numbers in a table's fields that start with `prefix`, as `name = value`.
@@ -421,7 +405,7 @@ mod tests {
             url: String::new(),
         };
         let due = BTreeMap::from([("old", &dates)]);
-        let found = data_figures(&toml::Value::Table(extra), &due);
+        let found = data_figures(&extra, &due);
         assert_eq!(
             found,
             [("old", vec![]), ("old", vec!["median = 58250".to_string()]),]

@@ -116,7 +116,7 @@ pub(crate) fn run(
     let refs = Refs::of(&data, &glossary, (&quizzes, &paths, &figures));
     stop.check()?;
     check_bodies(report, bodies, refs, templates.as_ref().ok())?;
-    lint(report, bodies, (&sources, &data), (&config, &glossary));
+    lint(report, bodies, (&sources, &data), (&config, refs));
     let taxonomies = taxonomies(report, &site, &texts, &config)?;
     laps.lap("link checks");
     let templates = templates?;
@@ -283,10 +283,10 @@ fn lint(
     report: &mut Report,
     (site, texts, renders): (&Site, &Texts, &links::Renders),
     (sources, data): (&Sources, &data::Data),
-    (config, glossary): (&Config, &Glossary),
+    (config, refs): (&Config, Refs),
 ) {
     check::lint_markdown(report, site, texts, renders, sources, config, data);
-    crate::lint::teaching(report, (site, texts, renders), config, glossary);
+    crate::lint::teaching(report, (site, texts), config, (refs.glossary, refs.figures));
 }
 
 /// What the views read besides the bodies: the glossary, the quizzes in

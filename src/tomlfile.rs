@@ -131,6 +131,24 @@ fn quoted_list(items: &[String]) -> String {
         .join(", ")
 }
 
+/// The span of top-level table `key`'s name, or of `name` inside that table, from the TOML
+/// parser's own spans.
+pub(crate) fn key_span(
+    text: &str,
+    key: &str,
+    name: Option<&str>,
+) -> Option<std::ops::Range<usize>> {
+    let table = toml::de::DeTable::parse(text).ok()?;
+    let (found, value) = table.get_ref().iter().find(|(k, _)| k.get_ref() == key)?;
+    let inner = match (name, value.get_ref()) {
+        (Some(name), toml::de::DeValue::Table(inner)) => {
+            inner.iter().find(|(k, _)| k.get_ref() == name)
+        }
+        _ => None,
+    };
+    Some(inner.map_or(found.span(), |(k, _)| k.span()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -256,13 +256,27 @@ fn check_lists_pages_left_out_for_their_dates() {
 /// A lesson with one slip of each kind the teaching lint looks for, each on a line of its own.
 const SLIPS: &str = "+++\ntitle = \"Slips\"\n+++\nThe EHR comes first here, and [[EHR]] after.\n\n![](https://example.org/chart.png)\n\nSee [click here](@/glossary.md) for more.\n\n## Part\n\n#### Too deep\n\n| | |\n|---|---|\n| 1 | 2 |\n\n<img src=\"https://example.org/x.png\">\n";
 
+/// Whether `docent check --format json` passed on `site`, and its findings.
+fn check_json(site: &Site) -> (bool, Vec<serde_json::Value>) {
+    let (ok, stdout, _) = docent(site, &["check", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    (ok, json["findings"].as_array().unwrap().clone())
+}
+
+/// The messages of the findings with `code`.
+fn messages(site: &Site, code: &str) -> Vec<String> {
+    check_json(site)
+        .1
+        .iter()
+        .filter(|f| f["code"] == code)
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// The findings of `docent check` on `site`, as (code, line).
 fn lint_findings(site: &Site) -> Vec<(String, u64)> {
-    let (_, stdout, _) = docent(site, &["check", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    json["findings"]
-        .as_array()
-        .unwrap()
+    check_json(site)
+        .1
         .iter()
         .filter(|f| f["file"] == "content/lessons/slips.md")
         .map(|f| {
@@ -329,17 +343,7 @@ fn reading_grades_have_a_site_target_and_section_targets() {
         "content/lessons/dense.md",
         format!("+++\ntitle = \"Dense\"\n+++\n{}\n", sentence.repeat(20)),
     );
-    let grade = |site: &Site| -> Vec<String> {
-        let (_, stdout, _) = docent(site, &["check", "--format", "json"]);
-        let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-        json["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["code"] == "reading-grade")
-            .map(|f| f["message"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let grade = |site: &Site| messages(site, "reading-grade");
     let found = grade(&site);
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
@@ -384,12 +388,9 @@ fn sources_past_their_review_date_are_listed_page_by_page_with_their_figures() {
         "Intro with a fact [@bls-2023]",
         "Intro with a fact: pay rose 16% to $58,250 [@bls-2023]",
     );
-    let (ok, stdout, _) = docent(&site, &["check", "--format", "json"]);
-    assert!(ok, "stale sources are warnings: {stdout}");
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let stale: Vec<_> = json["findings"]
-        .as_array()
-        .unwrap()
+    let (ok, findings) = check_json(&site);
+    assert!(ok, "stale sources are warnings: {findings:#?}");
+    let stale: Vec<_> = findings
         .iter()
         .filter(|f| f["code"] == "stale-source")
         .collect();
@@ -412,15 +413,7 @@ fn sources_past_their_review_date_are_listed_page_by_page_with_their_figures() {
         "site.toml",
         format!("{config}\n[lint]\nmax_source_age = 365\n"),
     );
-    let (_, stdout, _) = docent(&site, &["check", "--format", "json"]);
-    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    let messages: Vec<_> = json["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "stale-source")
-        .map(|f| f["message"].as_str().unwrap().to_string())
-        .collect();
+    let messages = messages(&site, "stale-source");
     assert!(
         messages.contains(
             &"cites `uc`, due for review since 2020-12-31 (last checked 2020-01-01)".to_string()

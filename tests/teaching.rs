@@ -13,6 +13,16 @@ fn queries() -> (Site, Html) {
     (site, html)
 }
 
+/// What `docent check` prints about `site`.
+fn check(site: &Site) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docent"))
+        .args(["check", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 fn count(html: &Html, selector: &str) -> usize {
     html.select(&Selector::parse(selector).unwrap()).count()
 }
@@ -170,20 +180,10 @@ fn a_link_with_no_text_to_a_figure_says_its_number() {
         ]
     );
     // The teaching lint takes them for what they will say, but not an empty link elsewhere.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docent"))
-        .args(["check", "--root"])
-        .arg(&site.root)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = check(&site);
     assert!(!stderr.contains("link-text"), "{stderr}");
     site.write(summary, format!("{text}\nSee [](#nowhere).\n"));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_docent"))
-        .args(["check", "--root"])
-        .arg(&site.root)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = check(&site);
     assert!(
         stderr.contains("error[link-text]: this link has no text"),
         "{stderr}"

@@ -97,9 +97,9 @@ impl Finding {
 /// Runs the teaching lint on every page and section with a body, into `report`.
 pub(crate) fn teaching(
     report: &mut Report,
-    (site, texts, renders): (&Site, &Texts, &crate::links::Renders),
+    (site, texts): (&Site, &Texts),
     config: &Config,
-    glossary: &Glossary,
+    (glossary, figures): (&Glossary, &crate::figrefs::Numbers),
 ) {
     if !report.lints() {
         return;
@@ -113,7 +113,6 @@ pub(crate) fn teaching(
         .glossary
         .as_ref()
         .map(|g| g.page.trim_start_matches("@/").to_string());
-    let figures = crate::figrefs::Numbers::of(renders);
     let mut found: Vec<(&'static str, Diagnostic)> = Vec::new();
     for (id, doc) in site.docs() {
         let text = texts.body(site, id);
