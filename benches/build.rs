@@ -1,18 +1,25 @@
 //! Build benchmark: generates sites of 1,000 and 10,000 pages, builds them with docent and, where
-//! `hugo` is installed, with Hugo on equivalent templates, and reports wall time, CPU time and
-//! peak memory side by side. Run with `cargo bench --bench build`.
+//! `hugo` is installed, with Hugo on equivalent templates, and where a Zola binary is found
+//! (`DOCENT_BENCH_ZOLA`, else `zola` on PATH), with Zola on the same content; it reports wall
+//! time, CPU time and peak memory side by side. Run with `cargo bench --bench build`.
 //!
 //! Each generated page has headings (so a table of contents), a table, lists, a footnote and two
 //! internal links; each section lists all its pages. The teaching corpus adds a highlighted code
 //! block and a formula to every page; docent builds it with each feature alone too, so each
-//! feature's cost is reported. Set `DOCENT_BENCH_SIZES=1000` to choose sizes
-//! and `DOCENT_BENCH_RUNS` for the runs per figure (the median is reported).
+//! feature's cost is reported; Zola, which has no maths, builds it with code only. Set
+//! `DOCENT_BENCH_SIZES=1000` to choose sizes and `DOCENT_BENCH_RUNS` for the runs per figure
+//! (the median is reported).
 //! `DOCENT_BENCH_GENERATE=DIR` only writes the sites into DIR, for profiling by hand.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+
+#[path = "build/floor.rs"]
+mod floor;
+#[path = "build/zola.rs"]
+mod zola;
 
 const SECTIONS: usize = 10;
 
@@ -23,6 +30,14 @@ struct Run {
 }
 
 fn main() {
+    if let (Some(site), Some(out)) = (
+        std::env::var_os("DOCENT_BENCH_FLOOR_SITE"),
+        std::env::var_os("DOCENT_BENCH_FLOOR_OUT"),
+    ) {
+        // This process is the floor program, started by `floor_cold` below.
+        floor::build(Path::new(&site), Path::new(&out));
+        return;
+    }
     let sizes: Vec<usize> = std::env::var("DOCENT_BENCH_SIZES")
         .unwrap_or_else(|_| "1000,10000".into())
         .split(',')
@@ -43,6 +58,15 @@ fn main() {
             );
             let teaching = Path::new(&dir).join(format!("docent-teaching-{size}"));
             generate_docent(&teaching, size, Extra::BOTH);
+            for (name, extra) in [("", Extra::NONE), ("tags-", Extra::TAGS)] {
+                let zola = Path::new(&dir).join(format!("zola-{name}{size}"));
+                zola::generate_zola(&zola, size, extra);
+            }
+            generate_docent(
+                &Path::new(&dir).join(format!("docent-tags-{size}")),
+                size,
+                Extra::TAGS,
+            );
         }
         return;
     }
@@ -59,6 +83,7 @@ fn main() {
         .ok()
         .filter(|o| o.status.success())
         .map(|_| PathBuf::from("hugo"));
+    let zola = zola::find();
     let root = tempfile::tempdir().expect("temp dir");
 
     println!("docent build benchmark ({runs} runs each, median)\n");
@@ -91,15 +116,29 @@ fn main() {
         let hugo_cold = hugo.as_ref().map(|hugo| {
             let hugo_cold = hugo_build(hugo, root.path(), size, Extra::NONE, runs, &fresh);
             println!("  hugo cold:             {}", show(&hugo_cold));
-            compare(&docent_cold, &hugo_cold);
+            compare("hugo", &docent_cold, &hugo_cold);
         });
         if hugo_cold.is_none() {
             println!("  hugo: not installed (apt-get install hugo) - skipped");
         }
+        match &zola {
+            Some(zola) => {
+                let zola_cold =
+                    zola::zola_build(zola, root.path(), size, Extra::NONE, runs, &fresh);
+                println!("  zola cold:             {}", show(&zola_cold));
+                compare("zola", &docent_cold, &zola_cold);
+            }
+            None => println!(
+                "  zola: not found (set DOCENT_BENCH_ZOLA to a zola binary built from source) - skipped"
+            ),
+        }
+        let floor = floor_cold(&site, runs, &fresh);
+        println!("  floor cold:            {}", show(&floor));
+        compare("floor", &docent_cold, &floor);
         if parts.contains("teaching") {
             teaching(
                 &docent,
-                hugo.as_deref(),
+                (hugo.as_deref(), zola.as_deref()),
                 root.path(),
                 size,
                 runs,
@@ -108,7 +147,14 @@ fn main() {
             );
         }
         if parts.contains("tags") {
-            tagged(&docent, hugo.as_deref(), root.path(), size, runs, &fresh);
+            tagged(
+                &docent,
+                (hugo.as_deref(), zola.as_deref()),
+                root.path(),
+                size,
+                runs,
+                &fresh,
+            );
         }
     }
 }
@@ -141,10 +187,10 @@ impl Extra {
 }
 
 /// The plain corpus with two tags on every page (50 shared terms and one per section), each
-/// section and term listed ten pages to a page, beside Hugo doing the same.
+/// section and term listed ten pages to a page, beside Hugo and Zola doing the same.
 fn tagged(
     docent: &Path,
-    hugo: Option<&Path>,
+    (hugo, zola): (Option<&Path>, Option<&Path>),
     root: &Path,
     size: usize,
     runs: usize,
@@ -158,7 +204,12 @@ fn tagged(
     if let Some(hugo) = hugo {
         let hugo_run = hugo_build(hugo, root, size, Extra::TAGS, runs, fresh);
         println!("    hugo                   {}", show(&hugo_run));
-        compare(&run, &hugo_run);
+        compare("hugo", &run, &hugo_run);
+    }
+    if let Some(zola) = zola {
+        let zola_run = zola::zola_build(zola, root, size, Extra::TAGS, runs, fresh);
+        println!("    zola                   {}", show(&zola_run));
+        compare("zola", &run, &zola_run);
     }
 }
 
@@ -167,10 +218,11 @@ fn tags_of(section: usize, i: usize) -> [String; 2] {
     [format!("t{}", i % 50), format!("s{section}")]
 }
 
-/// The teaching corpus: each feature alone, then both, beside Hugo highlighting the same code.
+/// The teaching corpus: each feature alone, then both, beside Hugo highlighting the same code,
+/// and Zola highlighting it without the maths (compared with docent's code-only run).
 fn teaching(
     docent: &Path,
-    hugo: Option<&Path>,
+    (hugo, zola): (Option<&Path>, Option<&Path>),
     root: &Path,
     size: usize,
     runs: usize,
@@ -178,7 +230,7 @@ fn teaching(
     plain: &Run,
 ) {
     println!("  teaching corpus (a code block and a formula on every page):");
-    let mut both = None;
+    let mut done = Vec::new();
     for (name, extra) in [
         (
             "code",
@@ -204,12 +256,21 @@ fn teaching(
             show(&run),
             run.wall_ms - plain.wall_ms
         );
-        both = Some(run);
+        done.push(run);
     }
-    if let (Some(hugo), Some(both)) = (hugo, both) {
+    if let (Some(hugo), Some(both)) = (hugo, done.last()) {
         let hugo_run = hugo_build(hugo, root, size, Extra::BOTH, runs, fresh);
         println!("    hugo, code and maths   {}", show(&hugo_run));
-        compare(&both, &hugo_run);
+        compare("hugo", both, &hugo_run);
+    }
+    if let Some(zola) = zola {
+        let code = Extra {
+            code: true,
+            ..Extra::NONE
+        };
+        let zola_run = zola::zola_build(zola, root, size, code, runs, fresh);
+        println!("    zola, code only (no maths) {}", show(&zola_run));
+        compare("zola (code only)", &done[0], &zola_run);
     }
 }
 
@@ -243,12 +304,14 @@ fn hugo_build(
     })
 }
 
-fn compare(docent: &Run, hugo: &Run) {
+/// Docent's run over the `other` tool's, as ratios.
+fn compare(other: &str, docent: &Run, theirs: &Run) {
     println!(
-        "  docent / hugo:         wall {:.2}, cpu {:.2}, memory {:.2}",
-        docent.wall_ms / hugo.wall_ms,
-        docent.cpu_ms / hugo.cpu_ms,
-        docent.peak_mib / hugo.peak_mib
+        "  {:<22} wall {:.2}, cpu {:.2}, memory {:.2}",
+        format!("docent / {other}:"),
+        docent.wall_ms / theirs.wall_ms,
+        docent.cpu_ms / theirs.cpu_ms,
+        docent.peak_mib / theirs.peak_mib
     );
 }
 
@@ -281,6 +344,19 @@ fn docent_cold(docent: &Path, site: &Path, runs: usize, fresh: &Fresh) -> Run {
             docent_build(docent, site)
                 .arg("--output-dir")
                 .arg(fresh.next()),
+        )
+    })
+}
+
+/// The median of `runs` cold runs of the floor program ([`floor`]) on `site`: this benchmark's
+/// own binary, started again so that its time and memory are measured alone.
+fn floor_cold(site: &Path, runs: usize, fresh: &Fresh) -> Run {
+    let me = std::env::current_exe().expect("the benchmark's own path");
+    median(runs, || {
+        measure(
+            Command::new(&me)
+                .env("DOCENT_BENCH_FLOOR_SITE", site)
+                .env("DOCENT_BENCH_FLOOR_OUT", fresh.next()),
         )
     })
 }

@@ -348,6 +348,8 @@ fn walk(dir: &Path) -> Result<Vec<(PathBuf, String)>> {
             }
         } else if entry.file_type().is_dir() {
             false
+        } else if entry.file_type().is_file() {
+            true // the folder listing says so: no `stat` per file
         } else {
             regular(path)
         };

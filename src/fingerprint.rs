@@ -2,49 +2,64 @@
 //!
 //! The output is a pure function of docent's program (its version, and the size and time of
 //! its executable), the build options and the bytes of site.toml, content/, templates/ and
-//! static/. When all of those hash the same as last time and
-//! every file the last build wrote is still there, unchanged, the output is already right.
+//! static/. A file's bytes are not read to tell whether they changed: its size, modification
+//! and change times and inode say so, as git's index does. Writing a file, renaming one over
+//! it or restoring an old copy with its old modification time all set its change time, which no
+//! tool can set back. When every input's stamp is as it was at the last build into this folder,
+//! and every file that build wrote is still there, unchanged, the output is already right.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-/// Hashes everything a build reads. `options` is anything else the output depends on.
+/// Hashes the stamp of everything a build reads. `options` is anything else the output
+/// depends on. One `stat` per file: nothing is opened.
 pub(crate) fn of_inputs(root: &Path, options: &impl Hash) -> u64 {
-    let mut files: Vec<PathBuf> = ["site.toml", "content", "templates", "static"]
-        .iter()
-        .flat_map(|part| {
-            WalkDir::new(root.join(part))
-                .follow_links(true)
-                .sort_by_file_name()
-        })
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .collect();
-    files.sort();
-    let hashes: Vec<u64> = files
-        .par_iter()
-        .map(|path| {
-            let mut h = DefaultHasher::new();
-            path.hash(&mut h);
-            // An unreadable file hashes as missing; the build itself will report it.
-            std::fs::read(path).ok().hash(&mut h);
-            h.finish()
-        })
-        .collect();
     let mut h = DefaultHasher::new();
+    for part in ["site.toml", "content", "templates", "static"] {
+        let entries = WalkDir::new(root.join(part)).sort_by_file_name();
+        for entry in entries.into_iter().filter_map(Result::ok) {
+            // A symlink counts by what it points to; the build reads through links that stay
+            // inside the site.
+            let meta = match entry.path_is_symlink() {
+                true => std::fs::metadata(entry.path()),
+                false => entry.metadata().map_err(std::io::Error::from),
+            };
+            // An unreadable file hashes as missing; the build itself will report it.
+            let meta = meta.ok().filter(std::fs::Metadata::is_file);
+            if let Some(meta) = meta {
+                entry.path().hash(&mut h);
+                full_stamp(&meta).hash(&mut h);
+            }
+        }
+    }
     env!("CARGO_PKG_VERSION").hash(&mut h);
     // A docent built again from newer source has the same version but may write other bytes:
     // the program's own size and time count as an input too.
     let program = std::env::current_exe().ok().and_then(|exe| stamp(&exe));
     program.hash(&mut h);
     options.hash(&mut h);
-    hashes.hash(&mut h);
     h.finish()
+}
+
+/// Size, modification and change times (nanoseconds) and inode: what changes whenever a
+/// file's bytes do.
+#[cfg(unix)]
+fn full_stamp(meta: &std::fs::Metadata) -> (u64, i64, i64, i64, i64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    let modified = (meta.mtime(), meta.mtime_nsec());
+    let changed = (meta.ctime(), meta.ctime_nsec());
+    let (size, ino) = (meta.len(), meta.ino());
+    (size, modified.0, modified.1, changed.0, changed.1, ino)
+}
+
+/// Size and modification time, where the system has no change time.
+#[cfg(not(unix))]
+fn full_stamp(meta: &std::fs::Metadata) -> (u64, Option<std::time::SystemTime>) {
+    (meta.len(), meta.modified().ok())
 }
 
 /// What a build wrote: the input fingerprint, and each file with its size and modification time.
@@ -161,6 +176,32 @@ mod tests {
         assert_ne!(of_inputs(dir.path(), &true), first, "options count");
         std::fs::write(dir.path().join("content/a.md"), "two").unwrap();
         assert_ne!(of_inputs(dir.path(), &false), first, "content counts");
+    }
+
+    #[test]
+    fn an_edit_that_keeps_size_and_modified_time_still_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("content/a.md");
+        std::fs::create_dir_all(page.parent().unwrap()).unwrap();
+        std::fs::write(&page, "one").unwrap();
+        let modified = std::fs::metadata(&page).unwrap().modified().unwrap();
+        let first = of_inputs(dir.path(), &false);
+        std::fs::write(&page, "two").unwrap();
+        let file = std::fs::File::options().write(true).open(&page).unwrap();
+        file.set_modified(modified).unwrap();
+        drop(file);
+        assert_eq!(
+            std::fs::metadata(&page).unwrap().modified().unwrap(),
+            modified
+        );
+        assert_ne!(
+            of_inputs(dir.path(), &false),
+            first,
+            "the change time moved"
+        );
+        let now = of_inputs(dir.path(), &false);
+        std::fs::write(dir.path().join("content/b.md"), "new").unwrap();
+        assert_ne!(of_inputs(dir.path(), &false), now, "a new file counts");
     }
 
     #[test]

@@ -111,6 +111,9 @@ pub(crate) struct Staging {
     /// Output folders already looked at: whether each is a real folder all the way up to
     /// `out`, with no symlink on the way.
     real: Mutex<std::collections::HashMap<PathBuf, bool>>,
+    /// The output folder held nothing when the build began: no file can already hold its
+    /// bytes and none can be stale, so neither is looked for.
+    fresh: bool,
     committed: bool,
 }
 
@@ -118,6 +121,7 @@ const STAGING: &str = ".docent-staging";
 
 impl Staging {
     pub(crate) fn new(out: &Path) -> Result<Staging> {
+        let fresh = std::fs::read_dir(out).map_or(true, |mut d| d.next().is_none());
         fs::create_dir_all(out)?;
         if out.join(MARKER).symlink_metadata().is_err() {
             replace_file(&out.join(MARKER), b"docent output\n")?;
@@ -134,6 +138,7 @@ impl Staging {
             files,
             made: Mutex::new(HashSet::new()),
             real: Mutex::new(std::collections::HashMap::new()),
+            fresh,
             committed: false,
         })
     }
@@ -146,7 +151,7 @@ impl Staging {
             // Claims are checked before anything is put, so this is docent's own bug.
             bail!("docent wrote {rel} twice; this is a bug");
         }
-        if self.holds(&target, bytes) {
+        if !self.fresh && self.holds(&target, bytes) {
             return Ok(());
         }
         let staged = safe_join(&self.dir, rel)?;
@@ -215,7 +220,10 @@ impl Staging {
         merge(&self.dir, &self.out)?;
         remove_entry(&self.dir)?;
         self.committed = true;
-        let removed = remove_stale(&self.out, &all)?;
+        let removed = match self.fresh {
+            true => 0,
+            false => remove_stale(&self.out, &all)?,
+        };
         Ok(Written {
             written: changed.len(),
             removed,

@@ -104,6 +104,7 @@ pub(crate) fn build(
                     let mut map = common(site, id, rendered, urls, refs);
                     page_fields(&mut map, site, id, page, &neighbours);
                     learning_fields(&mut map, id, page, (refs.learning, &neighbours));
+                    map.shrink_to_fit(); // one map per page lives until every page is rendered
                     Value::from(map)
                 }
                 // A section's own fields; its pages join once every page's view is made.
@@ -241,7 +242,6 @@ fn page_fields(map: &mut Map, site: &Site, id: DocId, page: &Page, neighbours: &
     };
     map.insert("lower".into(), neighbour(position.checked_sub(1)));
     map.insert("higher".into(), neighbour(Some(position + 1)));
-    map.shrink_to_fit(); // one map per page lives until every page is rendered
 }
 
 fn common(
