@@ -8,7 +8,10 @@
 //! block and a formula to every page; docent builds it with each feature alone too, so each
 //! feature's cost is reported; Zola, which has no maths, builds it with code only. Set
 //! `DOCENT_BENCH_SIZES=1000` to choose sizes and `DOCENT_BENCH_RUNS` for the runs per figure
-//! (the median is reported).
+//! (the median is reported), `DOCENT_BENCH_SIZES=1000,10000,50000,100000` for the large sizes.
+//! `DOCENT_BENCH_PARTS` picks the corpora besides the plain one: `teaching`, `tags` (the
+//! default) and `search`, the plain corpus with a Pagefind index, so the index's cost shows alone.
+//! Every size also runs the floor program (`build/floor.rs`): the least any generator must do.
 //! `DOCENT_BENCH_GENERATE=DIR` only writes the sites into DIR, for profiling by hand.
 
 use std::fmt::Write as _;
@@ -135,6 +138,20 @@ fn main() {
         let floor = floor_cold(&site, runs, &fresh);
         println!("  floor cold:            {}", show(&floor));
         compare("floor", &docent_cold, &floor);
+        if parts.contains("search") {
+            let search = Extra {
+                search: true,
+                ..Extra::NONE
+            };
+            let site = root.path().join(format!("docent-search-{size}"));
+            generate_docent(&site, size, search);
+            let run = self::docent_cold(&docent, &site, runs, &fresh);
+            println!(
+                "  docent, search index:  {}  (+{:.0} ms for Pagefind)",
+                show(&run),
+                run.wall_ms - docent_cold.wall_ms
+            );
+        }
         if parts.contains("teaching") {
             teaching(
                 &docent,
@@ -166,6 +183,8 @@ struct Extra {
     code: bool,
     maths: bool,
     tags: bool,
+    /// A Pagefind search index of every page.
+    search: bool,
 }
 
 impl Extra {
@@ -173,16 +192,19 @@ impl Extra {
         code: false,
         maths: false,
         tags: false,
+        search: false,
     };
     const BOTH: Extra = Extra {
         code: true,
         maths: true,
         tags: false,
+        search: false,
     };
     const TAGS: Extra = Extra {
         code: false,
         maths: false,
         tags: true,
+        search: false,
     };
 }
 
@@ -507,9 +529,16 @@ fn generate_docent(root: &Path, pages: usize, extra: Extra) {
     } else {
         ""
     };
+    let search = if extra.search {
+        "build_search_index = true\n"
+    } else {
+        ""
+    };
     write(
         &root.join("site.toml"),
-        &format!("title = \"Bench\"\nbase_url = \"https://bench.example.org\"\n{taxonomies}"),
+        &format!(
+            "title = \"Bench\"\nbase_url = \"https://bench.example.org\"\n{search}{taxonomies}"
+        ),
     );
     let link = |s: usize, p: usize, text: &str| format!("[{text}](@/s{s}/p{p}.md#overview)");
     let tags = |s: usize, i: usize| {
