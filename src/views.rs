@@ -17,6 +17,27 @@ use crate::markdown::{Heading, Rendered};
 use crate::pipeline::Stop;
 use crate::site::{DocId, Kind, Page, PerDoc, Site};
 
+/// One empty array and one empty map for every view that has nothing in a field: most pages have
+/// no authors, objectives or citations, and each empty value would be an allocation of its own
+/// that lives until every page is rendered.
+fn empty_array() -> Value {
+    static EMPTY: LazyLock<Value> = LazyLock::new(|| Value::from(Vec::<Value>::new()));
+    EMPTY.clone()
+}
+
+fn empty_map() -> Value {
+    static EMPTY: LazyLock<Value> = LazyLock::new(|| Value::from(Map::new()));
+    EMPTY.clone()
+}
+
+/// `list` as an array value, or the shared empty one.
+fn array_of(list: Vec<Value>) -> Value {
+    match list.is_empty() {
+        true => empty_array(),
+        false => Value::from(list),
+    }
+}
+
 /// Words read per minute, for `reading_time`.
 const READING_SPEED: usize = 200;
 
@@ -183,10 +204,11 @@ fn learning_fields(
     (learning, neighbours): (&crate::learning::Learning, &Neighbours),
 ) {
     let links =
-        |ids: &[DocId]| Value::from(ids.iter().map(|&d| neighbours.link(d)).collect::<Vec<_>>());
+        |ids: &[DocId]| array_of(ids.iter().map(|&d| neighbours.link(d)).collect::<Vec<_>>());
     map.insert("prerequisites".into(), links(learning.before(id)));
     map.insert("next_steps".into(), links(learning.after(id)));
-    map.insert("objectives".into(), Value::from(page.objectives.clone()));
+    let objectives = page.objectives.iter().map(|o| Value::from(o.as_str()));
+    map.insert("objectives".into(), array_of(objectives.collect()));
 }
 
 /// A section's pages in reading order, and its path drawn as SVG when any of them has
@@ -223,10 +245,14 @@ fn reading_order(
 /// What only a page's view has: its own keys and links to its neighbours in section order.
 fn page_fields(map: &mut Map, site: &Site, id: DocId, page: &Page, neighbours: &Neighbours) {
     map.insert("slug".into(), Value::from(page.slug.as_str()));
-    map.insert("authors".into(), Value::from(page.authors.clone()));
+    let authors = page.authors.iter().map(|a| Value::from(a.as_str()));
+    map.insert("authors".into(), array_of(authors.collect()));
     map.insert(
         "taxonomies".into(),
-        Value::from_serializable(&page.taxonomies),
+        match page.taxonomies.is_empty() {
+            true => empty_map(),
+            false => Value::from_serializable(&page.taxonomies),
+        },
     );
     map.insert(
         "section".into(),
@@ -290,7 +316,11 @@ fn common(
     map.insert("content".into(), resolve(&rendered.html));
     let summary = rendered.summary.as_deref().map(resolve);
     map.insert("summary".into(), summary.unwrap_or_else(Value::none));
-    map.insert("extra".into(), data::table_to_value(&doc.extra));
+    let extra = match doc.extra.is_empty() {
+        true => empty_map(),
+        false => data::table_to_value(&doc.extra),
+    };
+    map.insert("extra".into(), extra);
     map.insert(
         "citations".into(),
         citations(&rendered.citations, refs.sources),
@@ -317,9 +347,8 @@ fn translations<'a>(site: &'a Site, id: DocId, urls: &Urls) -> Vec<Neighbour<'a>
 /// Built as values directly, with one shared empty array for every leaf's `children`: a large
 /// site has tens of thousands of headings, and each entry lives until every page is rendered.
 fn toc(headings: &[Heading], permalink: &str) -> Value {
-    static EMPTY: LazyLock<Value> = LazyLock::new(|| Value::from(Vec::<Value>::new()));
     if headings.is_empty() {
-        return EMPTY.clone();
+        return empty_array();
     }
     let entries: Vec<Value> = headings
         .iter()
@@ -353,5 +382,5 @@ fn citations(keys: &[String], sources: Option<&toml::Table>) -> Value {
             data::table_to_value(&entry)
         })
         .collect();
-    Value::from(list)
+    array_of(list)
 }
