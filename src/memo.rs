@@ -581,12 +581,16 @@ impl Salt {
         data: &[SourceFile],
         templates: Map<String, u64>,
     ) -> Salt {
-        let nav: Vec<Option<&str>> = config
+        // Each nav link's target, and its translations, whose URLs the other languages' navs hold.
+        let nav: Vec<Option<(&str, Vec<&str>)>> = config
             .nav
             .iter()
             .map(|item| match item.url.strip_prefix("@/") {
-                Some(file) => site.lookup(file).map(|t| &*site[t].path),
-                None => Some(&*item.url),
+                Some(file) => site.lookup(file).map(|t| {
+                    let translated = site.translations(t).iter().map(|&d| &*site[d].path);
+                    (&*site[t].path, translated.collect())
+                }),
+                None => Some((&*item.url, Vec::new())),
             })
             .collect();
         let data: Vec<(&str, &str)> = data.iter().map(|f| (&*f.rel, &*f.text)).collect();

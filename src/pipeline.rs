@@ -121,7 +121,8 @@ pub(crate) fn run(
     laps.lap("link checks");
     let templates = templates?;
     let chosen = report.take("template", templates.choose(&site, &texts))?;
-    let nav = report.take("config", config_value(&config, &config_text, &site, &urls))?;
+    let configured = config_value(&config, &config_text, &site, &urls);
+    let (nav, navs) = report.take("config", configured)?;
     let listed = (&*site, taxonomies.fingerprint(&site));
     let settings = (&*config_text, &config);
     let salt = Salt::new(settings, &urls, listed, &sources.data, versions);
@@ -132,7 +133,7 @@ pub(crate) fn run(
     laps.lap("views");
     let plan = || sink.search(Plan::of(&site, &urls, &config));
     config.build_search_index.then(plan).transpose()?;
-    let globals = Globals::new(nav, &data, &config);
+    let globals = Globals::new((nav, navs), &data, &config);
     let strings = Arc::new(crate::lang::Strings::of(&config));
     let shared = (&glossary, &taxonomies, &strings);
     let renderer = Renderer::bind(templates, &site, &views, &urls, shared);
@@ -452,14 +453,16 @@ fn load_config(options: &Options) -> std::result::Result<(Config, String), Diagn
     Ok((config, text))
 }
 
-/// site.toml as templates see it, with each nav item's `@/` link resolved.
+/// site.toml as templates see it, with each nav item's `@/` link resolved; and, for each other
+/// language, the nav with each link to the page's translation in that language, where it has one.
 fn config_value(
     config: &Config,
     config_text: &str,
     site: &Site,
     urls: &Urls,
-) -> std::result::Result<tera::Value, Diagnostics> {
+) -> std::result::Result<(tera::Value, Vec<(String, tera::Value)>), Diagnostics> {
     let mut config = config.clone();
+    let mut targets = vec![None; config.nav.len()];
     for (i, item) in config.nav.iter_mut().enumerate() {
         let Some(file) = item.url.strip_prefix("@/") else {
             continue;
@@ -478,7 +481,18 @@ fn config_value(
             .into());
         };
         item.url = urls.path(&site[target].path);
+        targets[i] = Some(target);
     }
+    let navs = config.languages.keys().map(|code| {
+        let mut nav = config.nav.clone();
+        for (item, target) in nav.iter_mut().zip(&targets) {
+            if let Some(target) = *target {
+                item.url = urls.path(&site[site.in_language(target, code)].path);
+            }
+        }
+        (code.clone(), tera::Value::from_serializable(&nav))
+    });
+    let navs = navs.collect();
     let mut map = tera::Value::from_serializable(&config)
         .into_map()
         .unwrap_or_default();
@@ -486,7 +500,7 @@ fn config_value(
     // Zola's name for it, which themes read.
     let default_language = tera::Value::from(config.language.as_str());
     map.insert("default_language".into(), default_language);
-    Ok(tera::Value::from(map))
+    Ok((tera::Value::from(map), navs))
 }
 
 fn put_page(sink: &dyn Sink, file: &str, html: Bytes) -> std::result::Result<(), Diagnostic> {

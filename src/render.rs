@@ -147,14 +147,18 @@ pub(crate) struct Globals {
 }
 
 impl Globals {
+    /// `config` is site.toml as templates see it, and `navs` its nav in each other language.
     pub(crate) fn new(
-        config: Value,
+        (config, navs): (Value, Vec<(String, Value)>),
         data: &crate::data::Data,
         site: &crate::config::Config,
     ) -> Globals {
         let mut languages = vec![(site.language.clone(), config.clone())];
         for (code, language) in &site.languages {
             let mut map = config.as_map().cloned().unwrap_or_default();
+            if let Some((_, nav)) = navs.iter().find(|(c, _)| c == code) {
+                map.insert("nav".into(), nav.clone());
+            }
             let own = [
                 ("title", &language.title),
                 ("description", &language.description),

@@ -203,6 +203,15 @@ impl Site {
         self.translations.get(&id).map_or(&[], |t| t)
     }
 
+    /// The translation of `id` written in `lang`, or `id` itself when there is none.
+    pub(crate) fn in_language(&self, id: DocId, lang: &str) -> DocId {
+        let found = self
+            .translations(id)
+            .iter()
+            .find(|&&t| &*self[t].lang == lang);
+        found.copied().unwrap_or(id)
+    }
+
     /// What the publishing rules left out, and until when that holds.
     pub(crate) fn publishing(&self) -> &Publishing {
         &self.publishing
