@@ -591,3 +591,38 @@ fn the_section_tree_is_the_language_of_the_page_by_default() {
         "{english}"
     );
 }
+
+#[test]
+fn a_translations_new_url_reaches_the_nav_of_its_language() {
+    let (dir, options) = copy_of("tests/golden/languages/site");
+    let nav_to_coding = |text: String| {
+        text.replace(
+            "url = \"@/guide/privacy.md\"",
+            "url = \"@/guide/coding.md\"",
+        )
+    };
+    change(dir.path(), "site.toml", &nav_to_coding);
+    let mut memo = Memo::keeping();
+    render(&options, &mut memo, &Stop::default()).unwrap();
+    let reslug = front("slug", "\"le-codage\"".into());
+    let touched = change(dir.path(), "content/guide/coding.fr.md", &reslug);
+    memo.touched(dir.path(), touched);
+    let incremental = render(&options, &mut memo, &Stop::default());
+    let clean = render(&options, &mut Memo::none(), &Stop::default());
+    if let Err(why) = same(&incremental, &clean) {
+        panic!("{why}");
+    }
+    let built = incremental.unwrap();
+    let page = |rel: &str| String::from_utf8_lossy(&built.files[rel]).into_owned();
+    // French pages link the French translation; English ones the English page.
+    let french = page("fr/index.html");
+    assert!(
+        french.contains("<a href=\"/fr/guide/le-codage/\">Privacy</a>"),
+        "{french}"
+    );
+    let english = page("index.html");
+    assert!(
+        english.contains("<a href=\"/guide/coding/\">Privacy</a>"),
+        "{english}"
+    );
+}
