@@ -540,6 +540,12 @@ fn generate_docent(root: &Path, pages: usize, extra: Extra) {
             "title = \"Bench\"\nbase_url = \"https://bench.example.org\"\n{search}{taxonomies}"
         ),
     );
+    write_tera_site(root, pages, extra, "page.content");
+}
+
+/// The content and the Tera templates of a generated site, for docent and for Zola alike (Zola's
+/// Tera escapes by default, so it shows the page with `page.content | safe`).
+fn write_tera_site(root: &Path, pages: usize, extra: Extra, content: &str) {
     let link = |s: usize, p: usize, text: &str| format!("[{text}](@/s{s}/p{p}.md#overview)");
     let tags = |s: usize, i: usize| {
         let [a, b] = tags_of(s, i);
@@ -567,10 +573,9 @@ fn generate_docent(root: &Path, pages: usize, extra: Extra) {
         &root.join("templates/base.html"),
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{% block title %}{% endblock title %}</title></head><body>{% block main %}{% endblock main %}</body></html>\n",
     );
-    write(
-        &root.join("templates/page.html"),
-        "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block main %}<h1>{{ page.title }}</h1><nav><ul>{% for h in page.toc %}<li><a href=\"#{{ h.id }}\">{{ h.title }}</a><ul>{% for c in h.children %}<li><a href=\"#{{ c.id }}\">{{ c.title }}</a></li>{% endfor %}</ul></li>{% endfor %}</ul></nav>{{ page.content }}{% endblock main %}\n",
-    );
+    let page = "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block main %}<h1>{{ page.title }}</h1><nav><ul>{% for h in page.toc %}<li><a href=\"#{{ h.id }}\">{{ h.title }}</a><ul>{% for c in h.children %}<li><a href=\"#{{ c.id }}\">{{ c.title }}</a></li>{% endfor %}</ul></li>{% endfor %}</ul></nav>{{ CONTENT }}{% endblock main %}\n"
+        .replace("CONTENT", content);
+    write(&root.join("templates/page.html"), &page);
     if !extra.tags {
         write(
             &root.join("templates/section.html"),

@@ -121,8 +121,7 @@ pub(crate) fn run(
     laps.lap("link checks");
     let templates = templates?;
     let chosen = report.take("template", templates.choose(&site, &texts))?;
-    let configured = config_value(&config, &config_text, &site, &urls);
-    let (nav, navs) = report.take("config", configured)?;
+    let (nav, navs) = report.take("config", config_value(&config, &config_text, &site, &urls))?;
     let listed = (&*site, taxonomies.fingerprint(&site));
     let settings = (&*config_text, &config);
     let salt = Salt::new(settings, &urls, listed, &sources.data, versions);

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{Extra, Fresh, Run, generate_content, measure, median, tags_of, write};
+use super::{Extra, Fresh, Run, measure, median, write};
 
 /// The Zola binary: `DOCENT_BENCH_ZOLA` (a path), else `zola` on PATH, if it runs.
 pub(super) fn find() -> Option<PathBuf> {
@@ -73,45 +73,6 @@ pub(super) fn generate_zola(root: &Path, pages: usize, extra: Extra) {
             "title = \"Bench\"\nbase_url = \"https://bench.example.org\"\ncompile_sass = false\nbuild_search_index = false\ngenerate_feeds = true\nfeed_limit = 50\n{taxonomies}[markdown]\ninsert_anchor_links = \"right\"\n{highlighting}"
         ),
     );
-    let link = |s: usize, p: usize, text: &str| format!("[{text}](@/s{s}/p{p}.md#overview)");
-    let tags = |s: usize, i: usize| {
-        let [a, b] = tags_of(s, i);
-        format!("[taxonomies]\ntags = [\"{a}\", \"{b}\"]\n")
-    };
-    let keys = if extra.tags {
-        "sort_by = \"weight\"\npaginate_by = 10\n"
-    } else {
-        "sort_by = \"weight\"\n"
-    };
-    generate_content(root, pages, keys, (extra, &tags), link);
-    let list = "{% extends \"base.html\" %}{% block title %}{{ section.title }}{% endblock title %}{% block main %}<h1>{{ section.title }}</h1><ul>{% for p in paginator.pages %}<li><a href=\"{{ p.path }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% if paginator.next %}<a rel=\"next\" href=\"{{ paginator.next }}\">Next</a>{% endif %}{% endblock main %}\n";
-    if extra.tags {
-        write(&root.join("templates/section.html"), list);
-        write(
-            &root.join("templates/tags/single.html"),
-            &list.replace("section.title", "term.name"),
-        );
-        write(
-            &root.join("templates/tags/list.html"),
-            "{% extends \"base.html\" %}{% block title %}Tags{% endblock title %}{% block main %}<ul>{% for t in terms %}<li><a href=\"{{ t.path }}\">{{ t.name }}</a> {{ t.page_count }}</li>{% endfor %}</ul>{% endblock main %}\n",
-        );
-    } else {
-        write(
-            &root.join("templates/section.html"),
-            "{% extends \"base.html\" %}{% block title %}{{ section.title }}{% endblock title %}{% block main %}<h1>{{ section.title }}</h1><ul>{% for p in section.pages %}<li><a href=\"{{ p.path }}\">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock main %}\n",
-        );
-    }
-    write(
-        &root.join("templates/base.html"),
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{% block title %}{% endblock title %}</title></head><body>{% block main %}{% endblock main %}</body></html>\n",
-    );
     // Zola's Tera escapes by default; the rendered Markdown is HTML already.
-    write(
-        &root.join("templates/page.html"),
-        "{% extends \"base.html\" %}{% block title %}{{ page.title }}{% endblock title %}{% block main %}<h1>{{ page.title }}</h1><nav><ul>{% for h in page.toc %}<li><a href=\"#{{ h.id }}\">{{ h.title }}</a><ul>{% for c in h.children %}<li><a href=\"#{{ c.id }}\">{{ c.title }}</a></li>{% endfor %}</ul></li>{% endfor %}</ul></nav>{{ page.content | safe }}{% endblock main %}\n",
-    );
-    write(
-        &root.join("templates/index.html"),
-        "{% extends \"base.html\" %}{% block title %}Home{% endblock title %}{% block main %}<ul>{% for s in section.subsections %}<li>{{ s }}</li>{% endfor %}</ul>{% endblock main %}\n",
-    );
+    super::write_tera_site(root, pages, extra, "page.content | safe");
 }

@@ -549,6 +549,23 @@ fn after_one_edit(rel: &str, f: &dyn Fn(String) -> String) -> (tempfile::TempDir
     (dir, memo, incremental.unwrap())
 }
 
+/// Edits the file at `rel` of a site built once with `memo`, builds again with the memo, and
+/// returns that build once it equals a clean one.
+fn rebuilt_after(
+    (root, options, memo): (&Path, &Options, &mut Memo),
+    rel: &str,
+    f: &dyn Fn(String) -> String,
+) -> Built {
+    let touched = change(root, rel, f);
+    memo.touched(root, touched);
+    let incremental = render(options, memo, &Stop::default());
+    let clean = render(options, &mut Memo::none(), &Stop::default());
+    if let Err(why) = same(&incremental, &clean) {
+        panic!("{why}");
+    }
+    incremental.unwrap()
+}
+
 #[test]
 fn a_translation_title_edit_reaches_the_other_language_page() {
     // English and French, with translated pages.
@@ -556,14 +573,9 @@ fn a_translation_title_edit_reaches_the_other_language_page() {
     let mut memo = Memo::keeping();
     render(&options, &mut memo, &Stop::default()).unwrap();
     let retitle = front("title", "\"Le codage, revu\"".into());
-    let touched = change(dir.path(), "content/guide/coding.fr.md", &retitle);
-    memo.touched(dir.path(), touched);
-    let incremental = render(&options, &mut memo, &Stop::default());
-    let clean = render(&options, &mut Memo::none(), &Stop::default());
-    if let Err(why) = same(&incremental, &clean) {
-        panic!("{why}");
-    }
-    let english = incremental.unwrap().files["guide/coding/index.html"].clone();
+    let edited = (dir.path(), &options, &mut memo);
+    let built = rebuilt_after(edited, "content/guide/coding.fr.md", &retitle);
+    let english = built.files["guide/coding/index.html"].clone();
     let english = String::from_utf8_lossy(&english).into_owned();
     assert!(english.contains(">Le codage, revu</a>"), "{english}");
 }
@@ -605,14 +617,8 @@ fn a_translations_new_url_reaches_the_nav_of_its_language() {
     let mut memo = Memo::keeping();
     render(&options, &mut memo, &Stop::default()).unwrap();
     let reslug = front("slug", "\"le-codage\"".into());
-    let touched = change(dir.path(), "content/guide/coding.fr.md", &reslug);
-    memo.touched(dir.path(), touched);
-    let incremental = render(&options, &mut memo, &Stop::default());
-    let clean = render(&options, &mut Memo::none(), &Stop::default());
-    if let Err(why) = same(&incremental, &clean) {
-        panic!("{why}");
-    }
-    let built = incremental.unwrap();
+    let edited = (dir.path(), &options, &mut memo);
+    let built = rebuilt_after(edited, "content/guide/coding.fr.md", &reslug);
     let page = |rel: &str| String::from_utf8_lossy(&built.files[rel]).into_owned();
     // French pages link the French translation; English ones the English page.
     let french = page("fr/index.html");
