@@ -26,29 +26,28 @@ pub(crate) struct Refs<'a> {
     pub(crate) figures: &'a crate::figrefs::Numbers,
 }
 
-impl<'a> Refs<'a> {
-    /// The bibliography in `data`, `glossary` and `quizzes`.
-    pub(crate) fn of(
-        data: &'a crate::data::Data,
-        glossary: &'a Glossary,
-        (quizzes, learning, figures): Teaching<'a>,
-    ) -> Refs<'a> {
+/// What [`Refs`] borrow, owned, so that a view can be made while any template renders: the
+/// data (with the bibliography), the glossary, the quizzes, the learning paths and the figures'
+/// numbers.
+pub(crate) struct Held {
+    pub(crate) data: std::sync::Arc<crate::data::Data>,
+    pub(crate) glossary: std::sync::Arc<Glossary>,
+    pub(crate) quizzes: crate::quiz::Quizzes,
+    pub(crate) learning: crate::learning::Learning,
+    pub(crate) figures: crate::figrefs::Numbers,
+}
+
+impl Held {
+    pub(crate) fn refs(&self) -> Refs<'_> {
         Refs {
-            sources: data.tree.get(SOURCES).and_then(|s| s.as_table()),
-            glossary,
-            quizzes,
-            learning,
-            figures,
+            sources: self.data.tree.get(SOURCES).and_then(|s| s.as_table()),
+            glossary: &self.glossary,
+            quizzes: &self.quizzes,
+            learning: &self.learning,
+            figures: &self.figures,
         }
     }
 }
-
-/// The quizzes, learning paths and figure numbers views read.
-pub(crate) type Teaching<'a> = (
-    &'a crate::quiz::Quizzes,
-    &'a crate::learning::Learning,
-    &'a crate::figrefs::Numbers,
-);
 
 /// Every rendered body, by doc, shared with the memo that may keep it.
 pub(crate) type Renders = PerDoc<std::sync::Arc<Rendered>>;

@@ -8,7 +8,7 @@ use crate::config::{Config, TaxonomyConfig};
 use crate::error::{Diagnostic, Diagnostics};
 use crate::site::{DocId, Site, Texts};
 use crate::slug::{self, Strategy};
-use crate::views::{Urls, Views};
+use crate::views::Urls;
 
 /// Every taxonomy site.toml declares, with its terms, and how a term's name becomes its slug.
 #[derive(Debug, Default)]
@@ -206,6 +206,43 @@ pub(crate) enum Listing {
     },
 }
 
+/// What a listing lists: a section's pages, a term's, or every term's of a taxonomy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum List {
+    Section(DocId),
+    Terms(usize),
+    Term(usize, usize),
+}
+
+impl Listing {
+    /// The list this listing is a page of: the pagers of one list share it.
+    pub(crate) fn list(&self) -> List {
+        match *self {
+            Listing::Pager { section, .. } => List::Section(section),
+            Listing::Terms { taxonomy } => List::Terms(taxonomy),
+            Listing::Term { taxonomy, term, .. } => List::Term(taxonomy, term),
+        }
+    }
+}
+
+/// The pages a listing shows, each once.
+pub(crate) fn pages_of(listing: &Listing, site: &Site, taxonomies: &Taxonomies) -> Vec<DocId> {
+    match listing.list() {
+        List::Section(id) => site[id].section().map_or(Vec::new(), |s| s.pages.clone()),
+        List::Term(t, n) => taxonomies.0[t].terms[n].pages.clone(),
+        List::Terms(t) => {
+            let mut pages: Vec<DocId> = taxonomies.0[t]
+                .terms
+                .iter()
+                .flat_map(|term| term.pages.iter().copied())
+                .collect();
+            pages.sort_unstable();
+            pages.dedup();
+            pages
+        }
+    }
+}
+
 /// A listing with its URL path.
 #[derive(Debug, Clone)]
 pub(crate) struct Planned {
@@ -315,7 +352,7 @@ pub(crate) fn paginator(
     (pages, by, segment): (&[DocId], usize, &str),
     list: &str,
     index: usize,
-    views: &Views,
+    view: &dyn Fn(DocId) -> Value,
     urls: &Urls,
 ) -> Value {
     let by = by.max(1);
@@ -328,7 +365,7 @@ pub(crate) fn paginator(
         .iter()
         .skip((index - 1) * by)
         .take(by)
-        .map(|&id| views[id].clone())
+        .map(|&id| view(id))
         .collect();
     let link = |i: Option<usize>| i.map_or(Value::none(), |i| Value::from(at(i)));
     let mut map = tera::value::Map::new();
@@ -353,7 +390,12 @@ pub(crate) fn paginator(
 
 /// A term as templates see it: `name`, `slug`, `path`, `permalink`, `page_count`, and its
 /// pages' views unless `pages` is false.
-pub(crate) fn term_value(term: &Term, views: &Views, urls: &Urls, pages: bool) -> Value {
+pub(crate) fn term_value(
+    term: &Term,
+    view: &dyn Fn(DocId) -> Value,
+    urls: &Urls,
+    pages: bool,
+) -> Value {
     let mut map = tera::value::Map::new();
     map.insert("name".into(), Value::from(term.name.as_str()));
     map.insert("slug".into(), Value::from(term.slug.as_str()));
@@ -361,7 +403,7 @@ pub(crate) fn term_value(term: &Term, views: &Views, urls: &Urls, pages: bool) -
     map.insert("permalink".into(), Value::from(urls.permalink(&term.path)));
     map.insert("page_count".into(), Value::from(term.pages.len()));
     if pages {
-        let views: Vec<Value> = term.pages.iter().map(|&id| views[id].clone()).collect();
+        let views: Vec<Value> = term.pages.iter().map(|&id| view(id)).collect();
         map.insert("pages".into(), Value::from(views));
     }
     Value::from(map)
@@ -409,7 +451,6 @@ pub(crate) fn feeds(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::site::PerDoc;
 
     #[test]
     fn lists_split_into_pagers_with_links_both_ways() {
@@ -420,14 +461,14 @@ mod tests {
         );
         assert_eq!(pager_count(4, 2), 2);
         assert_eq!(pager_count(5, 2), 3);
-        let views: Views = PerDoc::from_vec((0..5).map(|i| Value::from(format!("p{i}"))).collect());
+        let view = |id: DocId| Value::from(format!("p{}", id.0));
         let pages: Vec<DocId> = (0..5).map(DocId).collect();
         let urls = Urls {
             origin: "https://x.org",
             base_path: "/docs",
         };
         let get = |index: usize, key: &str| {
-            let value = paginator((&pages, 2, "page"), "/blog/", index, &views, &urls);
+            let value = paginator((&pages, 2, "page"), "/blog/", index, &view, &urls);
             value
                 .get_from_path(key)
                 .cloned()

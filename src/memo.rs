@@ -24,7 +24,7 @@ use crate::data::Data;
 use crate::discover::{self, Read, SourceFile, Sources};
 use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::hashing::Map;
-use crate::links::{Refs, Renders};
+use crate::links::{Held, Refs, Renders};
 use crate::markdown::{self, Rendered};
 use crate::pipeline::Stop;
 use crate::publish::Publish;
@@ -32,7 +32,7 @@ use crate::render::{self, Job, Reads};
 use crate::schema::Schemas;
 use crate::site::{DocId, Kind, PerDoc, Site, Texts};
 use crate::templates::Templates;
-use crate::views::{self, Urls, Views};
+use crate::views::{Urls, Views};
 
 /// What earlier runs left for this one.
 #[derive(Default)]
@@ -374,18 +374,20 @@ impl Memo {
         PerDoc::from_vec(looked.into_iter().map(|(_, r)| r).collect())
     }
 
-    /// Every doc's view: from the last run where its view key is unchanged.
+    /// Every doc's view: from the last run where its view key is unchanged. Without a memo,
+    /// each view is made when it is needed and not kept.
     pub(crate) fn views(
         &mut self,
-        site: &Site,
+        site: &Arc<Site>,
         renders: Renders,
         urls: &Urls,
-        refs: Refs,
+        held: &Arc<Held>,
         stop: &Stop,
     ) -> Views {
         let Some(kept) = &mut self.kept else {
-            return views::build(site, renders, urls, refs, stop, &|_| None);
+            return Views::lazy(site, renders, urls, held);
         };
+        let refs = held.refs();
         let all = view_keys(site, &renders, (&kept.versions, &kept.fronts), urls, refs);
         let keys = &all.view;
         let cached = &kept.views;
@@ -393,7 +395,7 @@ impl Memo {
             Some((key, view)) if *key == keys[id] => Some(view.clone()),
             _ => None,
         };
-        let views = views::build(site, renders, urls, refs, stop, &reuse);
+        let views = Views::made(site, renders, (urls, held), stop, &reuse);
         if !stop.is_set() {
             for (id, view) in views.iter() {
                 let rel = &site[id].rel;
@@ -406,7 +408,7 @@ impl Memo {
             }
         }
         kept.keys = all;
-        views
+        Views::kept(site, views)
     }
 
     /// Renders every page whose page key changed, and hands every page to `emit`. `salt` is a
@@ -414,13 +416,12 @@ impl Memo {
     pub(crate) fn render_all(
         &mut self,
         job: &Job,
-        views: &Views,
         salt: &Salt,
         stop: &Stop,
         emit: &(dyn Fn(DocId, Bytes) -> Result<(), Diagnostic> + Sync),
     ) -> Result<(), Diagnostics> {
         let Some(kept) = &mut self.kept else {
-            return render::render_all(job, views, stop, emit);
+            return render::render_all(job, stop, emit);
         };
         let site = job.site;
         let generation = kept.generation;
@@ -450,7 +451,7 @@ impl Memo {
                     emit(id, html.clone()).map_err(Diagnostics::from)?;
                     return Ok(Some((pages::Page { html, reads }, None)));
                 }
-                let (html, reads) = render::render_recording(job, id, &views[id]);
+                let (html, reads) = render::render_recording(job, id, &job.views.get(id));
                 let html = Bytes::from(html?);
                 emit(id, html.clone()).map_err(Diagnostics::from)?;
                 let page = pages::Page {

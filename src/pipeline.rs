@@ -15,7 +15,7 @@ use crate::config::{self, Config};
 use crate::discover::{Asset, Sources};
 use crate::error::{Diagnostic, Diagnostics, Failure, Result};
 use crate::glossary::Glossary;
-use crate::links::Refs;
+use crate::links::{Held, Refs};
 use crate::listings::{self, Taxonomies};
 use crate::memo::{Memo, Salt};
 use crate::publish::Publish;
@@ -112,8 +112,8 @@ pub(crate) fn run(
     let renders = memo.markdown(&site, &texts, loaded, &versions);
     laps.lap("markdown");
     let bodies = (&*site, &texts, &renders);
-    let (glossary, quizzes, paths, figures) = teaching(report, bodies, (&data, &sources), &config)?;
-    let refs = Refs::of(&data, &glossary, (&quizzes, &paths, &figures));
+    let held = Arc::new(teaching(report, bodies, (&data, &sources), &config)?);
+    let refs = held.refs();
     stop.check()?;
     check_bodies(report, bodies, refs, templates.as_ref().ok())?;
     lint(report, bodies, (&sources, &data), (&config, refs));
@@ -127,14 +127,14 @@ pub(crate) fn run(
     let salt = Salt::new(settings, &urls, listed, &sources.data, versions);
     drop(texts);
     laps.lap("templates chosen");
-    let views = Arc::new(memo.views(&site, renders, &urls, refs, stop));
+    let views = Arc::new(memo.views(&site, renders, &urls, &held, stop));
     stop.check()?;
     laps.lap("views");
     let plan = || sink.search(Plan::of(&site, &urls, &config));
     config.build_search_index.then(plan).transpose()?;
     let globals = Globals::new((nav, navs), &data, &config);
     let strings = Arc::new(crate::lang::Strings::of(&config));
-    let shared = (&glossary, &taxonomies, &strings);
+    let shared = (&held.glossary, &taxonomies, &strings);
     let renderer = Renderer::bind(templates, &site, &views, &urls, shared);
     let rendering = Rendering::new(renderer, chosen, &globals);
     laps.lap("templates bound");
@@ -177,7 +177,7 @@ fn render_docs(
         true => put_page(sink, &job.site[id].output, html),
         false => Ok(()),
     };
-    let rendered = memo.render_all(job, job.views, salt, stop, &put);
+    let rendered = memo.render_all(job, salt, stop, &put);
     report.check("render", rendered)?;
     stop.check()
 }
@@ -289,28 +289,26 @@ fn lint(
     crate::lint::teaching(report, (site, texts), config, (refs.glossary, refs.figures));
 }
 
-/// What the views read besides the bodies: the glossary, the quizzes in
+/// What the views read besides the bodies, checked: the glossary, the quizzes in
 /// `content/data/quizzes.toml`, the pages' learning paths and their figures' numbers.
-type Teaching = (
-    Arc<Glossary>,
-    crate::quiz::Quizzes,
-    crate::learning::Learning,
-    crate::figrefs::Numbers,
-);
-
-/// The [`Teaching`] of the site, checked.
 fn teaching(
     report: &mut Report,
     (site, texts, renders): (&Site, &Texts, &links::Renders),
-    (data, sources): (&data::Data, &Sources),
+    (data, sources): (&Arc<data::Data>, &Sources),
     config: &Config,
-) -> Result<Teaching> {
+) -> Result<Held> {
     let glossary = Arc::new(report.take("config", glossary(config, data, site))?);
     let cited = data.tree.get(links::SOURCES).and_then(|s| s.as_table());
     let quizzes = report.take("quiz", crate::quiz::load(&sources.data, cited))?;
     let learning = report.take("prerequisite", crate::learning::of(site, texts))?;
     let figures = crate::figrefs::Numbers::of(renders);
-    Ok((glossary, quizzes, learning, figures))
+    Ok(Held {
+        data: Arc::clone(data),
+        glossary,
+        quizzes,
+        learning,
+        figures,
+    })
 }
 
 /// The glossary that site.toml names, if it names one.

@@ -13,7 +13,7 @@ use crate::listings::{Listing, Planned, Taxonomies};
 use crate::pipeline::Stop;
 use crate::site::{DocId, Kind, Site};
 use crate::templates::{Chosen, Templates};
-use crate::views::{Urls, Views};
+use crate::views::{Listed, Urls, Views};
 
 /// Templates whose site functions read this site.
 pub(crate) struct Renderer {
@@ -25,12 +25,14 @@ pub(crate) struct Renderer {
 struct Lookup {
     site: Arc<Site>,
     views: Arc<Views>,
-    /// Each section's view without its pages and subsections (Zola's `metadata_only`).
-    heads: crate::hashing::Map<DocId, Value>,
     glossary: Arc<Glossary>,
     taxonomies: Arc<Taxonomies>,
     /// Each section's tree for `get_section_tree`, made when first asked for.
     trees: Vec<std::sync::OnceLock<Value>>,
+    /// Each taxonomy's `get_taxonomy` value, and each of its terms' `get_taxonomy_term` value,
+    /// made when first asked for: views may be made only when asked for (`Views::Lazy`), and a
+    /// theme that shows a taxonomy on every page would make each page's view again for each.
+    taxonomy_values: Vec<(std::sync::OnceLock<Value>, Vec<std::sync::OnceLock<Value>>)>,
     /// site.toml's strings for `trans`, and its languages.
     strings: Arc<crate::lang::Strings>,
     origin: String,
@@ -89,29 +91,17 @@ impl Renderer {
         urls: &Urls,
         (glossary, taxonomies, strings): Shared,
     ) -> Renderer {
-        let heads = site
-            .sections()
-            .map(|(id, _, _)| {
-                let head = match views[id].as_map() {
-                    Some(map) => {
-                        let mut head = map.clone();
-                        head.shift_remove(&tera::value::Key::Str("pages"));
-                        head.shift_remove(&tera::value::Key::Str("subsections"));
-                        Value::from(head)
-                    }
-                    None => views[id].clone(),
-                };
-                (id, head)
-            })
-            .collect();
+        let unset = |n: usize| (0..n).map(|_| std::sync::OnceLock::new()).collect();
         let lookup = Arc::new(Lookup {
             site: Arc::clone(site),
             views: Arc::clone(views),
-            heads,
             glossary: Arc::clone(glossary),
             taxonomies: Arc::clone(taxonomies),
-            trees: (0..site.len())
-                .map(|_| std::sync::OnceLock::new())
+            trees: unset(site.len()),
+            taxonomy_values: taxonomies
+                .0
+                .iter()
+                .map(|t| (std::sync::OnceLock::new(), unset(t.terms.len())))
                 .collect(),
             strings: Arc::clone(strings),
             origin: urls.origin.to_string(),
@@ -262,29 +252,65 @@ pub(crate) struct Job<'a> {
 }
 
 /// Renders every doc, handing each (doc, HTML) to `emit` as soon as it is ready, so a
-/// large site never holds all its pages at once. Reports every error found. Once `stop` is
-/// set, the docs left are skipped.
+/// large site never holds all its pages at once. Each section is rendered with its pages: their
+/// views are made once for both, and freed once the section is rendered. Reports every error
+/// found, in doc order. Once `stop` is set, the docs left are skipped.
 pub(crate) fn render_all(
     job: &Job,
-    views: &Views,
     stop: &Stop,
     emit: &(dyn Fn(DocId, bytes::Bytes) -> Result<(), Diagnostic> + Sync),
 ) -> Result<(), Diagnostics> {
-    let ids: Vec<DocId> = job.site.ids().collect();
-    let results = ids.par_iter().map(|&id| {
+    let site = job.site;
+    let put = |id: DocId, view: &Value, listed: &Listed| {
         if stop.is_set() {
-            return Ok(());
+            return (id, Ok(()));
         }
-        let html = render_one(job, id, &views[id])?;
-        emit(id, html.into()).map_err(Diagnostics::from)
-    });
-    collect(results.collect::<Vec<_>>())
+        let done = render_one(job, id, view, listed)
+            .and_then(|html| emit(id, html.into()).map_err(Diagnostics::from));
+        (id, done)
+    };
+    let mut grouped = vec![false; site.len()];
+    let groups: Vec<(DocId, &[DocId])> = site
+        .sections()
+        .map(|(id, _, section)| (id, section.pages.as_slice()))
+        .inspect(|&(id, pages)| {
+            grouped[id.0] = true;
+            pages.iter().for_each(|p| grouped[p.0] = true);
+        })
+        .collect();
+    let mut results: Vec<(DocId, Result<(), Diagnostics>)> = groups
+        .par_iter()
+        .flat_map_iter(|&(section, pages)| {
+            let listed = job.views.listed(pages);
+            let mut done: Vec<_> = pages
+                .par_iter()
+                .map(|&id| put(id, &listed.get(id), &listed))
+                .collect();
+            done.push(put(section, &job.views.section(section, &listed), &listed));
+            done
+        })
+        .collect();
+    // A page that no section lists, on its own.
+    let alone: Vec<DocId> = site.ids().filter(|id| !grouped[id.0]).collect();
+    let none = job.views.listed(&[]);
+    results.par_extend(
+        alone
+            .par_iter()
+            .map(|&id| put(id, &job.views.get(id), &none)),
+    );
+    results.sort_unstable_by_key(|(id, _)| *id);
+    collect(results.into_iter().map(|(_, done)| done))
         .map(|_| ())
         .map_err(merge_repeats)
 }
 
-/// Renders one section or page from its view.
-pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, Diagnostics> {
+/// Renders one section or page from its view; `listed` has the views its paginator may list.
+pub(crate) fn render_one(
+    job: &Job,
+    id: DocId,
+    view: &Value,
+    listed: &Listed,
+) -> Result<String, Diagnostics> {
     FILTERED.with(|n| n.set(0));
     let doc = &job.site[id];
     if !doc.rendered() {
@@ -303,7 +329,7 @@ pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, D
         Kind::Section(_) => "section",
     };
     context.insert_value(key, view.clone());
-    if let Some(paginator) = section_paginator(job, id, 1) {
+    if let Some(paginator) = section_paginator(job, id, 1, listed) {
         context.insert_value("paginator", paginator);
     }
     context.insert("current_path", &job.urls.path(&doc.path));
@@ -325,7 +351,7 @@ pub(crate) fn render_one(job: &Job, id: DocId, view: &Value) -> Result<String, D
 
 /// Page `index` of a paginated section's `paginator`; `None` for a section that does not
 /// paginate, or a page.
-fn section_paginator(job: &Job, id: DocId, index: usize) -> Option<Value> {
+fn section_paginator(job: &Job, id: DocId, index: usize, listed: &Listed) -> Option<Value> {
     let doc = &job.site[id];
     let section = doc.section()?;
     let paginate = section.paginate.as_ref()?;
@@ -334,26 +360,40 @@ fn section_paginator(job: &Job, id: DocId, index: usize) -> Option<Value> {
         pages.reverse();
     }
     let split = (&pages[..], paginate.by, paginate.path.as_str());
-    let paginator = crate::listings::paginator(split, &doc.path, index, job.views, job.urls);
+    let view = |id| listed.get(id);
+    let paginator = crate::listings::paginator(split, &doc.path, index, &view, job.urls);
     Some(paginator)
 }
 
 /// Renders every listing (the later pages of paginated sections, taxonomy pages), handing
-/// each (output file, HTML) to `emit`. Reports every error found.
+/// each (output file, HTML) to `emit`. The pagers of one list are rendered together, from one
+/// making of its pages' views. Reports every error found.
 pub(crate) fn render_listings(
     job: &Job,
     taxonomies: &Taxonomies,
     planned: &[Planned],
     emit: &(dyn Fn(&str, bytes::Bytes) -> Result<(), Diagnostic> + Sync),
 ) -> Result<(), Diagnostics> {
-    let results = planned.par_iter().map(|planned| {
-        let html = render_listing(job, taxonomies, planned)?;
-        let output = crate::site::Doc::output_of(&planned.path);
-        emit(&output, html.into()).map_err(Diagnostics::from)
-    });
-    collect(results.collect::<Vec<_>>())
-        .map(|_| ())
-        .map_err(merge_repeats)
+    let lists: Vec<&[Planned]> = planned
+        .chunk_by(|a, b| a.listing.list() == b.listing.list())
+        .collect();
+    let results: Vec<_> = lists
+        .par_iter()
+        .flat_map_iter(|list| {
+            let pages = crate::listings::pages_of(&list[0].listing, job.site, taxonomies);
+            let listed = job.views.listed(&pages);
+            let done: Vec<_> = list
+                .par_iter()
+                .map(|planned| {
+                    let html = render_listing(job, taxonomies, planned, &listed)?;
+                    let output = crate::site::Doc::output_of(&planned.path);
+                    emit(&output, html.into()).map_err(Diagnostics::from)
+                })
+                .collect();
+            done
+        })
+        .collect();
+    collect(results).map(|_| ()).map_err(merge_repeats)
 }
 
 /// One listing: its template, and what that template sees besides `config`, `data`, `lang`.
@@ -361,16 +401,18 @@ fn render_listing(
     job: &Job,
     taxonomies: &Taxonomies,
     planned: &Planned,
+    listed: &Listed,
 ) -> Result<String, Diagnostics> {
     FILTERED.with(|n| n.set(0));
-    let (urls, views) = (job.urls, job.views);
+    let urls = job.urls;
     let mut context = job.bases.of(listing_lang(job, taxonomies, planned)).clone();
     context.insert("current_path", &urls.path(&planned.path));
     context.insert("current_url", &urls.permalink(&planned.path));
+    let view = |id| listed.get(id);
     let template = match &planned.listing {
         Listing::Pager { section, index } => {
-            context.insert_value("section", views[*section].clone());
-            if let Some(paginator) = section_paginator(job, *section, *index) {
+            context.insert_value("section", job.views.section(*section, listed));
+            if let Some(paginator) = section_paginator(job, *section, *index, listed) {
                 context.insert_value("paginator", paginator);
             }
             job.chosen[*section].clone()
@@ -380,7 +422,7 @@ fn render_listing(
             let terms: Vec<Value> = taxonomy
                 .terms
                 .iter()
-                .map(|t| crate::listings::term_value(t, views, urls, true))
+                .map(|t| crate::listings::term_value(t, &view, urls, true))
                 .collect();
             context.insert_value("taxonomy", crate::listings::config_value(taxonomy, urls));
             context.insert_value("terms", Value::from(terms));
@@ -390,7 +432,10 @@ fn render_listing(
             taxonomy,
             term,
             index,
-        } => term_context(job, &taxonomies.0[*taxonomy], (*term, *index), &mut context),
+        } => {
+            let taxonomy = &taxonomies.0[*taxonomy];
+            term_context(job, taxonomy, (*term, *index), (&view, &mut context))
+        }
     };
     let templates = &job.renderer.templates;
     if !templates.tera.contains_template(&template) {
@@ -430,15 +475,15 @@ fn term_context(
     job: &Job,
     taxonomy: &crate::listings::Taxonomy,
     (term, index): (usize, usize),
-    context: &mut Context,
+    (view, context): (&dyn Fn(DocId) -> Value, &mut Context),
 ) -> String {
-    let (urls, views) = (job.urls, job.views);
+    let urls = job.urls;
     let term = &taxonomy.terms[term];
     context.insert_value("taxonomy", crate::listings::config_value(taxonomy, urls));
-    context.insert_value("term", crate::listings::term_value(term, views, urls, true));
+    context.insert_value("term", crate::listings::term_value(term, view, urls, true));
     if let Some(by) = taxonomy.config.paginate_by {
         let split = (&term.pages[..], by, taxonomy.config.paginate_path.as_str());
-        let paginator = crate::listings::paginator(split, &term.path, index, views, urls);
+        let paginator = crate::listings::paginator(split, &term.path, index, view, urls);
         context.insert_value("paginator", paginator);
     }
     format!("{}/single.html", taxonomy.config.name)
@@ -498,7 +543,7 @@ pub(crate) fn render_recording(
     view: &Value,
 ) -> (Result<String, Diagnostics>, Reads) {
     READS.with(|reads| *reads.borrow_mut() = Some(Vec::new()));
-    let html = render_one(job, id, view);
+    let html = render_one(job, id, view, &job.views.listed(&[]));
     let mut reads = READS
         .with(|reads| reads.borrow_mut().take())
         .unwrap_or_default();
@@ -561,17 +606,8 @@ fn register_taxonomies(tera: &mut Tera, lookup: &Arc<Lookup>) {
     let l = Arc::clone(lookup);
     tera.register_function("get_taxonomy_term", move |kwargs: Kwargs, _: &State| {
         let (at, term) = l.term_at(&kwargs, "get_taxonomy_term", "term")?;
-        let term = &l.taxonomies.0[at].terms[term];
         let pages = kwargs.get::<bool>("include_pages")?.unwrap_or(true);
-        if pages {
-            l.read_term(term);
-        }
-        Ok(crate::listings::term_value(
-            term,
-            &l.views,
-            &l.urls(),
-            pages,
-        ))
+        Ok(l.term_value(at, term, pages))
     });
     let l = Arc::clone(lookup);
     tera.register_function("get_taxonomy_url", move |kwargs: Kwargs, _: &State| {
@@ -675,15 +711,37 @@ impl Lookup {
         }
     }
 
-    /// Zola's `get_taxonomy` value: `kind`, `items` (every term, with its pages), `permalink`.
+    /// A term's value, with its pages' views when `pages` asks for them (each a read); made
+    /// once with them.
+    fn term_value(&self, at: usize, n: usize, pages: bool) -> Value {
+        let term = &self.taxonomies.0[at].terms[n];
+        let make = || {
+            let view = |id| self.views.get(id);
+            crate::listings::term_value(term, &view, &self.urls(), pages)
+        };
+        match pages {
+            true => {
+                self.read_term(term);
+                self.taxonomy_values[at].1[n].get_or_init(make).clone()
+            }
+            false => make(),
+        }
+    }
+
+    /// Zola's `get_taxonomy` value: `kind`, `items` (every term, with its pages), `permalink`;
+    /// made once.
     fn taxonomy_value(&self, at: usize) -> Value {
         let taxonomy = &self.taxonomies.0[at];
+        taxonomy.terms.iter().for_each(|t| self.read_term(t));
+        let make = || self.make_taxonomy_value(at);
+        self.taxonomy_values[at].0.get_or_init(make).clone()
+    }
+
+    fn make_taxonomy_value(&self, at: usize) -> Value {
+        let taxonomy = &self.taxonomies.0[at];
         let urls = self.urls();
-        let items: Vec<Value> = taxonomy
-            .terms
-            .iter()
-            .inspect(|t| self.read_term(t))
-            .map(|t| crate::listings::term_value(t, &self.views, &urls, true))
+        let items: Vec<Value> = (0..taxonomy.terms.len())
+            .map(|n| self.term_value(at, n, true))
             .collect();
         let mut map = tera::value::Map::new();
         map.insert(
@@ -745,10 +803,8 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<Lookup>) {
                 .lookup(path)
                 .map(|id| (id, lookup.site[id].section().is_none()));
             match found {
-                Some((id, false)) if head => {
-                    Ok(lookup.heads.get(&id).unwrap_or(&lookup.views[id]).clone())
-                }
-                Some((id, is_page)) if is_page == (kind == "page") => Ok(lookup.views[id].clone()),
+                Some((id, false)) if head => Ok(lookup.views.head(id)),
+                Some((id, is_page)) if is_page == (kind == "page") => Ok(lookup.views.get(id)),
                 _ => Err(tera::Error::message(format!(
                     "get_{kind}: no {kind} `{path}` in content/"
                 ))),
