@@ -10,7 +10,11 @@ use crate::output::{self, Staging};
 use crate::pipeline::{self, Counts, Options, Stop};
 use crate::report::Report;
 use crate::search::Indexing;
+use crate::spill::Spill;
 use crate::timings::Laps;
+
+/// The scratch file for rendered bodies, in the output folder (see `spill`).
+const SCRATCH: &str = ".docent-bodies";
 
 /// What a build did, for its one-line report.
 pub(crate) struct Summary {
@@ -42,11 +46,14 @@ pub(crate) fn build(options: &Options, out: &Path) -> Result<Summary> {
     }
     let staging = Staging::new(out)?;
     let indexing = Indexing::new(&staging);
+    let scratch = out.join(SCRATCH);
+    let spill = Spill::create(&scratch)
+        .map_err(|e| anyhow::anyhow!("could not create {}: {e}", scratch.display()))?;
     let ran = pipeline::run(
         options,
         &indexing,
         &mut Report::fail_fast(),
-        &mut Memo::none(),
+        &mut Memo::spilling(spill),
         &Stop::default(),
     )?;
     let counts = ran.counts;

@@ -52,6 +52,7 @@ mod shortcodes;
 mod site;
 mod site_files;
 mod slug;
+mod spill;
 mod templates;
 mod timings;
 mod tomlfile;

@@ -72,7 +72,10 @@ pub(crate) struct Problem {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Rendered {
+    /// Empty when `spilled` says where it went: a build moves each body's HTML to its scratch
+    /// file as soon as the body is rendered (`memo::Memo::spilling`); only views read it then.
     pub(crate) html: String,
+    pub(crate) spilled: Option<crate::spill::At>,
     pub(crate) summary: Option<String>,
     pub(crate) toc: Vec<Heading>,
     /// Every id an `#anchor` may point at: headings and footnotes.

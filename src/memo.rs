@@ -31,6 +31,7 @@ use crate::publish::Publish;
 use crate::render::{self, Job, Reads};
 use crate::schema::Schemas;
 use crate::site::{DocId, Kind, PerDoc, Site, Texts};
+use crate::spill::Spill;
 use crate::templates::Templates;
 use crate::views::{Urls, Views};
 
@@ -39,6 +40,8 @@ use crate::views::{Urls, Views};
 pub(crate) struct Memo {
     /// `None` for a memo that remembers nothing.
     kept: Option<Kept>,
+    /// Where a memo that remembers nothing puts each body's HTML until its view is made.
+    spill: Option<Arc<Spill>>,
 }
 
 /// Each stage's results by content file (its path relative to content/), with their keys.
@@ -125,7 +128,23 @@ impl Memo {
     pub(crate) fn keeping() -> Memo {
         Memo {
             kept: Some(Kept::default()),
+            spill: None,
         }
+    }
+
+    /// A memo that remembers nothing and keeps each body's HTML in `spill`, not in memory,
+    /// until its view is made: what a build of a large site needs.
+    pub(crate) fn spilling(spill: Spill) -> Memo {
+        Memo {
+            kept: None,
+            spill: Some(Arc::new(spill)),
+        }
+    }
+
+    /// Why a body's HTML could not be read back from the spill, if it could not: the pages
+    /// made without it are wrong.
+    pub(crate) fn spill_failure(&self) -> Option<anyhow::Error> {
+        self.spill.as_ref().and_then(|s| s.failure())
     }
 
     /// Every file that changed since the last run, relative to `root`, as the watcher saw
@@ -325,12 +344,18 @@ impl Memo {
         versions: &Map<String, u64>,
     ) -> Renders {
         let ids: Vec<DocId> = site.ids().collect();
+        let spill = self.spill.as_deref();
         let render = |id: DocId| {
             let body = texts.body(site, id);
-            Arc::new(match templates {
+            let mut rendered = match templates {
                 Some(templates) => markdown::render_page(body, templates, settings),
                 None => markdown::render(body),
-            })
+            };
+            if let Some(at) = spill.and_then(|s| s.put(&rendered.html)) {
+                rendered.html = String::new();
+                rendered.spilled = Some(at);
+            }
+            Arc::new(rendered)
         };
         let (Some(kept), Some(_)) = (&mut self.kept, templates) else {
             return PerDoc::from_vec(ids.par_iter().map(|&id| render(id)).collect());
@@ -385,7 +410,7 @@ impl Memo {
         stop: &Stop,
     ) -> Views {
         let Some(kept) = &mut self.kept else {
-            return Views::lazy(site, renders, urls, held);
+            return Views::lazy(site, renders, (urls, held), self.spill.clone());
         };
         let refs = held.refs();
         let all = view_keys(site, &renders, (&kept.versions, &kept.fronts), urls, refs);

@@ -139,10 +139,8 @@ pub(crate) fn run(
     let rendering = Rendering::new(renderer, chosen, &globals);
     laps.lap("templates bound");
     let job = rendering.job(&site, &views, &urls);
-    render_docs(sink, (report, memo), &job, (&salt, stop))?;
-    let listed = put_listings(sink, &job, &taxonomies, &config, &urls);
-    let listed = report.take("render", listed)?;
-    let not_found = report.take("render", rendering.render_extra("404.html", &globals))?;
+    let made = (&rendering, &globals, &*taxonomies, &config);
+    let (listed, not_found) = render_site(sink, (report, memo), &job, made, (&salt, stop))?;
     laps.lap("render");
     memo.discard((views, rendering)); // free what rendering needed before the site's other files
     let files = memo.site_files(&site, &config, &urls, (not_found, &listed));
@@ -164,6 +162,25 @@ fn check_bodies(
     let checked = links::check(site, texts, renders, refs, declared.as_ref());
     report.check("link", checked)?;
     report.check("quiz", refs.quizzes.check_uses(site, texts))
+}
+
+/// Renders every doc and listing, each handed to `sink` as soon as it is ready, and the 404
+/// page; returns the listings' URL paths and the 404 page.
+fn render_site(
+    sink: &dyn Sink,
+    (report, memo): (&mut Report, &mut Memo),
+    job: &crate::render::Job,
+    (rendering, globals, taxonomies, config): (&Rendering, &Globals, &Taxonomies, &Config),
+    (salt, stop): (&Salt, &Stop),
+) -> Result<(Vec<String>, Option<String>)> {
+    render_docs(sink, (report, memo), job, (salt, stop))?;
+    let listed = put_listings(sink, job, taxonomies, config, job.urls);
+    let listed = report.take("render", listed)?;
+    let not_found = report.take("render", rendering.render_extra("404.html", globals))?;
+    match memo.spill_failure() {
+        Some(err) => Err(Failure::Io(err)),
+        None => Ok((listed, not_found)),
+    }
 }
 
 /// Renders every doc, each handed to `sink` as soon as it is ready.

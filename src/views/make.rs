@@ -6,11 +6,14 @@ use serde::Serialize;
 use tera::value::Key;
 use tera::{Map, Value};
 
-use super::{Body, Urls};
+use std::borrow::Cow;
+
+use super::{Body, Html, Urls};
 use crate::data;
 use crate::links::{self, Refs};
 use crate::markdown::Heading;
 use crate::site::{DocId, Kind, Page, Site};
+use crate::spill::Spill;
 
 /// One empty array and one empty map for every view that has nothing in a field: most pages have
 /// no authors, objectives or citations, and each empty value would be an allocation of its own.
@@ -107,6 +110,7 @@ pub(super) struct Maker<'a> {
     pub(super) urls: &'a Urls<'a>,
     pub(super) refs: Refs<'a>,
     pub(super) neighbours: &'a Neighbours,
+    pub(super) spill: Option<&'a Spill>,
 }
 
 impl Maker<'_> {
@@ -141,6 +145,16 @@ impl Maker<'_> {
         let subsections = Value::from_serializable(&subsections);
         head.shift_insert(at + 1, "subsections".into(), subsections);
         Value::from(head)
+    }
+
+    /// The body's HTML, read back from the spill when it is there.
+    fn html<'b>(&self, body: &'b Body) -> Cow<'b, str> {
+        match (&body.html, self.spill) {
+            (Html::Here(html), _) => Cow::Borrowed(html),
+            (Html::Spilled(at), Some(spill)) => Cow::Owned(spill.read(*at)),
+            // Only a lazy run's views have spilled bodies, and it always hands over its spill.
+            (Html::Spilled(_), None) => Cow::Borrowed(""),
+        }
     }
 
     /// A link to `id`, for a neighbour or a reading order.
@@ -266,7 +280,7 @@ impl Maker<'_> {
             let html = refs.glossary.resolve(&html);
             Value::safe_string(&refs.quizzes.resolve(&html, refs.sources))
         };
-        map.insert("content".into(), resolve(&body.html));
+        map.insert("content".into(), resolve(&self.html(body)));
         let summary = body.summary.as_deref().map(resolve);
         map.insert("summary".into(), summary.unwrap_or_else(Value::none));
         let extra = match doc.extra.is_empty() {

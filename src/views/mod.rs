@@ -24,6 +24,7 @@ use crate::links::{Held, Renders};
 use crate::markdown::{Heading, Rendered};
 use crate::pipeline::Stop;
 use crate::site::{DocId, PerDoc, Site};
+use crate::spill::{At, Spill};
 
 use make::{Maker, Neighbours};
 
@@ -52,11 +53,17 @@ impl Urls<'_> {
 /// What a view needs of a rendered body: less than [`Rendered`], which also holds what the
 /// link checks read.
 pub(crate) struct Body {
-    html: String,
+    html: Html,
     summary: Option<String>,
     toc: Vec<Heading>,
     word_count: usize,
     citations: Vec<String>,
+}
+
+/// A body's HTML: in memory, or where the build's scratch file has it.
+enum Html {
+    Here(String),
+    Spilled(At),
 }
 
 impl Body {
@@ -65,14 +72,20 @@ impl Body {
     fn of(rendered: Arc<Rendered>) -> Body {
         match Arc::try_unwrap(rendered) {
             Ok(r) => Body {
-                html: r.html,
+                html: match r.spilled {
+                    Some(at) => Html::Spilled(at),
+                    None => Html::Here(r.html),
+                },
                 summary: r.summary,
                 toc: r.toc,
                 word_count: r.word_count,
                 citations: r.citations,
             },
             Err(r) => Body {
-                html: r.html.clone(),
+                html: match r.spilled {
+                    Some(at) => Html::Spilled(at),
+                    None => Html::Here(r.html.clone()),
+                },
                 summary: r.summary.clone(),
                 toc: r.toc.clone(),
                 word_count: r.word_count,
@@ -103,6 +116,8 @@ pub(crate) struct Lazy {
     origin: String,
     base_path: String,
     held: Arc<Held>,
+    /// Where the bodies' HTML is, when not in memory.
+    spill: Option<Arc<Spill>>,
     neighbours: Neighbours,
     /// Each section's head, made when first asked for (it holds no pages, so it is small).
     heads: Vec<OnceLock<Value>>,
@@ -128,6 +143,7 @@ impl Views {
             urls,
             refs: held.refs(),
             neighbours: &neighbours,
+            spill: None,
         };
         // Pages and section heads first, then each section's pages join its head. Each body
         // is freed once its view holds the resolved HTML, so the two never all exist at once.
@@ -164,8 +180,13 @@ impl Views {
         Views::Made(Made { views, heads })
     }
 
-    /// Views made when asked for, from `renders`.
-    pub(crate) fn lazy(site: &Arc<Site>, renders: Renders, urls: &Urls, held: &Arc<Held>) -> Views {
+    /// Views made when asked for, from `renders`, whose HTML may be in `spill`.
+    pub(crate) fn lazy(
+        site: &Arc<Site>,
+        renders: Renders,
+        (urls, held): (&Urls, &Arc<Held>),
+        spill: Option<Arc<Spill>>,
+    ) -> Views {
         let bodies: Vec<Body> = renders.into_vec().into_iter().map(Body::of).collect();
         let unset = || (0..site.len()).map(|_| OnceLock::new()).collect();
         Views::Lazy(Box::new(Lazy {
@@ -174,6 +195,7 @@ impl Views {
             origin: urls.origin.to_string(),
             base_path: urls.base_path.to_string(),
             held: Arc::clone(held),
+            spill,
             neighbours: Neighbours::of(site, false),
             heads: unset(),
             sections: unset(),
@@ -222,7 +244,13 @@ impl Views {
                 if let Some(kept) = lazy.sections[id.0].get() {
                     return kept.clone();
                 }
-                let head = self.head(id).into_map().unwrap_or_default();
+                // Its head, made again unless a template asked for it: kept, a section's
+                // reading order would hold a link to every page until the build ends.
+                let head = match lazy.heads[id.0].get() {
+                    Some(head) => head.clone(),
+                    None => lazy.with(|maker| maker.view(id, &lazy.bodies[id])),
+                };
+                let head = head.into_map().unwrap_or_default();
                 let section = lazy.site[id].section().map_or(&[][..], |s| &s.pages);
                 let pages = section.iter().map(|&p| listed.get(p)).collect();
                 lazy.with(|maker| maker.section(id, head, pages))
@@ -242,6 +270,7 @@ impl Lazy {
             urls: &urls,
             refs: self.held.refs(),
             neighbours: &self.neighbours,
+            spill: self.spill.as_deref(),
         })
     }
 }
