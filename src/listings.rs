@@ -36,6 +36,13 @@ pub(crate) struct Term {
 }
 
 impl Taxonomies {
+    /// Whether a taxonomy's list of terms is rendered: it shows every page that has a term.
+    pub(crate) fn list_every_page(&self) -> bool {
+        self.0
+            .iter()
+            .any(|t| t.config.render && !t.terms.is_empty())
+    }
+
     /// The terms of each declared taxonomy, from every page's `[taxonomies]`. Terms whose
     /// names make one slug (`Rust` and `rust`) are one term, named as first seen.
     pub(crate) fn of(site: &Site, config: &Config) -> Taxonomies {

@@ -400,16 +400,21 @@ impl Memo {
     }
 
     /// Every doc's view: from the last run where its view key is unchanged. Without a memo,
-    /// each view is made when it is needed and not kept.
+    /// each view is made when it is needed, unless `all` says a listing will show every page
+    /// at once: memory must hold every view then anyway, so each is made once, up front.
     pub(crate) fn views(
         &mut self,
         site: &Arc<Site>,
         renders: Renders,
-        urls: &Urls,
-        held: &Arc<Held>,
+        (urls, held, all): (&Urls, &Arc<Held>, bool),
         stop: &Stop,
     ) -> Views {
+        let spill = self.spill.as_deref();
         let Some(kept) = &mut self.kept else {
+            if all {
+                let made = Views::made(site, renders, (urls, held, spill), stop, &|_| None);
+                return Views::kept(site, made);
+            }
             return Views::lazy(site, renders, (urls, held), self.spill.clone());
         };
         let refs = held.refs();
@@ -420,7 +425,7 @@ impl Memo {
             Some((key, view)) if *key == keys[id] => Some(view.clone()),
             _ => None,
         };
-        let views = Views::made(site, renders, (urls, held), stop, &reuse);
+        let views = Views::made(site, renders, (urls, held, spill), stop, &reuse);
         if !stop.is_set() {
             for (id, view) in views.iter() {
                 let rel = &site[id].rel;

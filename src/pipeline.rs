@@ -127,7 +127,8 @@ pub(crate) fn run(
     let salt = Salt::new(settings, &urls, listed, &sources.data, versions);
     drop(texts);
     laps.lap("templates chosen");
-    let views = Arc::new(memo.views(&site, renders, &urls, &held, stop));
+    let all = taxonomies.list_every_page();
+    let views = Arc::new(memo.views(&site, renders, (&urls, &held, all), stop));
     stop.check()?;
     laps.lap("views");
     let plan = || sink.search(Plan::of(&site, &urls, &config));

@@ -9,7 +9,7 @@ use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::error::{Diagnostic, Diagnostics, collect};
 use crate::glossary::Glossary;
-use crate::listings::{Listing, Planned, Taxonomies};
+use crate::listings::{List, Listing, Planned, Taxonomies};
 use crate::pipeline::Stop;
 use crate::site::{DocId, Kind, Site};
 use crate::templates::{Chosen, Templates};
@@ -251,6 +251,9 @@ pub(crate) struct Job<'a> {
     pub(crate) bases: &'a Bases,
 }
 
+/// A section with this many pages is rendered on its own (see [`render_all`]).
+const LARGE: usize = 256;
+
 /// Renders every doc, handing each (doc, HTML) to `emit` as soon as it is ready, so a
 /// large site never holds all its pages at once. Each section is rendered with its pages: their
 /// views are made once for both, and freed once the section is rendered. Reports every error
@@ -278,18 +281,21 @@ pub(crate) fn render_all(
             pages.iter().for_each(|p| grouped[p.0] = true);
         })
         .collect();
-    let mut results: Vec<(DocId, Result<(), Diagnostics>)> = groups
-        .par_iter()
-        .flat_map_iter(|&(section, pages)| {
-            let listed = job.views.listed(pages);
-            let mut done: Vec<_> = pages
-                .par_iter()
-                .map(|&id| put(id, &listed.get(id), &listed))
-                .collect();
-            done.push(put(section, &job.views.section(section, &listed), &listed));
-            done
-        })
-        .collect();
+    let group = |&(section, pages): &(DocId, &[DocId])| {
+        let listed = job.views.listed(pages);
+        let mut done: Vec<_> = pages
+            .par_iter()
+            .map(|&id| put(id, &listed.get(id), &listed))
+            .collect();
+        done.push(put(section, &job.views.section(section, &listed), &listed));
+        done
+    };
+    // A large section has pages enough for every thread: one at a time, so only one
+    // section's views are made at once. Small ones side by side.
+    let (large, small): (Vec<_>, Vec<_>) = groups.iter().partition(|(_, p)| p.len() >= LARGE);
+    let mut results: Vec<(DocId, Result<(), Diagnostics>)> =
+        large.into_iter().flat_map(group).collect();
+    results.par_extend(small.into_par_iter().flat_map_iter(group));
     // A page that no section lists, on its own.
     let alone: Vec<DocId> = site.ids().filter(|id| !grouped[id.0]).collect();
     let none = job.views.listed(&[]);
@@ -377,31 +383,55 @@ pub(crate) fn render_listings(
     let lists: Vec<&[Planned]> = planned
         .chunk_by(|a, b| a.listing.list() == b.listing.list())
         .collect();
-    let results: Vec<_> = lists
-        .par_iter()
-        .flat_map_iter(|list| {
-            let pages = crate::listings::pages_of(&list[0].listing, job.site, taxonomies);
-            let listed = job.views.listed(&pages);
-            let done: Vec<_> = list
-                .par_iter()
-                .map(|planned| {
-                    let html = render_listing(job, taxonomies, planned, &listed)?;
-                    let output = crate::site::Doc::output_of(&planned.path);
-                    emit(&output, html.into()).map_err(Diagnostics::from)
-                })
-                .collect();
-            done
-        })
+    let pages =
+        |list: &[Planned]| crate::listings::pages_of(&list[0].listing, job.site, taxonomies);
+    // A taxonomy's list of terms shows every page that has a term, so their views are made
+    // once for it and kept while every listing renders: each term's pagers show them too.
+    let mut shown: Vec<DocId> = lists
+        .iter()
+        .filter(|list| matches!(list[0].listing, Listing::Terms { .. }))
+        .flat_map(|list| pages(list))
         .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let shared = job.views.listed(&shown);
+    let render_list = |list: &&[Planned]| {
+        let listed = shared.with(&pages(list));
+        let value = list_value(job, taxonomies, list[0].listing.list(), &listed);
+        let done: Vec<_> = list
+            .par_iter()
+            .map(|planned| {
+                let html = render_listing(job, (taxonomies, planned), (&listed, &value))?;
+                let output = crate::site::Doc::output_of(&planned.path);
+                emit(&output, html.into()).map_err(Diagnostics::from)
+            })
+            .collect();
+        done
+    };
+    let results: Vec<_> = lists.par_iter().flat_map_iter(render_list).collect();
     collect(results).map(|_| ()).map_err(merge_repeats)
+}
+
+/// The value every pager of `list` shows: its section, or its term with its pages.
+fn list_value(job: &Job, taxonomies: &Taxonomies, list: List, listed: &Listed) -> Option<Value> {
+    let urls = job.urls;
+    match list {
+        List::Section(id) => Some(job.views.section(id, listed)),
+        List::Term(t, n) => Some(crate::listings::term_value(
+            &taxonomies.0[t].terms[n],
+            &|id| listed.get(id),
+            urls,
+            true,
+        )),
+        List::Terms(_) => None,
+    }
 }
 
 /// One listing: its template, and what that template sees besides `config`, `data`, `lang`.
 fn render_listing(
     job: &Job,
-    taxonomies: &Taxonomies,
-    planned: &Planned,
-    listed: &Listed,
+    (taxonomies, planned): (&Taxonomies, &Planned),
+    (listed, list): (&Listed, &Option<Value>),
 ) -> Result<String, Diagnostics> {
     FILTERED.with(|n| n.set(0));
     let urls = job.urls;
@@ -411,7 +441,8 @@ fn render_listing(
     let view = |id| listed.get(id);
     let template = match &planned.listing {
         Listing::Pager { section, index } => {
-            context.insert_value("section", job.views.section(*section, listed));
+            let section_value = list.clone().unwrap_or_else(Value::none);
+            context.insert_value("section", section_value);
             if let Some(paginator) = section_paginator(job, *section, *index, listed) {
                 context.insert_value("paginator", paginator);
             }
@@ -434,7 +465,8 @@ fn render_listing(
             index,
         } => {
             let taxonomy = &taxonomies.0[*taxonomy];
-            term_context(job, taxonomy, (*term, *index), (&view, &mut context))
+            let term = (&taxonomy.terms[*term], *index, list);
+            term_context(job, taxonomy, term, (&view, &mut context))
         }
     };
     let templates = &job.renderer.templates;
@@ -474,13 +506,12 @@ fn listing_lang<'a>(job: &'a Job, taxonomies: &'a Taxonomies, planned: &Planned)
 fn term_context(
     job: &Job,
     taxonomy: &crate::listings::Taxonomy,
-    (term, index): (usize, usize),
+    (term, index, value): (&crate::listings::Term, usize, &Option<Value>),
     (view, context): (&dyn Fn(DocId) -> Value, &mut Context),
 ) -> String {
     let urls = job.urls;
-    let term = &taxonomy.terms[term];
     context.insert_value("taxonomy", crate::listings::config_value(taxonomy, urls));
-    context.insert_value("term", crate::listings::term_value(term, view, urls, true));
+    context.insert_value("term", value.clone().unwrap_or_else(Value::none));
     if let Some(by) = taxonomy.config.paginate_by {
         let split = (&term.pages[..], by, taxonomy.config.paginate_path.as_str());
         let paginator = crate::listings::paginator(split, &term.path, index, view, urls);

@@ -133,7 +133,7 @@ impl Views {
     pub(crate) fn made(
         site: &Site,
         renders: Renders,
-        (urls, held): (&Urls, &Held),
+        (urls, held, spill): (&Urls, &Held, Option<&Spill>),
         stop: &Stop,
         reuse: &(dyn Fn(DocId) -> Option<Value> + Sync),
     ) -> PerDoc<Value> {
@@ -143,7 +143,7 @@ impl Views {
             urls,
             refs: held.refs(),
             neighbours: &neighbours,
-            spill: None,
+            spill,
         };
         // Pages and section heads first, then each section's pages join its head. Each body
         // is freed once its view holds the resolved HTML, so the two never all exist at once.
@@ -233,7 +233,11 @@ impl Views {
             Views::Made(_) => Default::default(),
             Views::Lazy(_) => pages.par_iter().map(|&p| (p, self.get(p))).collect(),
         };
-        Listed { views: self, made }
+        Listed {
+            views: self,
+            made,
+            within: None,
+        }
     }
 
     /// The full view of the section `id`, its pages taken from `listed` where it has them.
@@ -279,14 +283,41 @@ impl Lazy {
 pub(crate) struct Listed<'a> {
     views: &'a Views,
     made: crate::hashing::Map<DocId, Value>,
+    /// Where the views it did not make are, if they were made for a larger list.
+    within: Option<&'a Listed<'a>>,
 }
 
-impl Listed<'_> {
+impl<'a> Listed<'a> {
+    /// The views of `pages`: those `self` has, and the others made now.
+    pub(crate) fn with(&'a self, pages: &[DocId]) -> Listed<'a> {
+        let made = match self.views {
+            Views::Made(_) => Default::default(),
+            Views::Lazy(_) => pages
+                .par_iter()
+                .filter(|&&p| !self.has(p))
+                .map(|&p| (p, self.views.get(p)))
+                .collect(),
+        };
+        Listed {
+            views: self.views,
+            made,
+            within: Some(self),
+        }
+    }
+
+    fn has(&self, id: DocId) -> bool {
+        self.made.contains_key(&id) || self.within.is_some_and(|w| w.has(id))
+    }
+
     /// The view of `id`: the one made for the list, or one made now.
     pub(crate) fn get(&self, id: DocId) -> Value {
-        match self.made.get(&id) {
-            Some(view) => view.clone(),
-            None => self.views.get(id),
+        match (self.made.get(&id), self.within) {
+            (Some(view), _) => view.clone(),
+            (None, Some(within)) => within.get(id),
+            (None, None) => self.views.get(id),
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
