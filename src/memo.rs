@@ -347,15 +347,11 @@ impl Memo {
         let spill = self.spill.as_deref();
         let render = |id: DocId| {
             let body = texts.body(site, id);
-            let mut rendered = match templates {
+            let rendered = match templates {
                 Some(templates) => markdown::render_page(body, templates, settings),
                 None => markdown::render(body),
             };
-            if let Some(at) = spill.and_then(|s| s.put(&rendered.html)) {
-                rendered.html = String::new();
-                rendered.spilled = Some(at);
-            }
-            Arc::new(rendered)
+            Arc::new(spilled(rendered, spill))
         };
         let (Some(kept), Some(_)) = (&mut self.kept, templates) else {
             return PerDoc::from_vec(ids.par_iter().map(|&id| render(id)).collect());
@@ -494,6 +490,15 @@ impl Memo {
         kept.keep_pages(job, salt, collect(results)?);
         Ok(())
     }
+}
+
+/// `rendered` with its HTML moved to `spill`, when there is one and it took it.
+fn spilled(mut rendered: Rendered, spill: Option<&Spill>) -> Rendered {
+    if let Some(at) = spill.and_then(|s| s.put(&rendered.html)) {
+        rendered.html = String::new();
+        rendered.spilled = Some(at);
+    }
+    rendered
 }
 
 impl Kept {

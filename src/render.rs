@@ -471,16 +471,7 @@ fn render_listing(
     };
     let templates = &job.renderer.templates;
     if !templates.tera.contains_template(&template) {
-        let message = format!("template `{template}` not found, for {}", planned.path);
-        let help = match &planned.listing {
-            Listing::Pager { .. } => "add the template, or name another in the section".into(),
-            _ => format!(
-                "add templates/{template}, or set `render = false` on the taxonomy in site.toml"
-            ),
-        };
-        return Err(Diagnostic::in_file(crate::config::FILE, message)
-            .with_help(help)
-            .into());
+        return Err(missing_template(&template, planned).into());
     }
     let _watched =
         crate::watchdog::rendering(|| format!("templates/{template} for {}", planned.path));
@@ -489,6 +480,18 @@ fn render_listing(
         .render(&template, &context)
         .map(scrub)
         .map_err(|err| Diagnostics::from(templates.diagnose(&err, None)))
+}
+
+/// A listing's template is not there.
+fn missing_template(template: &str, planned: &Planned) -> Diagnostic {
+    let message = format!("template `{template}` not found, for {}", planned.path);
+    let help = match &planned.listing {
+        Listing::Pager { .. } => "add the template, or name another in the section".into(),
+        _ => format!(
+            "add templates/{template}, or set `render = false` on the taxonomy in site.toml"
+        ),
+    };
+    Diagnostic::in_file(crate::config::FILE, message).with_help(help)
 }
 
 /// The language of a listing: its section's, or its taxonomy's.
