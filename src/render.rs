@@ -29,10 +29,10 @@ struct Lookup {
     taxonomies: Arc<Taxonomies>,
     /// Each section's tree for `get_section_tree`, made when first asked for.
     trees: Vec<std::sync::OnceLock<Value>>,
-    /// Each taxonomy's `get_taxonomy` value, and each of its terms' `get_taxonomy_term` value,
-    /// made when first asked for: views may be made only when asked for (`Views::Lazy`), and a
-    /// theme that shows a taxonomy on every page would make each page's view again for each.
-    taxonomy_values: Vec<(std::sync::OnceLock<Value>, Vec<std::sync::OnceLock<Value>>)>,
+    /// Each term's value with its pages, for `get_taxonomy` and `get_taxonomy_term`, made when
+    /// first asked for: views may be made only when asked for (`Views::Lazy`), and a theme
+    /// that shows a taxonomy on every page would make each page's view again for each.
+    term_values: Vec<Vec<std::sync::OnceLock<Value>>>,
     /// site.toml's strings for `trans`, and its languages.
     strings: Arc<crate::lang::Strings>,
     origin: String,
@@ -98,11 +98,7 @@ impl Renderer {
             glossary: Arc::clone(glossary),
             taxonomies: Arc::clone(taxonomies),
             trees: unset(site.len()),
-            taxonomy_values: taxonomies
-                .0
-                .iter()
-                .map(|t| (std::sync::OnceLock::new(), unset(t.terms.len())))
-                .collect(),
+            term_values: taxonomies.0.iter().map(|t| unset(t.terms.len())).collect(),
             strings: Arc::clone(strings),
             origin: urls.origin.to_string(),
             base_path: urls.base_path.to_string(),
@@ -383,20 +379,9 @@ pub(crate) fn render_listings(
     let lists: Vec<&[Planned]> = planned
         .chunk_by(|a, b| a.listing.list() == b.listing.list())
         .collect();
-    let pages =
-        |list: &[Planned]| crate::listings::pages_of(&list[0].listing, job.site, taxonomies);
-    // A taxonomy's list of terms shows every page that has a term, so their views are made
-    // once for it and kept while every listing renders: each term's pagers show them too.
-    let mut shown: Vec<DocId> = lists
-        .iter()
-        .filter(|list| matches!(list[0].listing, Listing::Terms { .. }))
-        .flat_map(|list| pages(list))
-        .collect();
-    shown.sort_unstable();
-    shown.dedup();
-    let shared = job.views.listed(&shown);
     let render_list = |list: &&[Planned]| {
-        let listed = shared.with(&pages(list));
+        let pages = crate::listings::pages_of(&list[0].listing, job.site, taxonomies);
+        let listed = job.views.listed(&pages);
         let value = list_value(job, taxonomies, list[0].listing.list(), &listed);
         let done: Vec<_> = list
             .par_iter()
@@ -756,22 +741,14 @@ impl Lookup {
         match pages {
             true => {
                 self.read_term(term);
-                self.taxonomy_values[at].1[n].get_or_init(make).clone()
+                self.term_values[at][n].get_or_init(make).clone()
             }
             false => make(),
         }
     }
 
-    /// Zola's `get_taxonomy` value: `kind`, `items` (every term, with its pages), `permalink`;
-    /// made once.
+    /// Zola's `get_taxonomy` value: `kind`, `items` (every term, with its pages), `permalink`.
     fn taxonomy_value(&self, at: usize) -> Value {
-        let taxonomy = &self.taxonomies.0[at];
-        taxonomy.terms.iter().for_each(|t| self.read_term(t));
-        let make = || self.make_taxonomy_value(at);
-        self.taxonomy_values[at].0.get_or_init(make).clone()
-    }
-
-    fn make_taxonomy_value(&self, at: usize) -> Value {
         let taxonomy = &self.taxonomies.0[at];
         let urls = self.urls();
         let items: Vec<Value> = (0..taxonomy.terms.len())

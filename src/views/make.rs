@@ -8,7 +8,7 @@ use tera::{Map, Value};
 
 use std::borrow::Cow;
 
-use super::{Body, Html, Urls};
+use super::{BodyRef, Urls};
 use crate::data;
 use crate::links::{self, Refs};
 use crate::markdown::Heading;
@@ -115,7 +115,7 @@ pub(super) struct Maker<'a> {
 
 impl Maker<'_> {
     /// A page's view, or a section's head: everything but its pages and subsections.
-    pub(super) fn view(&self, id: DocId, body: &Body) -> Value {
+    pub(super) fn view(&self, id: DocId, body: BodyRef) -> Value {
         let mut map = self.common(id, body);
         match &self.site[id].kind {
             Kind::Page(page) => {
@@ -148,12 +148,12 @@ impl Maker<'_> {
     }
 
     /// The body's HTML, read back from the spill when it is there.
-    fn html<'b>(&self, body: &'b Body) -> Cow<'b, str> {
-        match (&body.html, self.spill) {
-            (Html::Here(html), _) => Cow::Borrowed(html),
-            (Html::Spilled(at), Some(spill)) => Cow::Owned(spill.read(*at)),
-            // Only a lazy run's views have spilled bodies, and it always hands over its spill.
-            (Html::Spilled(_), None) => Cow::Borrowed(""),
+    fn html<'b>(&self, body: BodyRef<'b>) -> Cow<'b, str> {
+        match (body.spilled, self.spill) {
+            (None, _) => Cow::Borrowed(body.html),
+            (Some(at), Some(spill)) => Cow::Owned(spill.read(at)),
+            // A body is spilled only in a run that has a spill, and every maker gets it.
+            (Some(_), None) => Cow::Borrowed(""),
         }
     }
 
@@ -242,11 +242,11 @@ impl Maker<'_> {
         map.insert("higher".into(), neighbour(Some(position + 1)));
     }
 
-    fn common(&self, id: DocId, body: &Body) -> Map {
+    fn common(&self, id: DocId, body: BodyRef) -> Map {
         let (site, urls, refs) = (self.site, self.urls, self.refs);
         let doc = &site[id];
         let permalink = urls.permalink(&doc.path);
-        let toc = toc(&body.toc, &permalink);
+        let toc = toc(body.toc, &permalink);
         let common = Common {
             title: &doc.title,
             description: doc.description.as_deref(),
@@ -281,14 +281,14 @@ impl Maker<'_> {
             Value::safe_string(&refs.quizzes.resolve(&html, refs.sources))
         };
         map.insert("content".into(), resolve(&self.html(body)));
-        let summary = body.summary.as_deref().map(resolve);
+        let summary = body.summary.map(resolve);
         map.insert("summary".into(), summary.unwrap_or_else(Value::none));
         let extra = match doc.extra.is_empty() {
             true => empty_map(),
             false => data::table_to_value(&doc.extra),
         };
         map.insert("extra".into(), extra);
-        map.insert("citations".into(), citations(&body.citations, refs.sources));
+        map.insert("citations".into(), citations(body.citations, refs.sources));
         map
     }
 

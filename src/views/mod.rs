@@ -50,47 +50,66 @@ impl Urls<'_> {
     }
 }
 
-/// What a view needs of a rendered body: less than [`Rendered`], which also holds what the
-/// link checks read.
+/// What a view needs of a rendered body, kept by a build that makes views when asked for:
+/// less than [`Rendered`], which also holds what the link checks read. Like `Rendered`, its
+/// `html` is empty when `spilled` says where it went.
 pub(crate) struct Body {
-    html: Html,
+    html: String,
+    spilled: Option<At>,
     summary: Option<String>,
     toc: Vec<Heading>,
     word_count: usize,
     citations: Vec<String>,
 }
 
-/// A body's HTML: in memory, or where the build's scratch file has it.
-enum Html {
-    Here(String),
-    Spilled(At),
+/// A body as a view reads it: borrowed from a [`Body`], or from a [`Rendered`] that a memo
+/// keeps, so making a view copies nothing of it.
+#[derive(Clone, Copy)]
+pub(crate) struct BodyRef<'a> {
+    html: &'a str,
+    spilled: Option<At>,
+    summary: Option<&'a str>,
+    toc: &'a [Heading],
+    word_count: usize,
+    citations: &'a [String],
 }
 
 impl Body {
-    /// Moves the fields out when nothing else holds `rendered` (a build), copies them when a
-    /// memo does (serve).
+    /// Moves the fields out when nothing else holds `rendered`, as in a build; copies them
+    /// otherwise.
     fn of(rendered: Arc<Rendered>) -> Body {
-        match Arc::try_unwrap(rendered) {
-            Ok(r) => Body {
-                html: match r.spilled {
-                    Some(at) => Html::Spilled(at),
-                    None => Html::Here(r.html),
-                },
-                summary: r.summary,
-                toc: r.toc,
-                word_count: r.word_count,
-                citations: r.citations,
-            },
-            Err(r) => Body {
-                html: match r.spilled {
-                    Some(at) => Html::Spilled(at),
-                    None => Html::Here(r.html.clone()),
-                },
-                summary: r.summary.clone(),
-                toc: r.toc.clone(),
-                word_count: r.word_count,
-                citations: r.citations.clone(),
-            },
+        let r = Arc::try_unwrap(rendered).unwrap_or_else(|shared| (*shared).clone());
+        Body {
+            html: r.html,
+            spilled: r.spilled,
+            summary: r.summary,
+            toc: r.toc,
+            word_count: r.word_count,
+            citations: r.citations,
+        }
+    }
+
+    fn read(&self) -> BodyRef<'_> {
+        BodyRef {
+            html: &self.html,
+            spilled: self.spilled,
+            summary: self.summary.as_deref(),
+            toc: &self.toc,
+            word_count: self.word_count,
+            citations: &self.citations,
+        }
+    }
+}
+
+impl<'a> BodyRef<'a> {
+    fn of(r: &'a Rendered) -> BodyRef<'a> {
+        BodyRef {
+            html: &r.html,
+            spilled: r.spilled,
+            summary: r.summary.as_deref(),
+            toc: &r.toc,
+            word_count: r.word_count,
+            citations: &r.citations,
         }
     }
 }
@@ -156,7 +175,7 @@ impl Views {
                 match reuse(id) {
                     Some(view) => view,
                     None if stop.is_set() => Value::none(),
-                    None => maker.view(id, &Body::of(rendered)),
+                    None => maker.view(id, BodyRef::of(&rendered)),
                 }
             })
             .collect();
@@ -207,7 +226,7 @@ impl Views {
         match self {
             Views::Made(made) => made.views[id].clone(),
             Views::Lazy(lazy) => match lazy.site[id].section() {
-                None => lazy.with(|maker| maker.view(id, &lazy.bodies[id])),
+                None => lazy.make(id),
                 Some(_) => lazy.sections[id.0]
                     .get_or_init(|| self.section(id, &self.listed(&[])))
                     .clone(),
@@ -219,9 +238,9 @@ impl Views {
     pub(crate) fn head(&self, id: DocId) -> Value {
         match self {
             Views::Made(made) => made.heads.get(&id).unwrap_or(&made.views[id]).clone(),
-            Views::Lazy(lazy) if lazy.site[id].section().is_some() => lazy.heads[id.0]
-                .get_or_init(|| lazy.with(|maker| maker.view(id, &lazy.bodies[id])))
-                .clone(),
+            Views::Lazy(lazy) if lazy.site[id].section().is_some() => {
+                lazy.heads[id.0].get_or_init(|| lazy.make(id)).clone()
+            }
             Views::Lazy(_) => self.get(id),
         }
     }
@@ -233,11 +252,7 @@ impl Views {
             Views::Made(_) => Default::default(),
             Views::Lazy(_) => pages.par_iter().map(|&p| (p, self.get(p))).collect(),
         };
-        Listed {
-            views: self,
-            made,
-            within: None,
-        }
+        Listed { views: self, made }
     }
 
     /// The full view of the section `id`, its pages taken from `listed` where it has them.
@@ -252,7 +267,7 @@ impl Views {
                 // reading order would hold a link to every page until the build ends.
                 let head = match lazy.heads[id.0].get() {
                     Some(head) => head.clone(),
-                    None => lazy.with(|maker| maker.view(id, &lazy.bodies[id])),
+                    None => lazy.make(id),
                 };
                 let head = head.into_map().unwrap_or_default();
                 let section = lazy.site[id].section().map_or(&[][..], |s| &s.pages);
@@ -264,6 +279,11 @@ impl Views {
 }
 
 impl Lazy {
+    /// A page's view, or a section's head.
+    fn make(&self, id: DocId) -> Value {
+        self.with(|maker| maker.view(id, self.bodies[id].read()))
+    }
+
     fn with<T>(&self, make: impl FnOnce(&Maker) -> T) -> T {
         let urls = Urls {
             origin: &self.origin,
@@ -283,38 +303,14 @@ impl Lazy {
 pub(crate) struct Listed<'a> {
     views: &'a Views,
     made: crate::hashing::Map<DocId, Value>,
-    /// Where the views it did not make are, if they were made for a larger list.
-    within: Option<&'a Listed<'a>>,
 }
 
-impl<'a> Listed<'a> {
-    /// The views of `pages`: those `self` has, and the others made now.
-    pub(crate) fn with(&'a self, pages: &[DocId]) -> Listed<'a> {
-        let made = match self.views {
-            Views::Made(_) => Default::default(),
-            Views::Lazy(_) => pages
-                .par_iter()
-                .filter(|&&p| !self.has(p))
-                .map(|&p| (p, self.views.get(p)))
-                .collect(),
-        };
-        Listed {
-            views: self.views,
-            made,
-            within: Some(self),
-        }
-    }
-
-    fn has(&self, id: DocId) -> bool {
-        self.made.contains_key(&id) || self.within.is_some_and(|w| w.has(id))
-    }
-
+impl Listed<'_> {
     /// The view of `id`: the one made for the list, or one made now.
     pub(crate) fn get(&self, id: DocId) -> Value {
-        match (self.made.get(&id), self.within) {
-            (Some(view), _) => view.clone(),
-            (None, Some(within)) => within.get(id),
-            (None, None) => self.views.get(id),
+        match self.made.get(&id) {
+            Some(view) => view.clone(),
+            None => self.views.get(id),
         }
     }
 }
