@@ -65,6 +65,11 @@ use std::time::Instant;
 use clap::Parser;
 
 use crate::cli::{Cli, Command, Format};
+
+/// A build makes and frees millions of small strings on two threads; mimalloc does that with
+/// less CPU time and less memory held than the system allocator (README, Performance).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use crate::error::Failure;
 
 fn main() -> ExitCode {
