@@ -41,7 +41,9 @@ impl Naming {
 #[derive(Debug, Clone)]
 pub(crate) struct Parsed {
     text: Arc<str>,
-    doc: Doc,
+    /// Boxed: the model is put together from these in several passes over every file, and
+    /// moving a box moves a pointer, not the doc.
+    doc: Box<Doc>,
     draft: bool,
     /// A page's `expires` date, checked.
     expires: Option<String>,
@@ -106,7 +108,7 @@ pub(crate) fn patch(site: &mut Site, old: &Parsed, new: &Parsed) {
         }
         Kind::Section(_) => None,
     };
-    site.replace(id, new.doc.clone());
+    site.replace(id, (*new.doc).clone());
     if let Some(section) = resort {
         let mut order = site[section]
             .section()
@@ -150,7 +152,7 @@ pub(crate) fn index_with(
     let mut docs = with_roots(sections, site_title, &naming.languages);
     docs.extend(pages);
     link_sections(&mut docs);
-    let (texts, docs): (Vec<Arc<str>>, Vec<Doc>) =
+    let (texts, docs): (Vec<Arc<str>>, Vec<Box<Doc>>) =
         docs.into_iter().map(|p| (p.text, p.doc)).unzip();
     let site = Site::new(docs, publishing);
     Ok((site, Texts::new(texts)))
@@ -208,7 +210,7 @@ pub(crate) fn parse(file: SourceFile, naming: &Naming) -> Result<Parsed, Diagnos
     let is_section = name == "_index.md" || name.ends_with("/_index.md");
     let (doc, draft, expires, pages_from) = if is_section {
         let front: SectionFront = frontmatter::parse(&file, &split)?;
-        let kind = Kind::Section(Section {
+        let kind = Kind::Section(Box::new(Section {
             sort_by: front.sort_by,
             page_template: front.page_template.clone(),
             schema: front.schema.clone(),
@@ -218,7 +220,7 @@ pub(crate) fn parse(file: SourceFile, naming: &Naming) -> Result<Parsed, Diagnos
             parent: None,
             pages: Vec::new(),
             subsections: Vec::new(),
-        });
+        }));
         let path = format!("{prefix}{}", dir_path(section_dir(&name), slugify.paths));
         let keys = Keys::Front(&file, &split);
         let doc = doc(&keys, (split.body_offset, lang), &front, path, kind)?;
@@ -253,7 +255,7 @@ pub(crate) fn parse(file: SourceFile, naming: &Naming) -> Result<Parsed, Diagnos
     };
     Ok(Parsed {
         text: file.text,
-        doc,
+        doc: Box::new(doc),
         draft,
         expires,
         pages_from,
@@ -585,7 +587,7 @@ fn made_root(rel: &str, title: &str, lang: &Arc<str>, path: &str) -> Parsed {
         aliases: Vec::new(),
         lang: Arc::clone(lang),
         row: None,
-        kind: Kind::Section(Section {
+        kind: Kind::Section(Box::new(Section {
             sort_by: SortBy::Weight,
             page_template: None,
             schema: None,
@@ -595,11 +597,11 @@ fn made_root(rel: &str, title: &str, lang: &Arc<str>, path: &str) -> Parsed {
             parent: None,
             pages: Vec::new(),
             subsections: Vec::new(),
-        }),
+        })),
     };
     Parsed {
         text: Arc::from(""),
-        doc,
+        doc: Box::new(doc),
         draft: false,
         expires: None,
         pages_from: None,

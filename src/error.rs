@@ -289,7 +289,8 @@ impl From<anyhow::Error> for Failure {
 pub(crate) fn collect<T>(
     results: impl IntoIterator<Item = std::result::Result<T, Diagnostics>>,
 ) -> std::result::Result<Vec<T>, Diagnostics> {
-    let mut values = Vec::new();
+    let results = results.into_iter();
+    let mut values = Vec::with_capacity(results.size_hint().0);
     let mut errors = Vec::new();
     for result in results {
         match result {

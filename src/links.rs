@@ -81,14 +81,7 @@ pub(crate) fn check(
     let results: Vec<_> = ids
         .par_iter()
         .flat_map_iter(|&id| {
-            let found = check_one(
-                &site[id],
-                texts.full(id),
-                &renders[id],
-                site,
-                &anchors,
-                refs,
-            );
+            let found = check_one((id, texts), &renders[id], site, &anchors, refs);
             found.into_iter().filter(Result::is_err)
         })
         .collect();
@@ -97,15 +90,15 @@ pub(crate) fn check(
 
 /// Checks one body's links, anchors and citations; `anchors` gives any target's anchor ids.
 pub(crate) fn check_one<'s>(
-    doc: &Doc,
-    text: &str,
+    (id, texts): (DocId, &Texts),
     rendered: &Rendered,
     site: &Site,
     anchors: &dyn Fn(DocId) -> &'s HashSet<String>,
     refs: Refs,
 ) -> Vec<Result<(), Diagnostic>> {
+    let doc = &site[id];
     let links = rendered.links.iter().map(move |link| {
-        let at = |message: String| doc.at(text, &link.span, message);
+        let at = |message: String| doc.at(texts.full(id), &link.span, message);
         let Some(target) = site.lookup(&link.target) else {
             let d = at(format!("broken link: no content file `{}`", link.target));
             return Err(match did_you_mean(&link.target, site.files()) {
@@ -133,13 +126,15 @@ pub(crate) fn check_one<'s>(
     let citations = rendered
         .citation_uses
         .iter()
-        .map(|cite| check_citation(doc, text, cite, refs.sources));
+        .map(|cite| check_citation(doc, (id, texts), cite, refs.sources));
     let terms = rendered
         .terms
         .iter()
         .map(|term| match refs.glossary.problem(&term.name) {
             None => Ok(()),
-            Some((message, help)) => Err(doc.at(text, &term.span, message).with_help(help)),
+            Some((message, help)) => {
+                Err(doc.at(texts.full(id), &term.span, message).with_help(help))
+            }
         });
     links.chain(citations).chain(terms).collect()
 }
@@ -147,7 +142,7 @@ pub(crate) fn check_one<'s>(
 /// Checks that one `[@key]` names a source.
 fn check_citation(
     doc: &Doc,
-    text: &str,
+    (id, texts): (DocId, &Texts),
     cite: &CitationUse,
     sources: Option<&toml::Table>,
 ) -> Result<(), Diagnostic> {
@@ -155,6 +150,7 @@ fn check_citation(
     if known {
         return Ok(());
     }
+    let text = texts.full(id);
     if cite.key.is_empty() {
         return Err(doc.at(text, &cite.span, "empty citation").with_help(
             "write a source key after `@`, like `[@uc-online]`, or `\\[@]` for literal text",

@@ -54,6 +54,7 @@ mod site_files;
 mod slug;
 mod spill;
 mod templates;
+mod texts;
 mod timings;
 mod tomlfile;
 mod views;

@@ -33,9 +33,11 @@ const MORE: &str = "<!-- more -->";
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct Heading {
     pub(crate) level: u32,
-    pub(crate) id: String,
-    pub(crate) title: String,
-    pub(crate) children: Vec<Heading>,
+    pub(crate) id: Box<str>,
+    pub(crate) title: Box<str>,
+    /// Boxed, not a `Vec`: a build holds every page's headings, and a `Vec` that grew by
+    /// pushes holds up to twice the room it needs.
+    pub(crate) children: Box<[Heading]>,
 }
 
 /// A link to another content file, with its byte span in the body.
@@ -77,7 +79,7 @@ pub(crate) struct Rendered {
     pub(crate) html: String,
     pub(crate) spilled: Option<crate::spill::At>,
     pub(crate) summary: Option<String>,
-    pub(crate) toc: Vec<Heading>,
+    pub(crate) toc: Box<[Heading]>,
     /// Every id an `#anchor` may point at: headings and footnotes.
     pub(crate) anchors: HashSet<String>,
     pub(crate) links: Vec<InternalLink>,
@@ -183,13 +185,14 @@ fn render_expanded(expanded: Expanded, settings: Settings) -> Rendered {
     out.html.shrink_to_fit();
     out.summary = out.html.find(MORE).map(|i| out.html[..i].to_string());
     out.href_targets = href_targets(&out.html);
-    out.toc = nest(&flat_toc.entries);
+    out.toc = nest(flat_toc.entries);
     if !escapes.is_empty() || !expanded.splices.is_empty() {
         out.map_spans(|at| expanded.splices.original(escapes.original(at)));
     }
     out.problems.extend(expanded.problems);
     out.shortcodes = expanded.used;
     out.figures = expanded.figures;
+    out.fit();
     out
 }
 
@@ -203,6 +206,20 @@ fn price_closers(text: &str, settings: Settings) -> Vec<usize> {
 }
 
 impl Rendered {
+    /// Gives back the room each list grew into beyond what it holds: a build keeps every
+    /// body's lists until the link checks have read them all.
+    fn fit(&mut self) {
+        self.anchors.shrink_to_fit();
+        self.links.shrink_to_fit();
+        self.citations.shrink_to_fit();
+        self.citation_uses.shrink_to_fit();
+        self.href_targets.shrink_to_fit();
+        self.problems.shrink_to_fit();
+        self.terms.shrink_to_fit();
+        self.shortcodes.shrink_to_fit();
+        self.figures.shrink_to_fit();
+    }
+
     /// Moves every span recorded by `to`.
     fn map_spans(&mut self, to: impl Fn(usize) -> usize) {
         let spans = (self.links.iter_mut().map(|l| &mut l.span))
@@ -603,22 +620,38 @@ fn heading_html(
 }
 
 /// Turns the flat list of headings into a tree: each heading holds the deeper ones after it.
-fn nest(flat: &[(u32, String, String)]) -> Vec<Heading> {
-    let mut roots: Vec<Heading> = Vec::new();
+fn nest(flat: Vec<(u32, String, String)>) -> Box<[Heading]> {
+    /// A heading whose children are still being found.
+    struct Open {
+        level: u32,
+        id: String,
+        title: String,
+        children: Vec<Open>,
+    }
+    fn close(open: Vec<Open>) -> Box<[Heading]> {
+        let closed = open.into_iter().map(|o| Heading {
+            level: o.level,
+            id: o.id.into_boxed_str(),
+            title: o.title.into_boxed_str(),
+            children: close(o.children),
+        });
+        closed.collect()
+    }
+    let mut roots: Vec<Open> = Vec::new();
     for (level, id, title) in flat {
-        let heading = Heading {
-            level: *level,
-            id: id.clone(),
-            title: title.clone(),
-            children: Vec::new(),
-        };
         let mut siblings = &mut roots;
-        while siblings.last().is_some_and(|last| last.level < *level) {
+        while siblings.last().is_some_and(|last| last.level < level) {
             siblings = &mut siblings.last_mut().expect("checked above").children;
         }
-        siblings.push(heading);
+        let children = Vec::new();
+        siblings.push(Open {
+            level,
+            id,
+            title,
+            children,
+        });
     }
-    roots
+    close(roots)
 }
 
 pub(crate) fn html_escape(text: &str) -> String {
@@ -667,8 +700,8 @@ mod tests {
         assert!(r.html.contains("id=\"pay-1\""));
         assert!(r.html.contains("id=\"mine\""));
         assert_eq!(r.toc.len(), 3);
-        assert_eq!(r.toc[1].children[0].id, "sub-part");
-        assert_eq!(r.toc[1].children[0].title, "Sub part");
+        assert_eq!(&*r.toc[1].children[0].id, "sub-part");
+        assert_eq!(&*r.toc[1].children[0].title, "Sub part");
     }
 
     #[test]

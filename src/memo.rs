@@ -133,7 +133,8 @@ impl Memo {
     }
 
     /// A memo that remembers nothing and keeps each body's HTML in `spill`, not in memory,
-    /// until its view is made: what a build of a large site needs.
+    /// until its view is made, and lets each file's text go once its body is rendered: what
+    /// a build of a large site needs.
     pub(crate) fn spilling(spill: Spill) -> Memo {
         Memo {
             kept: None,
@@ -335,18 +336,19 @@ impl Memo {
     }
 
     /// Every body's Markdown, its shortcodes rendered with `templates` (when they loaded):
-    /// from the last run where the text and the shortcodes it used are unchanged.
+    /// from the last run where the text and the shortcodes it used are unchanged. A build
+    /// lets each text go once its body is rendered; an error reads the file under `root`
+    /// again.
     pub(crate) fn markdown(
         &mut self,
-        site: &Site,
-        texts: &Texts,
+        (site, root): (&Site, &Path),
+        texts: &mut Texts,
         (templates, settings): (Option<&Templates>, markdown::Settings),
         versions: &Map<String, u64>,
     ) -> Renders {
         let ids: Vec<DocId> = site.ids().collect();
         let spill = self.spill.as_deref();
-        let render = |id: DocId| {
-            let body = texts.body(site, id);
+        let render = |body: &str| {
             let rendered = match templates {
                 Some(templates) => markdown::render_page(body, templates, settings),
                 None => markdown::render(body),
@@ -354,7 +356,8 @@ impl Memo {
             Arc::new(spilled(rendered, spill))
         };
         let (Some(kept), Some(_)) = (&mut self.kept, templates) else {
-            return PerDoc::from_vec(ids.par_iter().map(|&id| render(id)).collect());
+            let root = spill.is_some().then_some(root);
+            return PerDoc::from_vec(texts.let_go(site, root, |_, body| render(body)));
         };
         let shortcodes = |r: &Rendered| {
             hash(
@@ -373,7 +376,7 @@ impl Memo {
                 {
                     (false, Arc::clone(rendered))
                 }
-                _ => (true, render(id)),
+                _ => (true, render(texts.body(site, id))),
             })
             .collect();
         kept.counts.markdown = looked.iter().filter(|(fresh, _)| *fresh).count();

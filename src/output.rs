@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use walkdir::WalkDir;
 
 use crate::fingerprint::Manifest;
@@ -104,10 +104,12 @@ pub(crate) fn write(
 pub(crate) struct Staging {
     out: PathBuf,
     dir: PathBuf,
-    /// Every file of the new site, and the ones that changed and wait in `dir`.
-    files: Mutex<(HashSet<String>, Vec<String>)>,
-    /// Staging folders already created, to spare a system call per file.
-    made: Mutex<HashSet<PathBuf>>,
+    /// Every file of the new site, and how many changed and wait in `dir`.
+    files: Mutex<(HashSet<String>, usize)>,
+    /// The hashes of staging folders already created, to spare a system call per file. A
+    /// hash, not the path: a large site has a folder per page. Two folders with one hash only
+    /// cost a retry: a file whose folder is missing is written again once it is made.
+    made: Mutex<HashSet<u64>>,
     /// Output folders already looked at: whether each is a real folder all the way up to
     /// `out`, with no symlink on the way.
     real: Mutex<std::collections::HashMap<PathBuf, bool>>,
@@ -131,7 +133,7 @@ impl Staging {
             remove_entry(&dir)?; // left by a build that was killed
         }
         fs::create_dir_all(&dir)?;
-        let files = Mutex::new((HashSet::new(), Vec::new()));
+        let files = Mutex::new((HashSet::new(), 0));
         Ok(Staging {
             out: out.to_path_buf(),
             dir,
@@ -155,21 +157,21 @@ impl Staging {
             return Ok(());
         }
         let staged = safe_join(&self.dir, rel)?;
-        if let Some(parent) = staged.parent().filter(|p| {
-            !self
-                .made
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(*p)
-        }) {
+        let parent = staged.parent().unwrap_or(&self.dir);
+        let made = || self.made.lock().unwrap_or_else(|e| e.into_inner());
+        let folder = crate::hashing::key(&parent);
+        if !made().contains(&folder) {
             fs::create_dir_all(parent)?;
-            self.made
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(parent.to_path_buf());
+            made().insert(folder);
         }
-        fs::write(&staged, bytes)?;
-        self.lock().1.push(rel.to_string());
+        match std::fs::write(&staged, bytes) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                fs::create_dir_all(parent)?;
+                fs::write(&staged, bytes)?;
+            }
+            written => written.with_context(|| format!("could not write {}", staged.display()))?,
+        }
+        self.lock().1 += 1;
         Ok(())
     }
 
@@ -209,7 +211,7 @@ impl Staging {
         all
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, (HashSet<String>, Vec<String>)> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (HashSet<String>, usize)> {
         // A poisoned lock only means another thread panicked mid-insert; the sets stay usable.
         self.files.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -225,7 +227,7 @@ impl Staging {
             false => remove_stale(&self.out, &all)?,
         };
         Ok(Written {
-            written: changed.len(),
+            written: changed,
             removed,
         })
     }

@@ -102,25 +102,22 @@ pub(crate) fn run(
     let urls = Urls::of(&config);
     laps.lap("read");
     let loaded = load(options, &config, &mut sources, memo).report(report)?;
-    let (templates, data, (site, texts), schemas) = loaded;
+    let (templates, data, (site, mut texts), schemas) = loaded;
     laps.lap("load");
     check_model(report, memo, (&site, &texts), &sources, &config, &schemas)?;
     let versions = templates.as_ref().map(Templates::versions);
     let versions = versions.unwrap_or_default();
     laps.lap("output and schema checks");
     let loaded = (templates.as_ref().ok(), config.markdown_settings());
-    let renders = memo.markdown(&site, &texts, loaded, &versions);
+    let renders = memo.markdown((&site, &options.root), &mut texts, loaded, &versions);
     laps.lap("markdown");
     let bodies = (&*site, &texts, &renders);
-    let held = Arc::new(teaching(report, bodies, (&data, &sources), &config)?);
-    let refs = held.refs();
-    stop.check()?;
-    check_bodies(report, bodies, refs, templates.as_ref().ok())?;
-    lint(report, bodies, (&sources, &data), (&config, refs));
-    let taxonomies = taxonomies(report, &site, &texts, &config)?;
-    laps.lap("link checks");
+    let given = (&config, templates.as_ref().ok(), stop);
+    let checked = check_rendered(report, bodies, (&data, &sources), given, &mut laps);
+    let (held, taxonomies) = settled(&site, &texts, checked)?;
     let templates = templates?;
-    let chosen = report.take("template", templates.choose(&site, &texts))?;
+    let chosen = report.take("template", templates.choose(&site, &texts));
+    let chosen = settled(&site, &texts, chosen)?;
     let (nav, navs) = report.take("config", config_value(&config, &config_text, &site, &urls))?;
     let listed = (&*site, taxonomies.fingerprint(&site));
     let settings = (&*config_text, &config);
@@ -150,6 +147,50 @@ pub(crate) fn run(
     Ok(Ran::of(site, &config, laps))
 }
 
+/// What the views read besides the bodies, and the site's taxonomies, once the bodies, their
+/// links and the taxonomies are checked.
+fn check_rendered(
+    report: &mut Report,
+    bodies: (&Site, &Texts, &links::Renders),
+    (data, sources): (&Arc<data::Data>, &Sources),
+    (config, templates, stop): (&Config, Option<&Templates>, &Stop),
+    laps: &mut Laps,
+) -> Result<(Arc<Held>, Arc<Taxonomies>)> {
+    let held = Arc::new(teaching(report, bodies, (data, sources), config)?);
+    let refs = held.refs();
+    stop.check()?;
+    check_bodies(report, bodies, refs, templates)?;
+    lint(report, bodies, (sources, data), (config, refs));
+    let taxonomies = taxonomies(report, bodies.0, bodies.1, config)?;
+    laps.lap("link checks");
+    Ok((held, taxonomies))
+}
+
+/// `result`, unless a file read again to quote an error no longer holds the text that was
+/// built (a build lets each text go once its body is rendered): then the run fails, naming
+/// it, because its errors may point at the wrong lines and its checks saw another text.
+fn settled<T>(site: &Site, texts: &Texts, result: Result<T>) -> Result<T> {
+    let changed: Vec<Diagnostic> = texts
+        .changed()
+        .map(|id| {
+            Diagnostic::in_file(
+                &site[id].shown,
+                "this file changed while docent was building",
+            )
+            .with_help("build again: the checks read it as it is now, not as it was built")
+        })
+        .collect();
+    if changed.is_empty() {
+        return result;
+    }
+    let mut problems = match result {
+        Err(Failure::Site(problems)) => problems.0,
+        _ => Vec::new(),
+    };
+    problems.extend(changed);
+    Err(Failure::Site(Diagnostics(problems)))
+}
+
 /// The problems Markdown found in the bodies, and their links, anchors, citations and terms.
 fn check_bodies(
     report: &mut Report,
@@ -162,7 +203,7 @@ fn check_bodies(
     let declared = templates.map(|t| t.declared_anchors(site));
     let checked = links::check(site, texts, renders, refs, declared.as_ref());
     report.check("link", checked)?;
-    report.check("quiz", refs.quizzes.check_uses(site, texts))
+    report.check("quiz", refs.quizzes.check_uses(site, texts, renders))
 }
 
 /// Renders every doc and listing, each handed to `sink` as soon as it is ready, and the 404
@@ -594,6 +635,41 @@ pub(crate) fn render(options: &Options, memo: &mut Memo, stop: &Stop) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_changed_after_its_text_was_let_go_fails_the_run_with_its_errors_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("content")).unwrap();
+        let text = "+++\ntitle = \"A\"\n+++\nA [link](@/gone.md).";
+        std::fs::write(dir.path().join("content/a.md"), text).unwrap();
+        let file = crate::discover::SourceFile {
+            shown: Path::new("content/a.md").to_path_buf(),
+            rel: "a.md".into(),
+            text: Arc::from(text),
+        };
+        let publish = crate::publish::Publish::now(false, false);
+        let naming = crate::content::Naming::default();
+        let index = crate::content::index(vec![file], &[], &publish, "S", &naming);
+        let (site, mut texts) = index.unwrap();
+        texts.let_go(&site, Some(dir.path()), |_, _| ());
+        let id = site.lookup("a.md").unwrap();
+        assert!(settled(&site, &texts, Ok(())).is_ok(), "nothing read again");
+        std::fs::write(dir.path().join("content/a.md"), "another text").unwrap();
+        let found = site[id].at(texts.full(id), &(0..1), "broken link");
+        let result: Result<()> = Err(Failure::Site(Diagnostics(vec![found])));
+        let Err(Failure::Site(problems)) = settled(&site, &texts, result) else {
+            panic!("a changed file fails the run");
+        };
+        let messages: Vec<&str> = problems.0.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            ["broken link", "this file changed while docent was building"]
+        );
+        assert!(
+            settled(&site, &texts, Ok(())).is_err(),
+            "even with no error"
+        );
+    }
 
     #[test]
     fn a_site_toml_error_is_a_located_diagnostic_said_once() {

@@ -37,6 +37,9 @@ use crate::site::{Site, Texts};
 /// The data file quizzes are read from, under content/data/.
 pub(crate) const FILE: &str = "quizzes.toml";
 
+/// The shortcode template a body that calls `quiz` used (`Rendered::shortcodes`).
+const USED: &str = "shortcodes/quiz.html";
+
 /// What the `quiz` shortcode leaves in the HTML, before the quiz's id.
 pub(crate) const MARK: &str = "<div class=\"quiz-slot\" data-docent-quiz=\"";
 
@@ -429,14 +432,20 @@ impl Kind {
 }
 
 impl Quizzes {
-    /// Every `{{ quiz(id=...) }}` that names no quiz: an error at its Markdown line.
-    pub(crate) fn check_uses(&self, site: &Site, texts: &Texts) -> Result<(), Diagnostics> {
+    /// Every `{{ quiz(id=...) }}` that names no quiz: an error at its Markdown line. Only the
+    /// bodies whose rendering called the quiz shortcode are read.
+    pub(crate) fn check_uses(
+        &self,
+        site: &Site,
+        texts: &Texts,
+        renders: &crate::links::Renders,
+    ) -> Result<(), Diagnostics> {
         let mut problems = Vec::new();
         for (id, doc) in site.docs() {
-            let body = texts.body(site, id);
-            if !body.contains("quiz") {
+            if !renders[id].shortcodes.iter().any(|n| n == USED) {
                 continue;
             }
+            let body = texts.body(site, id);
             for found in crate::shortcodes::parse::scan(body) {
                 let crate::shortcodes::parse::Found::Call(call) = found else {
                     continue;

@@ -12,6 +12,7 @@ use std::ops::{Index, IndexMut};
 use std::path::PathBuf;
 
 use crate::frontmatter::SortBy;
+pub(crate) use crate::texts::Texts;
 
 /// A page or section: its place in [`Site::docs`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -68,7 +69,8 @@ pub(crate) struct Row {
 #[derive(Debug, Clone)]
 pub(crate) enum Kind {
     Page(Page),
-    Section(Section),
+    /// Boxed: sections are few, and larger than pages, which would pay for their room.
+    Section(Box<Section>),
 }
 
 #[derive(Debug, Clone)]
@@ -172,7 +174,9 @@ impl Doc {
 /// Every page and section, and how to find them.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Site {
-    docs: Vec<Doc>,
+    /// Boxed, so that the model is made without moving every doc again (`content::index`).
+    #[allow(clippy::vec_box)]
+    docs: Vec<Box<Doc>>,
     by_file: Map<String, DocId>,
     /// The docs that have translations, each with all of them, itself too.
     translations: Map<DocId, std::sync::Arc<[DocId]>>,
@@ -182,7 +186,8 @@ pub(crate) struct Site {
 impl Site {
     /// The model from its docs: sections first, the root at 0, each section's `parent`,
     /// `pages` and `subsections` and each page's `section` already filled.
-    pub(crate) fn new(docs: Vec<Doc>, publishing: Publishing) -> Site {
+    #[allow(clippy::vec_box)] // as `docs` holds them
+    pub(crate) fn new(docs: Vec<Box<Doc>>, publishing: Publishing) -> Site {
         let by_file = docs
             .iter()
             .enumerate()
@@ -227,7 +232,10 @@ impl Site {
 
     /// Every doc with its id, sections first.
     pub(crate) fn docs(&self) -> impl Iterator<Item = (DocId, &Doc)> {
-        self.docs.iter().enumerate().map(|(i, doc)| (DocId(i), doc))
+        self.docs
+            .iter()
+            .enumerate()
+            .map(|(i, doc)| (DocId(i), &**doc))
     }
 
     pub(crate) fn pages(&self) -> impl Iterator<Item = (DocId, &Doc, &Page)> {
@@ -262,7 +270,7 @@ impl Site {
             }
             _ => return,
         }
-        self.docs[id.0] = doc;
+        *self.docs[id.0] = doc;
     }
 
     /// Gives a section its pages in a new order.
@@ -296,7 +304,7 @@ impl Site {
 
 /// The docs whose names differ only in their language code, grouped. A site in one language
 /// has none, and pays for nothing.
-fn translations(docs: &[Doc]) -> Map<DocId, std::sync::Arc<[DocId]>> {
+fn translations(docs: &[Box<Doc>]) -> Map<DocId, std::sync::Arc<[DocId]>> {
     let Some(first) = docs.first() else {
         return Map::default();
     };
@@ -346,6 +354,10 @@ impl<T> PerDoc<T> {
         self.0.iter()
     }
 
+    pub(crate) fn values_mut(&mut self) -> &mut [T] {
+        &mut self.0
+    }
+
     pub(crate) fn into_vec(self) -> Vec<T> {
         self.0
     }
@@ -362,31 +374,5 @@ impl<T> Index<DocId> for PerDoc<T> {
 impl<T> IndexMut<DocId> for PerDoc<T> {
     fn index_mut(&mut self, id: DocId) -> &mut T {
         &mut self.0[id.0]
-    }
-}
-
-/// The text of each doc's file, kept apart from the model so it can be freed as a whole once
-/// no stage needs it. The root section that has no file has an empty text.
-#[derive(Debug, Default)]
-pub(crate) struct Texts(PerDoc<std::sync::Arc<str>>);
-
-impl Texts {
-    pub(crate) fn new(texts: Vec<std::sync::Arc<str>>) -> Texts {
-        Texts(PerDoc::from_vec(texts))
-    }
-
-    /// The whole file: front matter and body.
-    pub(crate) fn full(&self, id: DocId) -> &str {
-        &self.0[id]
-    }
-
-    /// The whole file, shared: two docs whose texts are the same allocation were read once.
-    pub(crate) fn text(&self, id: DocId) -> std::sync::Arc<str> {
-        std::sync::Arc::clone(&self.0[id])
-    }
-
-    /// The Markdown after the front matter.
-    pub(crate) fn body<'a>(&'a self, site: &Site, id: DocId) -> &'a str {
-        self.full(id).get(site[id].body_offset..).unwrap_or("")
     }
 }

@@ -265,7 +265,7 @@ impl Templates {
     /// them against the rendered pages.
     pub(crate) fn declared_anchors(&self, site: &Site) -> PerDoc<Vec<String>> {
         let declared = site.docs().map(|(id, doc)| {
-            let Ok(name) = self.template_for(site, id, doc, "") else {
+            let Ok(name) = self.template_for(site, id, doc, None) else {
                 return Vec::new();
             };
             self.source(&name).map(declared_in).unwrap_or_default()
@@ -281,7 +281,7 @@ impl Templates {
             if !doc.rendered() || doc.section().is_some_and(|s| s.redirect_to.is_some()) {
                 return Ok(String::new());
             }
-            self.template_for(site, id, doc, texts.full(id))
+            self.template_for(site, id, doc, Some(texts))
                 .map_err(Diagnostics::from)
         }))?;
         Ok(PerDoc::from_vec(chosen))
@@ -292,7 +292,7 @@ impl Templates {
         site: &Site,
         id: DocId,
         doc: &Doc,
-        text: &str,
+        texts: Option<&Texts>,
     ) -> Result<String, Diagnostic> {
         // Where a name came from: the key in this file, or in the section that passed it down.
         let (chosen, from, default) = match &doc.kind {
@@ -330,12 +330,9 @@ impl Templates {
         let suggestion = did_you_mean(&name, names.iter().copied());
         let message = format!("template `{name}` not found");
         // A section's `page_template` is reported at the page, whose text is at hand.
-        let span = match from {
-            Some((owner, key)) if chosen.is_some() && owner == id => {
-                crate::frontmatter::value_span(text, key)
-            }
-            _ => None,
-        };
+        let text = texts.map_or("", |t| t.full(id));
+        let own_key = from.filter(|&(owner, _)| chosen.is_some() && owner == id);
+        let span = own_key.and_then(|(_, key)| crate::frontmatter::value_span(text, key));
         let diagnostic = match span {
             Some(span) => Diagnostic::at(&doc.shown, text, span, message),
             None => Diagnostic::in_file(&doc.shown, message),

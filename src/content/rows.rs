@@ -351,7 +351,7 @@ fn row_page(
     doc.row = Some(Arc::new(row));
     Ok(Parsed {
         text: Arc::from(body),
-        doc,
+        doc: Box::new(doc),
         draft: front.draft,
         expires,
         pages_from: None,

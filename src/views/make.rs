@@ -320,8 +320,8 @@ fn toc(headings: &[Heading], permalink: &str) -> Value {
         .map(|h| {
             let mut entry = Map::with_capacity(5);
             entry.insert(Key::Str("level"), Value::from(h.level));
-            entry.insert(Key::Str("id"), Value::from(h.id.as_str()));
-            entry.insert(Key::Str("title"), Value::from(h.title.as_str()));
+            entry.insert(Key::Str("id"), Value::from(&*h.id));
+            entry.insert(Key::Str("title"), Value::from(&*h.title));
             let link = format!("{permalink}#{}", h.id);
             entry.insert(Key::Str("permalink"), Value::from(link));
             let children = toc(&h.children, permalink);

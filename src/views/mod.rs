@@ -57,7 +57,7 @@ pub(crate) struct Body {
     html: String,
     spilled: Option<At>,
     summary: Option<String>,
-    toc: Vec<Heading>,
+    toc: Box<[Heading]>,
     word_count: usize,
     citations: Vec<String>,
 }
