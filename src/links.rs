@@ -3,13 +3,12 @@
 //! Markdown found wrong in a body (bad LaTeX, an unknown code language) in its file.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use rayon::prelude::*;
 
 use crate::error::{Diagnostic, Diagnostics, collect, did_you_mean};
 use crate::glossary::Glossary;
-use crate::markdown::{CitationUse, Rendered};
+use crate::markdown::{Anchors, CitationUse, Rendered};
 use crate::site::{Doc, DocId, PerDoc, Site, Texts};
 
 /// The data file that citations are checked against, and its name in the data tree.
@@ -62,14 +61,16 @@ pub(crate) fn check(
     declared: Option<&PerDoc<Vec<String>>>,
 ) -> Result<(), Diagnostics> {
     // A page whose template declares ids of its own can be linked to them too.
-    let mut with_declared: std::collections::HashMap<DocId, HashSet<String>> = Default::default();
+    let mut with_declared: std::collections::HashMap<DocId, Anchors> = Default::default();
     for (id, ids) in declared
         .into_iter()
         .flat_map(|d| d.iter())
         .filter(|(_, ids)| !ids.is_empty())
     {
         let mut all = renders[id].anchors.clone();
-        all.extend(ids.iter().cloned());
+        ids.iter()
+            .for_each(|declared| _ = all.insert(declared.clone()));
+        all.close();
         with_declared.insert(id, all);
     }
     let anchors = |target| {
@@ -93,7 +94,7 @@ pub(crate) fn check_one<'s>(
     (id, texts): (DocId, &Texts),
     rendered: &Rendered,
     site: &Site,
-    anchors: &dyn Fn(DocId) -> &'s HashSet<String>,
+    anchors: &dyn Fn(DocId) -> &'s Anchors,
     refs: Refs,
 ) -> Vec<Result<(), Diagnostic>> {
     let doc = &site[id];
@@ -114,7 +115,7 @@ pub(crate) fn check_one<'s>(
                     "broken anchor: `{}` has no heading with id `{anchor}`",
                     link.target
                 ));
-                let ids = anchors(target).iter().map(String::as_str);
+                let ids = anchors(target).iter();
                 Err(match did_you_mean(anchor, ids) {
                     Some(close) => d.with_help(format!("did you mean `#{close}`?")),
                     None => d,

@@ -9,10 +9,10 @@
 //! ([`math`]), callouts (`> [!NOTE]`) and definition lists. What is wrong in a body (bad
 //! LaTeX, an unknown code language) is a [`Problem`] at its byte span, reported by `check`.
 
+mod anchors;
 mod code;
 mod math;
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{
@@ -26,11 +26,12 @@ use crate::report::Severity;
 use crate::shortcodes::{self, Expanded};
 use crate::slug::Strategy;
 use crate::templates::Templates;
+pub(crate) use anchors::Anchors;
 
 /// The marker after which the rest of a page is not part of its summary.
 const MORE: &str = "<!-- more -->";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub(crate) struct Heading {
     pub(crate) level: u32,
     pub(crate) id: Box<str>,
@@ -81,7 +82,7 @@ pub(crate) struct Rendered {
     pub(crate) summary: Option<String>,
     pub(crate) toc: Box<[Heading]>,
     /// Every id an `#anchor` may point at: headings and footnotes.
-    pub(crate) anchors: HashSet<String>,
+    pub(crate) anchors: Anchors,
     pub(crate) links: Vec<InternalLink>,
     /// Distinct citation keys, in order of first use; a key's number is its index + 1.
     pub(crate) citations: Vec<String>,
@@ -209,7 +210,7 @@ impl Rendered {
     /// Gives back the room each list grew into beyond what it holds: a build keeps every
     /// body's lists until the link checks have read them all.
     fn fit(&mut self) {
-        self.anchors.shrink_to_fit();
+        self.anchors.close();
         self.links.shrink_to_fit();
         self.citations.shrink_to_fit();
         self.citation_uses.shrink_to_fit();

@@ -222,7 +222,7 @@ impl<'b> Expanded<'b> {
     /// `html` with each shortcode's mark replaced by its HTML; a mark alone in a paragraph
     /// replaces the paragraph. Every `id` in the HTML is added to `anchors`, so links can
     /// point at a figure.
-    pub(crate) fn place(&self, html: &mut String, anchors: &mut std::collections::HashSet<String>) {
+    pub(crate) fn place(&self, html: &mut String, anchors: &mut crate::markdown::Anchors) {
         if self.html.is_empty() {
             return;
         }

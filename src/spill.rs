@@ -16,7 +16,7 @@ use std::sync::{Mutex, OnceLock};
 const BUFFER: usize = 1 << 20;
 
 /// Where one body's HTML is in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub(crate) struct At {
     offset: u64,
     len: u32,
@@ -94,6 +94,11 @@ impl Spill {
         let mut bytes = vec![0; at.len as usize];
         read_at(&self.file, &mut bytes, at.offset)?;
         String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+
+    /// Remembers that what was read back could not be used: the build fails.
+    pub(crate) fn fail(&self, why: String) {
+        let _ = self.failed.set(why);
     }
 
     /// Why reading the file back failed, if it did.

@@ -53,6 +53,7 @@ impl Urls<'_> {
 /// What a view needs of a rendered body, kept by a build that makes views when asked for:
 /// less than [`Rendered`], which also holds what the link checks read. Like `Rendered`, its
 /// `html` is empty when `spilled` says where it went.
+#[derive(Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Body {
     html: String,
     spilled: Option<At>,
@@ -60,6 +61,39 @@ pub(crate) struct Body {
     toc: Box<[Heading]>,
     word_count: usize,
     citations: Vec<String>,
+}
+
+/// A body as a build keeps it until its view is made: written to the spill beside its HTML,
+/// or here when there is no spill or it could not take the body.
+enum Kept {
+    Here(Box<Body>),
+    Spilled(At),
+}
+
+impl Kept {
+    fn of(body: Body, spill: Option<&Spill>) -> Kept {
+        let spilled = spill.and_then(|spill| spill.put(&serde_json::to_string(&body).ok()?));
+        match spilled {
+            Some(at) => Kept::Spilled(at),
+            None => Kept::Here(Box::new(body)),
+        }
+    }
+
+    /// The body, read back from `spill` when it is there. One that cannot be read back is
+    /// empty, and the spill remembers the failure, which fails the build.
+    fn body(&self, spill: Option<&Spill>) -> std::borrow::Cow<'_, Body> {
+        let (Kept::Spilled(at), Some(spill)) = (self, spill) else {
+            return match self {
+                Kept::Here(body) => std::borrow::Cow::Borrowed(&**body),
+                Kept::Spilled(_) => std::borrow::Cow::Owned(Body::default()),
+            };
+        };
+        let read = serde_json::from_str(&spill.read(*at)).unwrap_or_else(|err| {
+            spill.fail(format!("a body's record is not what was written: {err}"));
+            Body::default()
+        });
+        std::borrow::Cow::Owned(read)
+    }
 }
 
 /// A body as a view reads it: borrowed from a [`Body`], or from a [`Rendered`] that a memo
@@ -131,7 +165,7 @@ pub(crate) struct Made {
 /// renders.
 pub(crate) struct Lazy {
     site: Arc<Site>,
-    bodies: PerDoc<Body>,
+    bodies: PerDoc<Kept>,
     origin: String,
     base_path: String,
     held: Arc<Held>,
@@ -206,7 +240,8 @@ impl Views {
         (urls, held): (&Urls, &Arc<Held>),
         spill: Option<Arc<Spill>>,
     ) -> Views {
-        let bodies: Vec<Body> = renders.into_vec().into_iter().map(Body::of).collect();
+        let keep = |rendered| Kept::of(Body::of(rendered), spill.as_deref());
+        let bodies: Vec<Kept> = renders.into_vec().into_par_iter().map(keep).collect();
         let unset = || (0..site.len()).map(|_| OnceLock::new()).collect();
         Views::Lazy(Box::new(Lazy {
             site: Arc::clone(site),
@@ -281,7 +316,8 @@ impl Views {
 impl Lazy {
     /// A page's view, or a section's head.
     fn make(&self, id: DocId) -> Value {
-        self.with(|maker| maker.view(id, self.bodies[id].read()))
+        let body = self.bodies[id].body(self.spill.as_deref());
+        self.with(|maker| maker.view(id, body.read()))
     }
 
     fn with<T>(&self, make: impl FnOnce(&Maker) -> T) -> T {
