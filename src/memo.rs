@@ -357,7 +357,7 @@ impl Memo {
         };
         let (Some(kept), Some(_)) = (&mut self.kept, templates) else {
             let root = spill.is_some().then_some(root);
-            return PerDoc::from_vec(texts.let_go(site, root, |_, body| render(body)));
+            return PerDoc::from_vec(texts.let_go(site, root, render));
         };
         let shortcodes = |r: &Rendered| {
             hash(

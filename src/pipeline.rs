@@ -651,7 +651,7 @@ mod tests {
         let naming = crate::content::Naming::default();
         let index = crate::content::index(vec![file], &[], &publish, "S", &naming);
         let (site, mut texts) = index.unwrap();
-        texts.let_go(&site, Some(dir.path()), |_, _| ());
+        texts.let_go(&site, Some(dir.path()), |_| ());
         let id = site.lookup("a.md").unwrap();
         assert!(settled(&site, &texts, Ok(())).is_ok(), "nothing read again");
         std::fs::write(dir.path().join("content/a.md"), "another text").unwrap();

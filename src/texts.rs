@@ -46,10 +46,7 @@ impl Texts {
 
     /// The whole file: front matter and body.
     pub(crate) fn full(&self, id: DocId) -> &str {
-        match &self.0[id] {
-            Text::Held(text) => text,
-            Text::Gone { path, hash, again } => &again.get_or_init(|| read_again(path, *hash)).text,
-        }
+        self.0[id].full()
     }
 
     /// The whole file, shared: two docs whose texts are the same allocation were read once.
@@ -73,14 +70,13 @@ impl Texts {
         &mut self,
         site: &Site,
         root: Option<&Path>,
-        each: impl Fn(DocId, &str) -> T + Sync,
+        each: impl Fn(&str) -> T + Sync,
     ) -> Vec<T> {
         use rayon::prelude::*;
         let slots = self.0.values_mut();
         let made = slots.par_iter_mut().enumerate().map(|(i, slot)| {
-            let id = DocId(i);
-            let made = each(id, body(slot, &site[id]));
-            let doc = &site[id];
+            let doc = &site[DocId(i)];
+            let made = each(slot.full().get(doc.body_offset..).unwrap_or(""));
             if let (Some(root), Text::Held(text)) = (root, &*slot)
                 && doc.row.is_none()
                 && !text.is_empty()
@@ -105,11 +101,12 @@ impl Texts {
     }
 }
 
-/// The body of a text that is still held.
-fn body<'a>(slot: &'a Text, doc: &crate::site::Doc) -> &'a str {
-    match slot {
-        Text::Held(text) => text.get(doc.body_offset..).unwrap_or(""),
-        Text::Gone { .. } => "",
+impl Text {
+    fn full(&self) -> &str {
+        match self {
+            Text::Held(text) => text,
+            Text::Gone { path, hash, again } => &again.get_or_init(|| read_again(path, *hash)).text,
+        }
     }
 }
 
@@ -154,7 +151,7 @@ mod tests {
         let a = "+++\ntitle = \"A\"\n+++\nBody of a.";
         let b = "+++\ntitle = \"B\"\n+++\nBody of b.";
         let (site, mut texts) = site(dir.path(), &[("a.md", a), ("b.md", b)]);
-        let bodies = texts.let_go(&site, Some(dir.path()), |_, body| body.to_string());
+        let bodies = texts.let_go(&site, Some(dir.path()), |body| body.to_string());
         let a_id = site.lookup("a.md").unwrap();
         let b_id = site.lookup("b.md").unwrap();
         assert_eq!(bodies[a_id.0], "Body of a.");
@@ -165,6 +162,11 @@ mod tests {
         assert_eq!(texts.changed().count(), 0);
         assert_eq!(texts.full(b_id), "changed");
         assert_eq!(texts.changed().collect::<Vec<_>>(), [b_id]);
+        let again = texts.let_go(&site, Some(dir.path()), |body| body.to_string());
+        assert_eq!(
+            again[a_id.0], "Body of a.",
+            "read again, never taken as empty"
+        );
     }
 
     #[test]
@@ -172,7 +174,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("content")).unwrap();
         let (site, mut texts) = site(dir.path(), &[("a.md", "+++\ntitle = \"A\"\n+++\nA.")]);
-        let lengths = texts.let_go(&site, None, |_, body| body.len());
+        let lengths = texts.let_go(&site, None, |body| body.len());
         assert!(lengths.contains(&2));
         assert!(texts.0.values().all(|t| matches!(t, Text::Held(_))));
     }
