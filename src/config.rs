@@ -80,6 +80,9 @@ pub(crate) struct MarkdownConfig {
     pub(crate) smart_punctuation: bool,
     /// GitHub's `> [!NOTE]` callouts (Zola's `github_alerts`).
     pub(crate) callouts: bool,
+    /// Footnotes gathered in one list at the end of the page, numbered in order of use, with
+    /// links back (Zola's `bottom_footnotes`). Off, a note stays where it is written.
+    pub(crate) bottom_footnotes: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -88,6 +91,7 @@ impl Default for MarkdownConfig {
             math: true,
             smart_punctuation: true,
             callouts: true,
+            bottom_footnotes: false,
         }
     }
 }
@@ -205,7 +209,10 @@ impl Config {
 
     /// What this site's settings change about every body's Markdown.
     pub(crate) fn markdown_settings(&self) -> crate::markdown::Settings {
-        crate::markdown::Settings::of(self.markdown, self.slugify.anchors)
+        crate::markdown::Settings {
+            glossary: self.glossary.is_some(),
+            ..crate::markdown::Settings::of(self.markdown, self.slugify.anchors)
+        }
     }
 
     /// The path part of `base_url` ("" or "/guide"): every site URL starts with it.

@@ -205,8 +205,8 @@ fn slugify(value: &Value, left: &mut Vec<(String, &'static str)>) -> Value {
 }
 
 /// Zola has no maths (a site's `$…$` is for a script such as KaTeX, or plain dollars) and
-/// curls quotes only when `smart_punctuation` asks; the rest of its `[markdown]` has no
-/// counterpart.
+/// curls quotes only when `smart_punctuation` asks; `bottom_footnotes` carries over, and the
+/// rest of its `[markdown]` has no counterpart.
 fn markdown(value: Option<&Value>, left: &mut Vec<(String, &'static str)>) -> Value {
     let mut out = Table::new();
     out.insert("math".into(), false.into());
@@ -214,7 +214,7 @@ fn markdown(value: Option<&Value>, left: &mut Vec<(String, &'static str)>) -> Va
     out.insert("callouts".into(), false.into());
     for (key, value) in value.and_then(Value::as_table).into_iter().flatten() {
         let why = match key.as_str() {
-            "smart_punctuation" => {
+            "smart_punctuation" | "bottom_footnotes" => {
                 out.insert(key.clone(), value.clone());
                 continue;
             }
@@ -230,7 +230,7 @@ fn markdown(value: Option<&Value>, left: &mut Vec<(String, &'static str)>) -> Va
             | "external_links_no_follow"
             | "external_links_no_referrer"
             | "external_links_class" => "docent writes external links as written",
-            _ => "docent's [markdown] takes math, smart_punctuation and callouts",
+            _ => "docent's [markdown] takes math, smart_punctuation, callouts and bottom_footnotes",
         };
         left.push((format!("markdown.{key}"), why));
     }
@@ -317,6 +317,7 @@ paths = "safe"
 paths_keep_dates = true
 [markdown]
 highlight_code = true
+bottom_footnotes = true
 [extra]
 author = "V"
 "#,
@@ -333,6 +334,7 @@ author = "V"
         assert_eq!(config.extra["author"].as_str(), Some("V"));
         assert!(!config.markdown.math, "Zola has no maths");
         assert!(!config.markdown.smart_punctuation, "Zola's default");
+        assert!(config.markdown.bottom_footnotes);
         let left: Vec<&str> = imported.left.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
             left,

@@ -21,7 +21,7 @@ pub(crate) struct Taxonomy {
     pub(crate) lang: std::sync::Arc<str>,
     /// URL path of the list of terms: `/tags/`.
     pub(crate) path: String,
-    /// In name order.
+    /// In slug order, as Zola lists them.
     pub(crate) terms: Vec<Term>,
 }
 
@@ -44,7 +44,8 @@ impl Taxonomies {
     }
 
     /// The terms of each declared taxonomy, from every page's `[taxonomies]`. Terms whose
-    /// names make one slug (`Rust` and `rust`) are one term, named as first seen.
+    /// names make one slug (`Rust` and `rust`) are one term, named by the spelling that sorts
+    /// first (`Rust`), as Zola names it.
     pub(crate) fn of(site: &Site, config: &Config) -> Taxonomies {
         // Each page's place in its section's order.
         let mut place = vec![0; site.len()];
@@ -73,6 +74,9 @@ impl Taxonomies {
                         });
                         terms.len() - 1
                     });
+                    if *name < terms[at].name {
+                        terms[at].name = name.clone();
+                    }
                     // A page that names a term twice (`Data`, `data`) is listed once.
                     if terms[at].pages.last() != Some(&id) {
                         terms[at].pages.push(id);
@@ -80,19 +84,11 @@ impl Taxonomies {
                 }
             }
             for term in &mut terms {
-                // As Zola: newest first, a tie by URL; undated pages after, in their
-                // sections' order.
-                term.pages.sort_by_cached_key(|&id| {
-                    let doc = &site[id];
-                    let date = std::cmp::Reverse(doc.date.clone());
-                    let tie = match doc.date {
-                        Some(_) => (DocId(0), 0, doc.path.clone()),
-                        None => (section_of(site, id), place[id.0], String::new()),
-                    };
-                    (doc.date.is_none(), date, tie)
-                });
+                sort_pages(&mut term.pages, site, &place);
             }
-            terms.sort_by_cached_key(|t| (t.name.to_lowercase(), t.slug.clone()));
+            // As Zola: by slug, so `Émile` sorts with `emile` and Arabic names by their
+            // transliteration.
+            terms.sort_by(|a, b| (&a.slug, &a.name).cmp(&(&b.slug, &b.name)));
             all.push(Taxonomy {
                 config: declared.clone(),
                 lang: std::sync::Arc::from(lang),
@@ -123,6 +119,20 @@ impl Taxonomies {
 
 /// Every declared taxonomy with its language: site.toml's own `taxonomies` in the default
 /// language, then each `[languages.x]`'s.
+/// A term's pages as Zola orders them: newest first, a tie by URL; undated pages after, in
+/// their sections' order (`place`: each page's index in its section).
+fn sort_pages(pages: &mut [DocId], site: &Site, place: &[usize]) {
+    pages.sort_by_cached_key(|&id| {
+        let doc = &site[id];
+        let date = std::cmp::Reverse(doc.date.clone());
+        let tie = match doc.date {
+            Some(_) => (DocId(0), 0, doc.path.clone()),
+            None => (section_of(site, id), place[id.0], String::new()),
+        };
+        (doc.date.is_none(), date, tie)
+    });
+}
+
 fn declared(config: &Config) -> impl Iterator<Item = (&str, &TaxonomyConfig)> {
     let default = config
         .taxonomies

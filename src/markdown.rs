@@ -11,6 +11,7 @@
 
 mod anchors;
 mod code;
+mod footnotes;
 mod math;
 
 use std::ops::Range;
@@ -129,6 +130,10 @@ pub(crate) struct Settings {
     pub(crate) math: bool,
     pub(crate) smart_punctuation: bool,
     pub(crate) callouts: bool,
+    pub(crate) bottom_footnotes: bool,
+    /// Whether `[[term]]` links to a glossary; on a site without one it is the Markdown it
+    /// would be without that syntax, as Zola reads it (`[[_TOC_]]` is `[[<em>TOC</em>]]`).
+    pub(crate) glossary: bool,
 }
 
 impl Settings {
@@ -139,6 +144,8 @@ impl Settings {
             math: markdown.math,
             smart_punctuation: markdown.smart_punctuation,
             callouts: markdown.callouts,
+            bottom_footnotes: markdown.bottom_footnotes,
+            glossary: true,
         }
     }
 }
@@ -179,7 +186,11 @@ fn render_expanded(expanded: Expanded, settings: Settings) -> Rendered {
         entries: Vec::new(),
         anchors: settings.anchors,
     };
-    let events = transform(&text, parser.into_offset_iter(), &mut out, &mut flat_toc);
+    let parsed = parser.into_offset_iter();
+    let mut events = transform(&text, parsed, &mut out, &mut flat_toc, settings);
+    if settings.bottom_footnotes {
+        events = footnotes::to_bottom(events, &mut out.anchors);
+    }
     html::push_html(&mut out.html, events.into_iter());
     expanded.place(&mut out.html, &mut out.anchors);
     // The buffer grew by doubling; a large site keeps thousands of these until views are built.
@@ -241,11 +252,13 @@ fn transform<'a>(
     parsed: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     out: &mut Rendered,
     flat_toc: &mut Toc,
+    settings: Settings,
 ) -> Vec<Event<'a>> {
     let mut writer = Writer {
         body,
         out,
         flat_toc,
+        settings,
         events: Vec::new(),
         heading: None,
         code: None,
@@ -279,6 +292,8 @@ struct Writer<'a, 'o> {
     body: &'a str,
     out: &'o mut Rendered,
     flat_toc: &'o mut Toc,
+    /// Whether footnotes stay where they are written, and terms are glossary links.
+    settings: Settings,
     events: Vec<Event<'a>>,
     heading: Option<OpenHeading<'a>>,
     code: Option<OpenCode>,
@@ -343,7 +358,8 @@ impl<'a> Writer<'a, '_> {
             Event::Start(Tag::TableCell) | Event::End(TagEnd::TableCell) => {
                 self.table_cell(event, span)
             }
-            Event::FootnoteReference(ref name) => {
+            Event::Start(Tag::FootnoteDefinition(ref name)) if !self.settings.bottom_footnotes => {
+                // (Gathered at the end, `footnotes` gives each note its id.)
                 self.out.anchors.insert(name.to_string());
                 Some(event)
             }
@@ -379,14 +395,39 @@ impl<'a> Writer<'a, '_> {
         self.in_word = !text.is_empty() && !text.ends_with(char::is_whitespace);
     }
 
-    /// The opening of a glossary term's marker; the views stage makes it a link.
+    /// The opening of a glossary term's marker, which the views stage makes a link; on a site
+    /// without a glossary, the term as plain Markdown.
     fn term(&mut self, name: &str, span: Range<usize>) -> Event<'a> {
+        if !self.settings.glossary {
+            return self.unlinked_term(name, span);
+        }
         // In a table, `[[id\|text]]` escapes the pipe that would end the cell; the parser
         // leaves the backslash on the id.
         let name = name.trim().trim_end_matches('\\').trim().to_string();
         let html = format!("{}{}\">", glossary::MARK, html_escape(&name));
         self.out.terms.push(TermUse { name, span });
         self.in_term = true;
+        Event::InlineHtml(html.into())
+    }
+
+    /// A `[[term]]` on a site without a glossary: noted for `check`, and written as the
+    /// Markdown its text is without the double brackets' meaning.
+    fn unlinked_term(&mut self, name: &str, span: Range<usize>) -> Event<'a> {
+        self.skip_link_text = true;
+        let source = &self.body[span.clone()];
+        self.out.terms.push(TermUse {
+            name: name.trim().to_string(),
+            span,
+        });
+        let options = options(self.settings) - Options::ENABLE_WIKILINKS;
+        let inline = Parser::new_ext(source, options).filter(|e| {
+            !matches!(
+                e,
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)
+            )
+        });
+        let mut html = String::new();
+        html::push_html(&mut html, inline);
         Event::InlineHtml(html.into())
     }
 
@@ -496,16 +537,16 @@ impl<'a> Writer<'a, '_> {
 
 /// The opening of a GitHub-style callout (`> [!NOTE]`): a labelled note, closed by `</div>`.
 fn callout(kind: BlockQuoteKind) -> String {
-    let (class, title) = match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
+    let class = match kind {
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
     };
-    format!(
-        "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
-    )
+    // The title ("Note") is the theme's to draw, in the page's language, as Zola's themes
+    // draw it: a body renders the same whatever language its page is in.
+    format!("<div class=\"callout callout-{class}\" role=\"note\">\n")
 }
 
 /// The file part of each `href="@/file#anchor"` in `html`, sorted and without repeats.
@@ -675,6 +716,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn footnote_ids_follow_where_the_notes_go() {
+        let body = "Note[^n].\n\n[^n]: Foot.\n\nAfter.\n";
+        let in_place = render(body);
+        assert!(in_place.anchors.contains("n") && !in_place.anchors.contains("fn-n"));
+        let settings = Settings {
+            bottom_footnotes: true,
+            ..Settings::default()
+        };
+        let bottom = render_expanded(Expanded::plain(body), settings);
+        assert!(bottom.anchors.contains("fn-n") && bottom.anchors.contains("fr-n-1"));
+        assert!(!bottom.anchors.contains("n"), "no element has that id");
+        assert!(
+            bottom.html.find("After.") < bottom.html.find("<section class=\"footnotes\">"),
+            "{}",
+            bottom.html
+        );
+    }
+
+    #[test]
     fn extensions_are_on() {
         let r = render(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n",
@@ -778,7 +838,12 @@ mod tests {
     #[test]
     fn callouts_and_definition_lists() {
         let r = render("> [!WARNING]\n> Check the date.\n\nRHIA\n: A credential.\n");
-        assert!(r.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"), "{}", r.html);
+        assert!(
+            r.html
+                .contains("<div class=\"callout callout-warning\" role=\"note\">\n<p>Check"),
+            "no title of its own, the theme draws it: {}",
+            r.html
+        );
         assert!(
             r.html.contains("<p>Check the date.</p>\n</div>"),
             "{}",

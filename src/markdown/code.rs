@@ -1,11 +1,13 @@
 //! Fenced code blocks: highlighted at build time by tree-sitter grammars (arborium), written
-//! as one `<span class="line">` per line so that line numbers (a CSS counter) and highlighted
-//! lines need no script. Colours come from the theme's stylesheet through class names
+//! as one `<span class="line">` per line so that line numbers and highlighted lines need no
+//! script. A line's number is a `<span class="ln">` that screen readers, search and the Copy
+//! button skip, as Zola writes it; a block's `name` is a `data-name` attribute, as Zola's themes
+//! read it, which the theme's stylesheet shows above the code. Colours come from the theme's stylesheet through class names
 //! (`tok-keyword`, `tok-string`, `tok-comment`...), so one stylesheet serves light, dark
 //! and print.
 //!
 //! The info string follows Zola: a language, then comma-separated options:
-//! `python,linenos,linenostart=10,hl_lines=1 3-4,name=clean.py`.
+//! `python,linenos,linenostart=10,hl_lines=1 3-4,hide_lines=2,name=clean.py`.
 
 use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
@@ -22,6 +24,8 @@ pub(crate) struct Fence {
     pub(crate) first_line: usize,
     /// 1-based line numbers to mark, from `hl_lines`.
     pub(crate) marked: Vec<usize>,
+    /// 1-based line numbers to leave out, from `hide_lines`; the lines after keep their numbers.
+    pub(crate) hidden: Vec<usize>,
     pub(crate) name: Option<String>,
 }
 
@@ -70,13 +74,14 @@ impl Fence {
                     help: "write a whole number, like `linenostart=10`".into(),
                 })?;
             }
-            ("hl_lines", Some(v)) => self.marked = line_ranges(v)?,
+            ("hl_lines", Some(v)) => self.marked = line_ranges("hl_lines", v)?,
+            ("hide_lines", Some(v)) => self.hidden = line_ranges("hide_lines", v)?,
             ("name", Some(v)) if !v.is_empty() => self.name = Some(v.to_string()),
             _ => {
                 return Err(FenceProblem {
                     message: format!("unknown code block option `{part}`"),
-                    help: "options are `linenos`, `linenostart=N`, `hl_lines=1 3-5` and \
-                           `name=file.py`, after the language and a comma"
+                    help: "options are `linenos`, `linenostart=N`, `hl_lines=1 3-5`, \
+                           `hide_lines=2` and `name=file.py`, after the language and a comma"
                         .into(),
                 });
             }
@@ -85,11 +90,11 @@ impl Fence {
     }
 }
 
-/// `1 3-5` as the lines 1, 3, 4 and 5.
-fn line_ranges(value: &str) -> Result<Vec<usize>, FenceProblem> {
+/// `1 3-5` as the lines 1, 3, 4 and 5, for the option `key`.
+fn line_ranges(key: &str, value: &str) -> Result<Vec<usize>, FenceProblem> {
     let bad = || FenceProblem {
-        message: format!("`hl_lines={value}` is not a list of lines"),
-        help: "write line numbers and ranges separated by spaces, like `hl_lines=1 3-5`".into(),
+        message: format!("`{key}={value}` is not a list of lines"),
+        help: format!("write line numbers and ranges separated by spaces, like `{key}=1 3-5`"),
     };
     let mut lines = Vec::new();
     for part in value.split_whitespace() {
@@ -159,22 +164,15 @@ pub(crate) fn block(fence: &Fence, code: &str) -> String {
         .and_then(|lang| HIGHLIGHTER.with(|h| h.borrow_mut().highlight(lang, code).ok()))
         .unwrap_or_else(|| html_escape(code.trim_end_matches('\n')));
     let mut html = String::with_capacity(inner.len() + 128);
-    html.push_str("<div class=\"code\">");
-    if let Some(name) = &fence.name {
-        html.push_str("<div class=\"code-name\">");
-        html.push_str(&html_escape(name));
-        html.push_str("</div>");
-    }
+    let name = match &fence.name {
+        Some(name) => format!(" data-name=\"{}\"", html_escape(name)),
+        None => String::new(),
+    };
+    html.push_str(&format!("<div class=\"code\"{name}>"));
     // Focusable, so that a block wider than the screen scrolls from the keyboard too.
     html.push_str("<pre tabindex=\"0\"");
     if fence.line_numbers {
         html.push_str(" class=\"linenos\"");
-        if fence.first_line != 1 {
-            html.push_str(&format!(
-                " style=\"counter-reset:line {}\"",
-                fence.first_line - 1
-            ));
-        }
     }
     html.push_str("><code");
     if let Some(lang) = &fence.language {
@@ -183,25 +181,37 @@ pub(crate) fn block(fence: &Fence, code: &str) -> String {
             html_escape(lang)
         ));
     }
+    html.push_str(&name);
     html.push('>');
-    lines(&mut html, &inner, &fence.marked);
+    lines(&mut html, &inner, fence);
     html.push_str("</code></pre></div>\n");
     html
 }
 
-/// Wraps each line of highlighted HTML in `<span class="line">`. The highlighter writes flat
-/// spans (never nested), so a span open at a line break is closed there and opened again on
-/// the next line.
-fn lines(out: &mut String, highlighted: &str, marked: &[usize]) {
+/// Wraps each line of highlighted HTML in `<span class="line">`, numbered when the fence asks,
+/// leaving out its hidden lines. The highlighter writes flat spans (never nested), so a span
+/// open at a line break is closed there and opened again on the next line.
+fn lines(out: &mut String, highlighted: &str, fence: &Fence) {
     let mut open: Option<&str> = None;
+    let mut first = true;
     for (i, line) in highlighted.split('\n').enumerate() {
-        if i > 0 {
+        if fence.hidden.contains(&(i + 1)) {
+            open = still_open(line, open);
+            continue;
+        }
+        if !std::mem::take(&mut first) {
             out.push('\n');
         }
-        if marked.contains(&(i + 1)) {
+        if fence.marked.contains(&(i + 1)) {
             out.push_str("<span class=\"line hl\">");
         } else {
             out.push_str("<span class=\"line\">");
+        }
+        if fence.line_numbers {
+            out.push_str(&format!(
+                "<span class=\"ln\" aria-hidden=\"true\" data-pagefind-ignore>{}</span>",
+                fence.first_line + i
+            ));
         }
         if let Some(tag) = open {
             out.push_str(tag);
@@ -271,6 +281,44 @@ mod tests {
             !html.contains("style="),
             "colours come from classes: {html}"
         );
+    }
+
+    #[test]
+    fn hidden_lines_are_left_out_and_the_rest_keep_their_numbers() {
+        let (fence, problems) = Fence::parse("text,linenostart=10,hl_lines=3,hide_lines=2 4-5");
+        assert!(problems.is_empty(), "{problems:?}");
+        let html = block(&fence, "one\ntwo\nthree\nfour\nfive\nsix\n");
+        let ln = |n: usize| {
+            format!("<span class=\"ln\" aria-hidden=\"true\" data-pagefind-ignore>{n}</span>")
+        };
+        assert!(
+            html.contains(&format!(
+                "<span class=\"line\">{}one</span>\n<span class=\"line hl\">{}three</span>\n\
+                 <span class=\"line\">{}six</span></code>",
+                ln(10),
+                ln(12),
+                ln(15)
+            )),
+            "{html}"
+        );
+        let (_, problems) = Fence::parse("text,hide_lines=two");
+        assert_eq!(
+            problems[0].message,
+            "`hide_lines=two` is not a list of lines"
+        );
+    }
+
+    #[test]
+    fn a_name_is_an_attribute_for_the_theme_to_draw() {
+        let (fence, _) = Fence::parse("python,name=a \"b\".py");
+        let html = block(&fence, "x = 1\n");
+        assert!(
+            html.starts_with("<div class=\"code\" data-name=\"a &quot;b&quot;.py\"><pre"),
+            "{html}"
+        );
+        assert!(html.contains("data-name=\"a &quot;b&quot;.py\">"), "{html}");
+        assert!(!html.contains(">a \"b\".py<"), "no text of its own: {html}");
+        assert!(!html.contains("class=\"ln\""), "numbers only with linenos");
     }
 
     #[test]

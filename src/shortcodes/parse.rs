@@ -228,6 +228,16 @@ struct Cursor<'b> {
     at: usize,
 }
 
+/// The quote that closed the last argument's string, when the word at `at` follows it with no
+/// space between: `text='it's'` reads as `text='it'` and then a word `s`.
+fn quote_before(body: &str, at: usize, args: &[(String, Value, Range<usize>)]) -> Option<char> {
+    let (_, Value::String(_), span) = args.last()? else {
+        return None;
+    };
+    let quote = body[..at].chars().next_back()?;
+    (span.end == at && matches!(quote, '"' | '\'' | '`')).then_some(quote)
+}
+
 impl<'b> Cursor<'b> {
     fn new(body: &'b str, at: usize) -> Self {
         Cursor { body, at }
@@ -286,7 +296,16 @@ impl<'b> Cursor<'b> {
             }
             self.spaces();
             if !self.eat("=") {
-                return self.fail(format!("expected `=` after `{key}`"));
+                return match quote_before(self.body, start, &args) {
+                    Some(quote) => Err((
+                        start - 1..start,
+                        format!(
+                            "this {quote} ends the string before `{key}`: a string that holds \
+                             a {quote} needs other quotes around it (\"…\" or `…`)"
+                        ),
+                    )),
+                    None => self.fail(format!("expected `=` after `{key}`")),
+                };
             }
             self.spaces();
             let value = self.value()?;
@@ -453,5 +472,26 @@ mod tests {
         assert_eq!(why, "`figure(…)` must be followed by `}}`");
         let (_, why) = bad("text {% end %}");
         assert_eq!(why, "`{% end %}` closes no shortcode");
+    }
+
+    #[test]
+    fn a_quote_inside_a_string_is_named_as_the_mistake() {
+        let body = "{{ note(text='it's here') }}";
+        let Some(Found::Mistake(span, why)) = scan(body).pop() else {
+            panic!("{body} is a mistake");
+        };
+        assert_eq!(
+            &body[span], "'",
+            "the quote that ended the string is marked"
+        );
+        assert!(
+            why.starts_with("this ' ends the string before `s`"),
+            "{why}"
+        );
+        // With a space after the string, the word is a missing argument's name as before.
+        let Some(Found::Mistake(_, why)) = scan("{{ note(text='it' s) }}").pop() else {
+            panic!("a word with no `=` is a mistake");
+        };
+        assert_eq!(why, "expected `=` after `s`");
     }
 }

@@ -162,19 +162,17 @@
       button.className = "copy-code";
       button.textContent = "Copy";
       button.addEventListener("click", function () {
-        navigator.clipboard.writeText(code.textContent).then(function () {
+        // The code without its line numbers.
+        var copy = code.cloneNode(true);
+        Array.prototype.forEach.call(copy.querySelectorAll(".ln"), function (n) { n.remove(); });
+        navigator.clipboard.writeText(copy.textContent).then(function () {
           button.textContent = "Copied";
           setTimeout(function () { button.textContent = "Copy"; }, 1500);
         }, function () { button.textContent = "Select and copy"; });
       });
-      // Beside the file name when there is one, else above the code: never over it.
-      var name = block.querySelector(".code-name");
-      if (name) {
-        name.appendChild(button);
-      } else {
-        block.classList.add("has-copy");
-        block.appendChild(button);
-      }
+      // In the file name's bar when there is one, else above the code: never over it.
+      if (!block.hasAttribute("data-name")) block.classList.add("has-copy");
+      block.appendChild(button);
     });
   }
 
