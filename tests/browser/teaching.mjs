@@ -188,6 +188,23 @@ async function main() {
       }
     });
 
+    await check("code: Copy copies the code without its line numbers; the name is drawn above it", async () => {
+      const { context, page } = await open(browser, url, { width: 1280, scheme: "light" });
+      try {
+        await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+        const named = page.locator(".code[data-name='visits.sql']");
+        const label = await named.evaluate((c) => getComputedStyle(c, "::before").content);
+        assert(label === '"visits.sql"', `the file name is drawn above the code: ${label}`);
+        await named.locator(".copy-code").click();
+        await page.waitForFunction(() => document.querySelector(".code[data-name] .copy-code").textContent === "Copied");
+        const copied = await page.evaluate(() => navigator.clipboard.readText());
+        assert(copied.startsWith("SELECT patient_id"), `copied: ${JSON.stringify(copied.slice(0, 40))}`);
+        assert(!/^\s*\d/m.test(copied), `no line numbers in the copy: ${JSON.stringify(copied)}`);
+      } finally {
+        await context.close();
+      }
+    });
+
     await check("maths: the bundled maths font loads for a page with maths, and only there", async () => {
       const fontRequests = async (address) => {
         const { context, page } = await open(browser, address, { width: 1280, scheme: "light" });
