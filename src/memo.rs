@@ -118,6 +118,12 @@ pub(crate) struct Counts {
     pub(crate) docs: usize,
 }
 
+/// What every stage's results depend on besides the files: names and URLs, and how Markdown
+/// reads (`[markdown]`, heading ids, and whether there is a glossary for `[[term]]`).
+fn settings_hash(config: &crate::config::Config) -> u64 {
+    hash(&(Naming::of(config), config.markdown_settings()))
+}
+
 impl Memo {
     /// A memo that remembers nothing: a build, which runs once.
     pub(crate) fn none() -> Memo {
@@ -250,7 +256,7 @@ impl Memo {
     /// Forgets everything when site.toml's `[slugify]`, languages or `[markdown]` changed: URLs, heading
     /// ids and every body's HTML, which every stage's results hold, are made differently now.
     pub(crate) fn settle(&mut self, config: &crate::config::Config) {
-        let settings = hash(&(Naming::of(config), config.markdown));
+        let settings = settings_hash(config);
         if let Some(kept) = &mut self.kept
             && kept.settings != settings
         {

@@ -410,6 +410,17 @@ fn an_edit_to_one_body_renders_only_what_shows_it() {
 }
 
 #[test]
+fn adding_or_removing_the_glossary_changes_how_every_body_reads() {
+    let plain =
+        crate::config::Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n").unwrap();
+    let with = crate::config::Config::parse(
+        "title = \"T\"\nbase_url = \"https://x.org\"\n[glossary]\ndata = \"g\"\npage = \"@/g.md\"\n",
+    )
+    .unwrap();
+    assert_ne!(settings_hash(&plain), settings_hash(&with));
+}
+
+#[test]
 fn a_glossary_edit_reaches_every_page_that_shows_the_term() {
     let (_dir, _, incremental) = after_one_edit("content/data/glossary.toml", &|t| {
         t.replace("A record.", "A health record.")
