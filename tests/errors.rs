@@ -528,6 +528,16 @@ fn teaching_markdown_errors() {
         )],
     );
     error_for(
+        "shortcode_quote_inside_a_string",
+        &[(
+            "content/notes/x.md",
+            Some(&page(
+                "title = \"X\"",
+                "{{ figure(src=\"a.png\", alt='The nurse's chart') }}\n\n{{ figure(src=\"a.png\", alt='It\\'s late') }}\n",
+            )),
+        )],
+    );
+    error_for(
         "shortcode_unclosed_body",
         &[(
             "content/notes/x.md",

@@ -273,6 +273,26 @@ impl<'b> Cursor<'b> {
         &rest[..n]
     }
 
+    /// What to say when the `quote` before `key` (at `at`) ended a string the author meant to
+    /// go on: which quotes would hold it, and that a backslash does not escape it.
+    fn quote_inside(&self, quote: char, key: &str, at: usize) -> String {
+        let others: Vec<String> = ['"', '\'', '`']
+            .into_iter()
+            .filter(|&q| q != quote)
+            .map(|q| format!("{q}…{q}"))
+            .collect();
+        let escaped = self.body[..at - 1].ends_with('\\') && quote != '"';
+        let backslash = match escaped {
+            true => format!(" (a backslash does not escape it in a {quote}…{quote} string)"),
+            false => String::new(),
+        };
+        format!(
+            "this {quote} ends the string before `{key}`{backslash}: a string that holds a \
+             {quote} needs other quotes around it ({} or {})",
+            others[0], others[1]
+        )
+    }
+
     fn fail<T>(&self, why: impl Into<String>) -> ArgResult<T> {
         let end = (self.at + 1).min(self.body.len());
         let end = (end..=self.body.len())
@@ -297,13 +317,7 @@ impl<'b> Cursor<'b> {
             self.spaces();
             if !self.eat("=") {
                 return match quote_before(self.body, start, &args) {
-                    Some(quote) => Err((
-                        start - 1..start,
-                        format!(
-                            "this {quote} ends the string before `{key}`: a string that holds \
-                             a {quote} needs other quotes around it (\"…\" or `…`)"
-                        ),
-                    )),
+                    Some(quote) => Err((start - 1..start, self.quote_inside(quote, key, start))),
                     None => self.fail(format!("expected `=` after `{key}`")),
                 };
             }
@@ -484,9 +498,18 @@ mod tests {
             &body[span], "'",
             "the quote that ended the string is marked"
         );
-        assert!(
-            why.starts_with("this ' ends the string before `s`"),
-            "{why}"
+        assert_eq!(
+            why,
+            "this ' ends the string before `s`: a string that holds a ' needs other quotes \
+             around it (\"…\" or `…`)"
+        );
+        let Some(Found::Mistake(_, why)) = scan(r"{{ note(text=`it\`s`) }}").pop() else {
+            panic!("an escaped backtick is a mistake");
+        };
+        assert_eq!(
+            why,
+            "this ` ends the string before `s` (a backslash does not escape it in a `…` \
+             string): a string that holds a ` needs other quotes around it (\"…\" or '…')"
         );
         // With a space after the string, the word is a missing argument's name as before.
         let Some(Found::Mistake(_, why)) = scan("{{ note(text='it' s) }}").pop() else {
