@@ -71,7 +71,7 @@ pub(crate) struct NavItem {
 
 /// `[markdown]`: what a site may turn off. All are on by default; a site moved from Zola, which
 /// has no maths and by default neither smart punctuation nor callouts, may want them off.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(deny_unknown_fields, default)]
 pub(crate) struct MarkdownConfig {
     /// `$…$` and `$$…$$` as MathML.
@@ -83,6 +83,14 @@ pub(crate) struct MarkdownConfig {
     /// Footnotes gathered in one list at the end of the page, numbered in order of use, with
     /// links back (Zola's `bottom_footnotes`). Off, a note stays where it is written.
     pub(crate) bottom_footnotes: bool,
+    /// External links (`http:` and `https:`): a class to add (`"external"`), and whether they
+    /// open in a new tab (with `rel="noopener"`), or say `rel="nofollow"`, `"noreferrer"` or
+    /// `"external"`. Zola's keys of the same names.
+    pub(crate) external_links_class: Option<String>,
+    pub(crate) external_links_target_blank: bool,
+    pub(crate) external_links_no_follow: bool,
+    pub(crate) external_links_no_referrer: bool,
+    pub(crate) external_links_external: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -92,6 +100,11 @@ impl Default for MarkdownConfig {
             smart_punctuation: true,
             callouts: true,
             bottom_footnotes: false,
+            external_links_class: None,
+            external_links_target_blank: false,
+            external_links_no_follow: false,
+            external_links_no_referrer: false,
+            external_links_external: false,
         }
     }
 }
@@ -211,7 +224,7 @@ impl Config {
     pub(crate) fn markdown_settings(&self) -> crate::markdown::Settings {
         crate::markdown::Settings {
             glossary: self.glossary.is_some(),
-            ..crate::markdown::Settings::of(self.markdown, self.slugify.anchors)
+            ..crate::markdown::Settings::of(&self.markdown, self.slugify.anchors)
         }
     }
 

@@ -162,7 +162,7 @@ fn stages(text: &str, templates: &crate::templates::Templates) -> Result<(), Str
     if let Err(d) = crate::config::Config::parse(text) {
         inside(&d)?;
     }
-    let rendered = crate::markdown::render_page(text, templates, Default::default());
+    let rendered = crate::markdown::render_page(text, templates, &Default::default());
     match rendered
         .problems
         .iter()

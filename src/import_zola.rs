@@ -205,8 +205,8 @@ fn slugify(value: &Value, left: &mut Vec<(String, &'static str)>) -> Value {
 }
 
 /// Zola has no maths (a site's `$…$` is for a script such as KaTeX, or plain dollars) and
-/// curls quotes only when `smart_punctuation` asks; `bottom_footnotes` carries over, and the
-/// rest of its `[markdown]` has no counterpart.
+/// curls quotes only when `smart_punctuation` asks; `bottom_footnotes` and the external link
+/// settings carry over, and the rest of its `[markdown]` has no counterpart.
 fn markdown(value: Option<&Value>, left: &mut Vec<(String, &'static str)>) -> Value {
     let mut out = Table::new();
     out.insert("math".into(), false.into());
@@ -214,7 +214,13 @@ fn markdown(value: Option<&Value>, left: &mut Vec<(String, &'static str)>) -> Va
     out.insert("callouts".into(), false.into());
     for (key, value) in value.and_then(Value::as_table).into_iter().flatten() {
         let why = match key.as_str() {
-            "smart_punctuation" | "bottom_footnotes" => {
+            "smart_punctuation"
+            | "bottom_footnotes"
+            | "external_links_class"
+            | "external_links_target_blank"
+            | "external_links_no_follow"
+            | "external_links_no_referrer"
+            | "external_links_external" => {
                 out.insert(key.clone(), value.clone());
                 continue;
             }
@@ -226,11 +232,7 @@ fn markdown(value: Option<&Value>, left: &mut Vec<(String, &'static str)>) -> Va
                 "docent always highlights code, with CSS classes"
             }
             "render_emoji" => "docent does not turn :shortcodes: into emoji",
-            "external_links_target_blank"
-            | "external_links_no_follow"
-            | "external_links_no_referrer"
-            | "external_links_class" => "docent writes external links as written",
-            _ => "docent's [markdown] takes math, smart_punctuation, callouts and bottom_footnotes",
+            _ => "docent's [markdown] has no such setting",
         };
         left.push((format!("markdown.{key}"), why));
     }
@@ -318,6 +320,8 @@ paths_keep_dates = true
 [markdown]
 highlight_code = true
 bottom_footnotes = true
+external_links_class = "external"
+external_links_target_blank = true
 [extra]
 author = "V"
 "#,
@@ -335,6 +339,11 @@ author = "V"
         assert!(!config.markdown.math, "Zola has no maths");
         assert!(!config.markdown.smart_punctuation, "Zola's default");
         assert!(config.markdown.bottom_footnotes);
+        assert_eq!(
+            config.markdown.external_links_class.as_deref(),
+            Some("external")
+        );
+        assert!(config.markdown.external_links_target_blank);
         let left: Vec<&str> = imported.left.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
             left,

@@ -104,7 +104,7 @@ pub(crate) struct Rendered {
 type OpenHeading<'a> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'a>>);
 
 /// The parser's options for a body, as `settings` ask; the teaching lint reads bodies with them.
-pub(crate) fn options(settings: Settings) -> Options {
+pub(crate) fn options(settings: &Settings) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -124,7 +124,7 @@ pub(crate) fn options(settings: Settings) -> Options {
 
 /// What site.toml changes about every body's Markdown: heading ids (`[slugify] anchors`), and
 /// `[markdown]`'s maths, smart punctuation and callouts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Settings {
     pub(crate) anchors: Strategy,
     pub(crate) math: bool,
@@ -134,12 +134,16 @@ pub(crate) struct Settings {
     /// Whether `[[term]]` links to a glossary; on a site without one it is the Markdown it
     /// would be without that syntax, as Zola reads it (`[[_TOC_]]` is `[[<em>TOC</em>]]`).
     pub(crate) glossary: bool,
+    /// The opening of an external link's tag up to its `href`, when `[markdown]` changes it:
+    /// `<a class="external" rel="noopener" target="_blank" `.
+    pub(crate) external_links: Option<std::sync::Arc<str>>,
 }
 
 impl Settings {
     /// `[markdown]`'s switches, with heading ids made by `anchors`.
-    pub(crate) fn of(markdown: crate::config::MarkdownConfig, anchors: Strategy) -> Settings {
+    pub(crate) fn of(markdown: &crate::config::MarkdownConfig, anchors: Strategy) -> Settings {
         Settings {
+            external_links: external_link_tag(markdown),
             anchors,
             math: markdown.math,
             smart_punctuation: markdown.smart_punctuation,
@@ -152,21 +156,21 @@ impl Settings {
 
 impl Default for Settings {
     fn default() -> Settings {
-        Settings::of(Default::default(), Strategy::default())
+        Settings::of(&Default::default(), Strategy::default())
     }
 }
 
 /// A body without shortcodes: for the `markdown` filter, and where templates failed to load.
 pub(crate) fn render(body: &str) -> Rendered {
-    render_expanded(Expanded::plain(body), Settings::default())
+    render_expanded(Expanded::plain(body), &Settings::default())
 }
 
 /// A page's body, with its shortcodes rendered from `templates`, as site.toml's `settings` ask.
-pub(crate) fn render_page(body: &str, templates: &Templates, settings: Settings) -> Rendered {
+pub(crate) fn render_page(body: &str, templates: &Templates, settings: &Settings) -> Rendered {
     render_expanded(shortcodes::expand(body, templates), settings)
 }
 
-fn render_expanded(expanded: Expanded, settings: Settings) -> Rendered {
+fn render_expanded(expanded: Expanded, settings: &Settings) -> Rendered {
     let cite = |link: BrokenLink<'_>| {
         let reference = link.reference.trim();
         (reference.starts_with('@') && link.link_type == LinkType::Shortcut)
@@ -209,7 +213,7 @@ fn render_expanded(expanded: Expanded, settings: Settings) -> Rendered {
 }
 
 /// Where the parser would end inline maths on a `$` that a digit follows.
-fn price_closers(text: &str, settings: Settings) -> Vec<usize> {
+fn price_closers(text: &str, settings: &Settings) -> Vec<usize> {
     Parser::new_ext(text, options(settings))
         .into_offset_iter()
         .filter(|(e, span)| matches!(e, Event::InlineMath(_)) && math::is_price(text, span.end))
@@ -252,7 +256,7 @@ fn transform<'a>(
     parsed: impl Iterator<Item = (Event<'a>, Range<usize>)>,
     out: &mut Rendered,
     flat_toc: &mut Toc,
-    settings: Settings,
+    settings: &Settings,
 ) -> Vec<Event<'a>> {
     let mut writer = Writer {
         body,
@@ -292,8 +296,9 @@ struct Writer<'a, 'o> {
     body: &'a str,
     out: &'o mut Rendered,
     flat_toc: &'o mut Toc,
-    /// Whether footnotes stay where they are written, and terms are glossary links.
-    settings: Settings,
+    /// Whether footnotes stay where they are written, terms are glossary links, and how
+    /// external links open.
+    settings: &'o Settings,
     events: Vec<Event<'a>>,
     heading: Option<OpenHeading<'a>>,
     code: Option<OpenCode>,
@@ -336,6 +341,11 @@ impl<'a> Writer<'a, '_> {
             Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("@/") => {
                 self.out.links.push(internal_link(&dest_url[2..], span));
                 Some(event)
+            }
+            Event::Start(Tag::Link { ref dest_url, .. })
+                if self.settings.external_links.is_some() && is_external(dest_url) =>
+            {
+                Some(self.external_link(event))
             }
             Event::Start(Tag::Heading { .. }) | Event::End(TagEnd::Heading(_)) => {
                 self.heading(event)
@@ -429,6 +439,14 @@ impl<'a> Writer<'a, '_> {
         let mut html = String::new();
         html::push_html(&mut html, inline);
         Event::InlineHtml(html.into())
+    }
+
+    /// An external link's opening tag, with the attributes `[markdown]` asks for.
+    fn external_link(&self, start: Event<'a>) -> Event<'a> {
+        let mut tag = String::new();
+        html::push_html(&mut tag, std::iter::once(start));
+        let prefix = self.settings.external_links.as_deref().unwrap_or("<a ");
+        Event::InlineHtml(tag.replacen("<a ", prefix, 1).into())
     }
 
     /// A table cell's start opens it; its end closes it, with a line break after it so text
@@ -533,6 +551,36 @@ impl<'a> Writer<'a, '_> {
             }
         }
     }
+}
+
+/// Whether a link leaves the site, as Zola decides it.
+fn is_external(url: &str) -> bool {
+    url.starts_with("http:") || url.starts_with("https:")
+}
+
+/// The start of an external link's tag (`<a class="external" rel="noopener" target="_blank" `),
+/// or `None` when `[markdown]` leaves external links as written.
+fn external_link_tag(markdown: &crate::config::MarkdownConfig) -> Option<std::sync::Arc<str>> {
+    let mut tag = String::from("<a ");
+    if let Some(class) = &markdown.external_links_class {
+        tag.push_str(&format!("class=\"{}\" ", html_escape(class)));
+    }
+    let rel: Vec<&str> = [
+        (markdown.external_links_target_blank, "noopener"),
+        (markdown.external_links_no_follow, "nofollow"),
+        (markdown.external_links_no_referrer, "noreferrer"),
+        (markdown.external_links_external, "external"),
+    ]
+    .into_iter()
+    .filter_map(|(on, word)| on.then_some(word))
+    .collect();
+    if !rel.is_empty() {
+        tag.push_str(&format!("rel=\"{}\" ", rel.join(" ")));
+    }
+    if markdown.external_links_target_blank {
+        tag.push_str("target=\"_blank\" ");
+    }
+    (tag.len() > 3).then(|| tag.into())
 }
 
 /// The opening of a GitHub-style callout (`> [!NOTE]`): a labelled note, closed by `</div>`.
@@ -716,6 +764,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn external_links_get_the_attributes_markdown_asks_for() {
+        let body = "[BLS](https://www.bls.gov/ooh/ \"Outlook\") and [home](@/_index.md) and \
+                    [a&b](http://x.org/?a=1&b=2).\n\n## See [O*NET](https://www.onetonline.org/)\n";
+        let plain = render(body);
+        assert!(
+            plain
+                .html
+                .contains("<a href=\"https://www.bls.gov/ooh/\" title=\"Outlook\">")
+        );
+        let markdown = crate::config::MarkdownConfig {
+            external_links_class: Some("external".into()),
+            external_links_target_blank: true,
+            external_links_no_referrer: true,
+            ..Default::default()
+        };
+        let settings = Settings::of(&markdown, Strategy::default());
+        let r = render_expanded(Expanded::plain(body), &settings);
+        let tag = "<a class=\"external\" rel=\"noopener noreferrer\" target=\"_blank\" ";
+        for link in [
+            "href=\"https://www.bls.gov/ooh/\" title=\"Outlook\">BLS</a>",
+            "href=\"http://x.org/?a=1&amp;b=2\">a&amp;b</a>",
+            "href=\"https://www.onetonline.org/\">O*NET</a>",
+        ] {
+            assert!(
+                r.html.contains(&format!("{tag}{link}")),
+                "{link} in {}",
+                r.html
+            );
+        }
+        assert!(
+            r.html.contains("<a href=\"@/_index.md\">home</a>"),
+            "{}",
+            r.html
+        );
+        assert_eq!(r.links.len(), 1, "the internal link is still checked");
+    }
+
+    #[test]
     fn footnote_ids_follow_where_the_notes_go() {
         let body = "Note[^n].\n\n[^n]: Foot.\n\nAfter.\n";
         let in_place = render(body);
@@ -724,7 +810,7 @@ mod tests {
             bottom_footnotes: true,
             ..Settings::default()
         };
-        let bottom = render_expanded(Expanded::plain(body), settings);
+        let bottom = render_expanded(Expanded::plain(body), &settings);
         assert!(bottom.anchors.contains("fn-n") && bottom.anchors.contains("fr-n-1"));
         assert!(!bottom.anchors.contains("n"), "no element has that id");
         assert!(

@@ -356,7 +356,7 @@ impl Memo {
         let spill = self.spill.as_deref();
         let render = |body: &str| {
             let rendered = match templates {
-                Some(templates) => markdown::render_page(body, templates, settings),
+                Some(templates) => markdown::render_page(body, templates, &settings),
                 None => markdown::render(body),
             };
             Arc::new(spilled(rendered, spill))

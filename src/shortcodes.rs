@@ -458,7 +458,7 @@ mod fuzz {
                 let pick = (state.rotate_left(k as u32 * 5) % PIECES.len() as u64) as usize;
                 body.push_str(PIECES[pick]);
             }
-            let rendered = crate::markdown::render_page(&body, &templates, Default::default());
+            let rendered = crate::markdown::render_page(&body, &templates, &Default::default());
             for problem in &rendered.problems {
                 assert!(
                     body.get(problem.span.clone()).is_some(),

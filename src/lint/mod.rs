@@ -104,7 +104,7 @@ pub(crate) fn teaching(
     if !report.lints() {
         return;
     }
-    let options = crate::markdown::options(config.markdown_settings());
+    let options = crate::markdown::options(&config.markdown_settings());
     let abbreviations: Vec<_> = glossary
         .entries()
         .filter_map(|(id, term, expansion)| terms::Abbreviation::of(id, term, expansion))
