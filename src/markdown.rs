@@ -324,28 +324,10 @@ impl<'a> Writer<'a, '_> {
         }
         let in_word = std::mem::take(&mut self.in_word);
         match event {
-            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with("cite:@") => {
-                self.skip_link_text = true;
-                let html = cite_html(self.out, &dest_url["cite:".len()..], span);
-                Some(Event::Html(html.into()))
-            }
-            Event::Start(Tag::Link {
-                link_type: LinkType::WikiLink { .. },
-                dest_url,
-                ..
-            }) => Some(self.term(&dest_url, span)),
+            Event::Start(Tag::Link { .. }) => Some(self.link(event, span)),
             Event::End(TagEnd::Link) if self.in_term => {
                 self.in_term = false;
                 Some(Event::InlineHtml(glossary::END.into()))
-            }
-            Event::Start(Tag::Link { ref dest_url, .. }) if dest_url.starts_with("@/") => {
-                self.out.links.push(internal_link(&dest_url[2..], span));
-                Some(event)
-            }
-            Event::Start(Tag::Link { ref dest_url, .. })
-                if self.settings.external_links.is_some() && is_external(dest_url) =>
-            {
-                Some(self.external_link(event))
             }
             Event::Start(Tag::Heading { .. }) | Event::End(TagEnd::Heading(_)) => {
                 self.heading(event)
@@ -441,12 +423,36 @@ impl<'a> Writer<'a, '_> {
         Event::InlineHtml(html.into())
     }
 
-    /// An external link's opening tag, with the attributes `[markdown]` asks for.
-    fn external_link(&self, start: Event<'a>) -> Event<'a> {
-        let mut tag = String::new();
-        html::push_html(&mut tag, std::iter::once(start));
-        let prefix = self.settings.external_links.as_deref().unwrap_or("<a ");
-        Event::InlineHtml(tag.replacen("<a ", prefix, 1).into())
+    /// A link's start: a citation (`[@key]`), a glossary term (`[[RHIA]]`), an `@/` link to
+    /// check, an external link with the attributes `[markdown]` asks for, or as written.
+    fn link(&mut self, start: Event<'a>, span: Range<usize>) -> Event<'a> {
+        let Event::Start(Tag::Link {
+            link_type,
+            ref dest_url,
+            ..
+        }) = start
+        else {
+            return start;
+        };
+        if let Some(key) = dest_url.strip_prefix("cite:@") {
+            self.skip_link_text = true;
+            return Event::Html(cite_html(self.out, &format!("@{key}"), span).into());
+        }
+        if matches!(link_type, LinkType::WikiLink { .. }) {
+            return self.term(&dest_url.clone(), span);
+        }
+        if let Some(path) = dest_url.strip_prefix("@/") {
+            self.out.links.push(internal_link(path, span));
+            return start;
+        }
+        match &self.settings.external_links {
+            Some(prefix) if is_external(dest_url) => {
+                let mut tag = String::new();
+                html::push_html(&mut tag, std::iter::once(start));
+                Event::InlineHtml(tag.replacen("<a ", prefix, 1).into())
+            }
+            _ => start,
+        }
     }
 
     /// A table cell's start opens it; its end closes it, with a line break after it so text
