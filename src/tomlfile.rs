@@ -80,6 +80,9 @@ fn zola_hint(field: &str) -> Option<&'static str> {
             "pagination is a section's setting, in its _index.md"
         }
         "insert_anchor_links" => "it is a section's setting, in its _index.md",
+        "render" => {
+            "docent reads `render = false` in a section's _index.md only; every page is rendered"
+        }
         "transparent" | "generate_feeds" | "generate_feed" | "in_search_index" => {
             "this Zola setting is not supported by docent; remove it (see the README for the keys docent reads)"
         }

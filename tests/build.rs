@@ -317,6 +317,20 @@ fn zola_only_settings_get_a_clear_answer() {
         stderr.contains("this Zola setting is not supported"),
         "{stderr}"
     );
+    site.write(
+        "content/blog/_index.md",
+        "+++\ntitle = \"Blog\"\nrender = false\n+++\n",
+    )
+    .write(
+        "content/blog/hidden.md",
+        "+++\ntitle = \"Hidden\"\nrender = false\n+++\n",
+    );
+    let stderr = site.build_err();
+    assert!(
+        stderr.contains("content/blog/hidden.md:3:1")
+            && stderr.contains("reads `render = false` in a section's _index.md only"),
+        "a page's render is named, the section's is read: {stderr}"
+    );
     site.remove("site.toml")
         .write("config.toml", "base_url = \"https://x.org\"\n");
     assert!(site.build_err().contains("this looks like a Zola site"));
