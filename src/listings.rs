@@ -86,9 +86,9 @@ impl Taxonomies {
             for term in &mut terms {
                 sort_pages(&mut term.pages, site, &place);
             }
-            // As Zola: by slug, so `Émile` sorts with `emile` and Arabic names by their
-            // transliteration.
-            terms.sort_by(|a, b| (&a.slug, &a.name).cmp(&(&b.slug, &b.name)));
+            // As Zola: by slug (one per term), so `Émile` sorts with `emile` and Arabic names
+            // by their transliteration.
+            terms.sort_by(|a, b| a.slug.cmp(&b.slug));
             all.push(Taxonomy {
                 config: declared.clone(),
                 lang: std::sync::Arc::from(lang),
@@ -117,8 +117,6 @@ impl Taxonomies {
     }
 }
 
-/// Every declared taxonomy with its language: site.toml's own `taxonomies` in the default
-/// language, then each `[languages.x]`'s.
 /// A term's pages as Zola orders them: newest first, a tie by URL; undated pages after, in
 /// their sections' order (`place`: each page's index in its section).
 fn sort_pages(pages: &mut [DocId], site: &Site, place: &[usize]) {
@@ -133,6 +131,8 @@ fn sort_pages(pages: &mut [DocId], site: &Site, place: &[usize]) {
     });
 }
 
+/// Every declared taxonomy with its language: site.toml's own `taxonomies` in the default
+/// language, then each `[languages.x]`'s.
 fn declared(config: &Config) -> impl Iterator<Item = (&str, &TaxonomyConfig)> {
     let default = config
         .taxonomies

@@ -434,12 +434,15 @@ impl<'a> Writer<'a, '_> {
         else {
             return start;
         };
-        if let Some(key) = dest_url.strip_prefix("cite:@") {
+        if let Some(reference) = dest_url
+            .strip_prefix("cite:")
+            .filter(|r| r.starts_with('@'))
+        {
             self.skip_link_text = true;
-            return Event::Html(cite_html(self.out, &format!("@{key}"), span).into());
+            return Event::Html(cite_html(self.out, reference, span).into());
         }
         if matches!(link_type, LinkType::WikiLink { .. }) {
-            return self.term(&dest_url.clone(), span);
+            return self.term(dest_url, span);
         }
         if let Some(path) = dest_url.strip_prefix("@/") {
             self.out.links.push(internal_link(path, span));
@@ -586,7 +589,7 @@ fn external_link_tag(markdown: &crate::config::MarkdownConfig) -> Option<std::sy
     if markdown.external_links_target_blank {
         tag.push_str("target=\"_blank\" ");
     }
-    (tag.len() > 3).then(|| tag.into())
+    (tag != "<a ").then(|| tag.into())
 }
 
 /// The opening of a GitHub-style callout (`> [!NOTE]`): a labelled note, closed by `</div>`.

@@ -1,15 +1,16 @@
 //! Fenced code blocks: highlighted at build time by tree-sitter grammars (arborium), written
 //! as one `<span class="line">` per line so that line numbers and highlighted lines need no
 //! script. A line's number is a `<span class="ln">` that screen readers, search and the Copy
-//! button skip, as Zola writes it; a block's `name` is a `data-name` attribute, as Zola's themes
-//! read it, which the theme's stylesheet shows above the code. Colours come from the theme's stylesheet through class names
-//! (`tok-keyword`, `tok-string`, `tok-comment`...), so one stylesheet serves light, dark
-//! and print.
+//! button skip, as Zola writes it; a block's `name` is a `data-name` attribute, as Zola's
+//! themes read it, which the theme's stylesheet shows above the code. Colours come from the
+//! theme's stylesheet through class names (`tok-keyword`, `tok-string`, `tok-comment`...), so
+//! one stylesheet serves light, dark and print.
 //!
 //! The info string follows Zola: a language, then comma-separated options:
 //! `python,linenos,linenostart=10,hl_lines=1 3-4,hide_lines=2,name=clean.py`.
 
 use std::cell::RefCell;
+use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
 use arborium::{Config, GrammarStore, Highlighter, HtmlFormat};
@@ -208,10 +209,11 @@ fn lines(out: &mut String, highlighted: &str, fence: &Fence) {
             out.push_str("<span class=\"line\">");
         }
         if fence.line_numbers {
-            out.push_str(&format!(
-                "<span class=\"ln\" aria-hidden=\"true\" data-pagefind-ignore>{}</span>",
-                fence.first_line + i
-            ));
+            let n = fence.first_line + i;
+            let _ = write!(
+                out,
+                "<span class=\"ln\" aria-hidden=\"true\" data-pagefind-ignore>{n}</span>"
+            );
         }
         if let Some(tag) = open {
             out.push_str(tag);
